@@ -23,7 +23,10 @@ import io.rtvoice.event.ServerEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * The {@link EventCodec}: streaming for the hot events, databind on GA-shaped trees for the rest, with
@@ -35,6 +38,7 @@ public final class JacksonEventCodec implements EventCodec {
     static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS;
     /** Scratch buffers above this size are not kept between calls, so one huge frame does not pin memory. */
     private static final int MAX_RETAINED_SCRATCH = 1 << 20;
+    /** Output of {@code encode(event)} and decoded base64 on Jackson's path, per thread. */
     private static final ThreadLocal<GrowableBytes> SCRATCH = ThreadLocal.withInitial(() -> new GrowableBytes(8 * 1024));
 
     private final Dialect dialect;
@@ -83,13 +87,13 @@ public final class JacksonEventCodec implements EventCodec {
             if (p.nextToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME
                     && "type".equals(p.currentName()) && p.nextToken() == JsonToken.VALUE_STRING) {
                 if (textEquals(p, audioDeltaName)) {
-                    return readDelta(p, audioDeltaName, true);
+                    return readDelta(p, audioDeltaName, true, frame, offset, length);
                 }
                 if (textEquals(p, transcriptDeltaName)) {
-                    return readDelta(p, transcriptDeltaName, false);
+                    return readDelta(p, transcriptDeltaName, false, frame, offset, length);
                 }
                 if (textEquals(p, textDeltaName)) {
-                    return readDelta(p, textDeltaName, false);
+                    return readDelta(p, textDeltaName, false, frame, offset, length);
                 }
             }
         } catch (StreamReadException e) {
@@ -116,7 +120,7 @@ public final class JacksonEventCodec implements EventCodec {
             if (p.nextToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME
                     && "type".equals(p.currentName()) && p.nextToken() == JsonToken.VALUE_STRING
                     && textEquals(p, "input_audio_buffer.append")) {
-                return readAppend(p);
+                return readAppend(p, frame, offset, length);
             }
         } catch (StreamReadException e) {
             // Fall through: the tree path reports the problem with the same reason.
@@ -146,7 +150,8 @@ public final class JacksonEventCodec implements EventCodec {
     }
 
     /** Streams a delta event (type already read) into its record; audio is decoded from base64 in place. */
-    private ServerEvent readDelta(JsonParser p, String wire, boolean audio) throws IOException, EventDecodeException {
+    private ServerEvent readDelta(JsonParser p, String wire, boolean audio, byte[] frame, int offset, int length)
+            throws IOException, EventDecodeException {
         String eventId = null;
         String responseId = null;
         String itemId = null;
@@ -154,6 +159,8 @@ public final class JacksonEventCodec implements EventCodec {
         int contentIndex = -1;
         String text = null;
         byte[] pcm = null;
+        boolean ranToEnd = false;
+        fields:
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -165,6 +172,11 @@ public final class JacksonEventCodec implements EventCodec {
                 case "content_index" -> contentIndex = integer(p, value, wire, field);
                 case "delta" -> {
                     if (audio) {
+                        pcm = lastFieldBase64(p, value, frame, offset, length);
+                        if (pcm != null) {
+                            ranToEnd = true; // the value ran to the closing brace: nothing follows
+                            break fields;
+                        }
                         pcm = base64(p, value, wire, field);
                     } else {
                         text = string(p, value, wire, field);
@@ -173,7 +185,9 @@ public final class JacksonEventCodec implements EventCodec {
                 default -> p.skipChildren();
             }
         }
-        requireEnd(p, wire);
+        if (!ranToEnd) {
+            requireEnd(p, wire);
+        }
         if (outputIndex < 0 || contentIndex < 0 || (audio ? pcm == null : text == null)) {
             String missing = outputIndex < 0 ? "output_index" : contentIndex < 0 ? "content_index" : "delta";
             throw new EventDecodeException(Reason.INVALID_FIELD, wire, missing, "required field is missing", null);
@@ -186,20 +200,31 @@ public final class JacksonEventCodec implements EventCodec {
                 : new ServerEvent.ResponseOutputAudioTranscriptDelta(eventId, responseId, itemId, outputIndex, contentIndex, text);
     }
 
-    private ClientEvent readAppend(JsonParser p) throws IOException, EventDecodeException {
+    private ClientEvent readAppend(JsonParser p, byte[] frame, int offset, int length) throws IOException, EventDecodeException {
         String wire = "input_audio_buffer.append";
         String eventId = null;
         byte[] audio = null;
+        boolean ranToEnd = false;
+        fields:
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
                 case "event_id" -> eventId = string(p, value, wire, field);
-                case "audio" -> audio = base64(p, value, wire, field);
+                case "audio" -> {
+                    audio = lastFieldBase64(p, value, frame, offset, length);
+                    if (audio != null) {
+                        ranToEnd = true;
+                        break fields;
+                    }
+                    audio = base64(p, value, wire, field);
+                }
                 default -> p.skipChildren();
             }
         }
-        requireEnd(p, wire);
+        if (!ranToEnd) {
+            requireEnd(p, wire);
+        }
         if (audio == null) {
             throw new EventDecodeException(Reason.INVALID_FIELD, wire, "audio", "required field is missing", null);
         }
@@ -227,6 +252,44 @@ public final class JacksonEventCodec implements EventCodec {
             return p.getIntValue();
         }
         throw wrongType(wire, field, "a non-negative integer", value);
+    }
+
+    /**
+     * The fast path for the audio field, which the service writes last: if the frame ends with the
+     * closing quote of this string and the brace, the bytes between the quotes are base64-decoded by the
+     * JDK (whose decoder is vectorised) without Jackson scanning them. The JDK decoder rejects {@code "}
+     * and {@code \\}, so a successful decode proves the span is exactly the string value. Returns
+     * {@code null} when the shape does not fit; the caller then takes Jackson's own path.
+     */
+    private static byte[] lastFieldBase64(JsonParser p, JsonToken value, byte[] frame, int offset, int length) {
+        if (value != JsonToken.VALUE_STRING) {
+            return null;
+        }
+        int open = offset + (int) p.currentTokenLocation().getByteOffset();
+        int end = offset + length - 1;
+        while (end > open && isJsonWhitespace(frame[end])) {
+            end--;
+        }
+        if (end <= open || frame[end] != '}') {
+            return null;
+        }
+        int close = end - 1;
+        while (close > open && isJsonWhitespace(frame[close])) {
+            close--;
+        }
+        if (close <= open || frame[open] != '"' || frame[close] != '"') {
+            return null;
+        }
+        try {
+            ByteBuffer pcm = Base64.getDecoder().decode(ByteBuffer.wrap(frame, open + 1, close - open - 1));
+            return pcm.limit() == pcm.capacity() ? pcm.array() : Arrays.copyOf(pcm.array(), pcm.limit());
+        } catch (IllegalArgumentException e) {
+            return null; // not plain base64 up to the brace: let Jackson read it and report precisely
+        }
+    }
+
+    private static boolean isJsonWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /** Decodes a base64 string value straight from the input bytes; no String of the audio is made. */
@@ -353,16 +416,13 @@ public final class JacksonEventCodec implements EventCodec {
     @Override
     public void encode(ClientEvent event, OutputStream out) throws IOException {
         if (event instanceof ClientEvent.InputAudioBufferAppend append) {
-            try (JsonGenerator g = factory.createGenerator(out)) {
-                g.writeStartObject();
-                g.writeStringField("type", "input_audio_buffer.append");
+            HotWriter.write(factory, out, "input_audio_buffer.append", (g, w) -> {
                 if (append.eventId() != null) {
                     g.writeStringField("event_id", append.eventId());
                 }
                 g.writeFieldName("audio");
-                g.writeBinary(BASE64, append.audio(), 0, append.audio().length);
-                g.writeEndObject();
-            }
+                w.writeBase64(g, append.audio());
+            });
         } else if (event instanceof ClientEvent.Unknown unknown) {
             out.write(unknown.json().getBytes(StandardCharsets.UTF_8));
         } else {
@@ -373,16 +433,16 @@ public final class JacksonEventCodec implements EventCodec {
     @Override
     public void encode(ServerEvent event, OutputStream out) throws IOException {
         if (event instanceof ServerEvent.ResponseOutputAudioDelta d) {
-            try (JsonGenerator g = deltaStart(out, audioDeltaName, d.eventId(), d.responseId(), d.itemId(), d.outputIndex(), d.contentIndex())) {
+            HotWriter.write(factory, out, audioDeltaName, (g, w) -> {
+                deltaFields(g, d.eventId(), d.responseId(), d.itemId(), d.outputIndex(), d.contentIndex());
                 g.writeFieldName("delta");
-                g.writeBinary(BASE64, d.delta(), 0, d.delta().length);
-                g.writeEndObject();
-            }
+                w.writeBase64(g, d.delta());
+            });
         } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDelta d) {
-            try (JsonGenerator g = deltaStart(out, transcriptDeltaName, d.eventId(), d.responseId(), d.itemId(), d.outputIndex(), d.contentIndex())) {
+            HotWriter.write(factory, out, transcriptDeltaName, (g, w) -> {
+                deltaFields(g, d.eventId(), d.responseId(), d.itemId(), d.outputIndex(), d.contentIndex());
                 g.writeStringField("delta", d.delta());
-                g.writeEndObject();
-            }
+            });
         } else if (event instanceof ServerEvent.Unknown unknown) {
             out.write(unknown.json().getBytes(StandardCharsets.UTF_8));
         } else {
@@ -390,11 +450,8 @@ public final class JacksonEventCodec implements EventCodec {
         }
     }
 
-    private JsonGenerator deltaStart(OutputStream out, String wire, String eventId, String responseId, String itemId,
-            int outputIndex, int contentIndex) throws IOException {
-        JsonGenerator g = factory.createGenerator(out);
-        g.writeStartObject();
-        g.writeStringField("type", wire);
+    private static void deltaFields(JsonGenerator g, String eventId, String responseId, String itemId, int outputIndex,
+            int contentIndex) throws IOException {
         if (eventId != null) {
             g.writeStringField("event_id", eventId);
         }
@@ -406,7 +463,6 @@ public final class JacksonEventCodec implements EventCodec {
         }
         g.writeNumberField("output_index", outputIndex);
         g.writeNumberField("content_index", contentIndex);
-        return g;
     }
 
     private void writeTree(Object event, String ga, OutputStream out) throws IOException {
