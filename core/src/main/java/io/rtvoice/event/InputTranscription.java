@@ -11,16 +11,19 @@ import java.util.List;
  * @param keywords words to favour (GA)
  * @param prompt text that guides the transcription
  * @param delay latency/accuracy trade-off (GA): {@code minimal}, {@code low}, {@code medium}, {@code high}, {@code xhigh}
+ * @param enabled on/off flag of the first preview sessions (2024-10 server events); the service
+ *     rejects it in updates, so leave it {@code null}
  */
 public record InputTranscription(
-        String model, String language, List<String> languages, List<String> keywords, String prompt, String delay) {
+        String model, String language, List<String> languages, List<String> keywords, String prompt, String delay,
+        Boolean enabled) {
 
     /** Transcription off: written as JSON {@code null}, which also clears it in a session update. */
-    public static final InputTranscription DISABLED = new InputTranscription(null, null, null, null, null, null);
+    public static final InputTranscription DISABLED = new InputTranscription(null, null, null, null, null, null, null);
 
     /** Transcription with {@code model} and the service's defaults otherwise. */
     public static InputTranscription of(String model) {
-        return new InputTranscription(model, null, null, null, null, null);
+        return new InputTranscription(model, null, null, null, null, null, null);
     }
 
     /** Whether this is the {@link #DISABLED} sentinel. */

@@ -364,7 +364,7 @@ public final class JacksonEventCodec implements EventCodec {
     }
 
     private void normaliseToGa(ObjectNode event, String ga) {
-        if (dialect == Dialect.PREVIEW) {
+        if (dialect == Dialect.PREVIEW || PreviewShape.alwaysFlat(ga)) {
             PreviewShape.toGa(event, ga);
         }
         if (event.get("part") instanceof ObjectNode part) {
@@ -470,10 +470,10 @@ public final class JacksonEventCodec implements EventCodec {
         ObjectNode json = mapper.createObjectNode();
         json.put("type", wireName(ga));
         json.setAll(body);
-        if (dialect == Dialect.GA) {
-            rejectPreviewOnly(json);
-        } else {
+        if (dialect == Dialect.PREVIEW || PreviewShape.alwaysFlat(ga)) {
             PreviewShape.toPreview(json, ga);
+        } else {
+            rejectPreviewOnly(json);
         }
         if (json.get("part") instanceof ObjectNode part) {
             PreviewShape.contentTypeToPreview(part);

@@ -26,6 +26,14 @@ final class PreviewShape {
 
     // ---------------------------------------------------------------- preview -> GA (decoding)
 
+    /**
+     * Whether the event's session always travels in the flat preview shape: the GA spec still defines
+     * {@code transcription_session.*} with the beta session schema, so they use it in both dialects.
+     */
+    static boolean alwaysFlat(String gaType) {
+        return gaType.startsWith("transcription_session.");
+    }
+
     /** Rewrites a preview event (already carrying its GA type name) into the GA shape, in place. */
     static void toGa(ObjectNode event, String gaType) {
         switch (gaType) {
@@ -44,6 +52,7 @@ final class PreviewShape {
 
     private static void sessionToGa(ObjectNode s) {
         modalitiesToGa(s);
+        // The service's name; the first spec (2024-10) said max_output_tokens, which is read as is.
         rename(s, "max_response_output_tokens", "max_output_tokens");
         moveInto(s, "input_audio_format", s, "input", "format", true);
         moveInto(s, "input_audio_transcription", s, "input", "transcription", false);
@@ -275,7 +284,7 @@ final class PreviewShape {
         if (o.get("tools") instanceof ArrayNode tools) {
             for (int i = 0; i < tools.size(); i++) {
                 String type = tools.get(i).path("type").asText("function");
-                if (!"function".equals(type)) {
+                if ("mcp".equals(type)) {
                     throw unsupported(path + ".tools[" + i + "].type", "'" + type + "' tools are GA only");
                 }
             }
