@@ -67,6 +67,18 @@ public record Item(
                 null, null, Objects.requireNonNull(output, "output"), null, null, null, null, null, null);
     }
 
+    /** A copy with the given content. */
+    public Item withContent(List<ContentPart> content) {
+        return new Item(id, type, object, status, role, content, callId, name, arguments, output, serverLabel, tools,
+                approvalRequestId, approve, reason, error);
+    }
+
+    /** A copy with the given status. */
+    public Item withStatus(String status) {
+        return new Item(id, type, object, status, role, content, callId, name, arguments, output, serverLabel, tools,
+                approvalRequestId, approve, reason, error);
+    }
+
     /** A copy with the given id. */
     public Item withId(String id) {
         return new Item(id, type, object, status, role, content, callId, name, arguments, output, serverLabel, tools,

@@ -225,4 +225,16 @@ class DialectMappingTest {
         assertThat(s.temperature()).isEqualTo(0.8);
         assertThat(s.expiresAt()).isEqualTo(1728000000L);
     }
+
+    @Test
+    void previewWritesANullPreviousItemIdWhereItIsRequired() throws Exception {
+        Item item = Item.userText("hi").withId("item_1");
+        JsonNode created = json(preview.encode(new ServerEvent.ConversationItemCreated("e", null, item)));
+        JsonNode committed = json(preview.encode(new ServerEvent.InputAudioBufferCommitted("e", null, "item_1")));
+
+        assertThat(created.has("previous_item_id")).isTrue();
+        assertThat(created.get("previous_item_id").isNull()).isTrue();
+        assertThat(committed.get("previous_item_id").isNull()).isTrue();
+        assertThat(json(ga.encode(new ServerEvent.InputAudioBufferCommitted("e", null, "item_1"))).has("previous_item_id")).isFalse();
+    }
 }

@@ -128,6 +128,12 @@ final class PreviewShape {
 
     /** Rewrites a GA-shaped event into the preview shape, in place; fails on settings preview cannot express. */
     static void toPreview(ObjectNode event, String gaType) {
+        if (gaType.equals("conversation.item.created") || gaType.equals("input_audio_buffer.committed")) {
+            // Required (and nullable) in preview: the first item of a conversation says null, not nothing.
+            if (!event.has("previous_item_id")) {
+                event.putNull("previous_item_id");
+            }
+        }
         switch (gaType) {
             case "session.update" -> ifObject(event, "session", s -> sessionToPreview(s, "session", false));
             case "transcription_session.update", "transcription_session.created", "transcription_session.updated" ->
