@@ -1,0 +1,61 @@
+package io.rtvoice.emulator;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Misbehaviour to inject into a connection. Set a default on the builder, or per connection with the
+ * {@code X-Rtvoice-Fault} request header or the {@code rtvoice_fault} query parameter, whose value is
+ * a comma-separated list of {@code close_after:N}, {@code malformed_after:N}, {@code bad_base64},
+ * {@code stall_after:N}, {@code error_after:N}, {@code expire_after_ms:N}.
+ *
+ * @param closeAfterEvents drop the TCP connection abruptly (no close frame) after this many server events; 0 = never
+ * @param malformedFrameAfterEvents send one frame that is not JSON after this many server events; 0 = never
+ * @param invalidBase64 audio deltas carry invalid base64
+ * @param stallAfterEvents stop sending anything (and ignore pings' purpose: the socket stays open) after this many; 0 = never
+ * @param errorEventAfterEvents send a {@code server_error} error event after this many server events; 0 = never
+ * @param sessionExpiry send {@code session_expired} and close with 1001 after this long; {@code null} = the session's normal limit
+ */
+public record Faults(
+        int closeAfterEvents,
+        int malformedFrameAfterEvents,
+        boolean invalidBase64,
+        int stallAfterEvents,
+        int errorEventAfterEvents,
+        Duration sessionExpiry) {
+
+    /** No faults. */
+    public static final Faults NONE = new Faults(0, 0, false, 0, 0, null);
+
+    /** Whether any fault is set. */
+    public boolean any() {
+        return !equals(NONE);
+    }
+
+    /** Parses the header/query form; {@link IllegalArgumentException} naming the bad part. */
+    public static Faults parse(String spec) {
+        Faults f = NONE;
+        if (spec == null || spec.isBlank()) {
+            return f;
+        }
+        for (String part : spec.split(",")) {
+            String p = part.strip().toLowerCase(Locale.ROOT);
+            String name = p.contains(":") ? p.substring(0, p.indexOf(':')) : p;
+            String value = p.contains(":") ? p.substring(p.indexOf(':') + 1) : "";
+            try {
+                f = switch (name) {
+                    case "close_after" -> new Faults(Integer.parseInt(value), f.malformedFrameAfterEvents, f.invalidBase64, f.stallAfterEvents, f.errorEventAfterEvents, f.sessionExpiry);
+                    case "malformed_after" -> new Faults(f.closeAfterEvents, Integer.parseInt(value), f.invalidBase64, f.stallAfterEvents, f.errorEventAfterEvents, f.sessionExpiry);
+                    case "bad_base64" -> new Faults(f.closeAfterEvents, f.malformedFrameAfterEvents, true, f.stallAfterEvents, f.errorEventAfterEvents, f.sessionExpiry);
+                    case "stall_after" -> new Faults(f.closeAfterEvents, f.malformedFrameAfterEvents, f.invalidBase64, Integer.parseInt(value), f.errorEventAfterEvents, f.sessionExpiry);
+                    case "error_after" -> new Faults(f.closeAfterEvents, f.malformedFrameAfterEvents, f.invalidBase64, f.stallAfterEvents, Integer.parseInt(value), f.sessionExpiry);
+                    case "expire_after_ms" -> new Faults(f.closeAfterEvents, f.malformedFrameAfterEvents, f.invalidBase64, f.stallAfterEvents, f.errorEventAfterEvents, Duration.ofMillis(Long.parseLong(value)));
+                    default -> throw new IllegalArgumentException("unknown fault '" + name + "'");
+                };
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("fault '" + name + "' needs a number, got '" + value + "'", e);
+            }
+        }
+        return f;
+    }
+}

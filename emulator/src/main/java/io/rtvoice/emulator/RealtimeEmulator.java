@@ -1,0 +1,196 @@
+package io.rtvoice.emulator;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.rtvoice.emulator.internal.EmulatorSettings;
+import io.rtvoice.emulator.internal.HandshakeHandler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A local server that speaks the Realtime protocol, in both dialects, on a real socket: for tests,
+ * examples, benchmarks and offline work. Endpoints, as on the service:
+ * <ul>
+ *   <li>{@code /v1/realtime?model=…} — GA, or preview with {@code OpenAI-Beta: realtime=v1} or the
+ *       {@code openai-beta.realtime-v1} subprotocol;</li>
+ *   <li>{@code /openai/v1/realtime?model=<deployment>} — Azure GA (an {@code api-version} gets 401);</li>
+ *   <li>{@code /openai/realtime?api-version=…&deployment=…} — Azure preview.</li>
+ * </ul>
+ * The key is read from {@code Authorization: Bearer}, the {@code api-key} header or query parameter, or
+ * the {@code openai-insecure-api-key.<key>} subprotocol; a wrong or missing key gets HTTP 401 before
+ * the upgrade. The model is the {@link Responder}; its voice is {@link SyntheticVoice}.
+ */
+public final class RealtimeEmulator implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final Channel server;
+    private final String host;
+    private final int port;
+
+    private RealtimeEmulator(EventLoopGroup group, Channel server, String host) {
+        this.group = group;
+        this.server = server;
+        this.host = host;
+        this.port = ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** A builder with the defaults: loopback, a free port, any key, real-time pacing, 100 ms deltas. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** {@code ws://host:port} — append an endpoint path such as {@code /v1/realtime?model=gpt-realtime}. */
+    public URI uri() {
+        return URI.create("ws://" + host + ":" + port);
+    }
+
+    /** {@code ws://host:port} + {@code pathAndQuery}. */
+    public URI uri(String pathAndQuery) {
+        return URI.create("ws://" + host + ":" + port + pathAndQuery);
+    }
+
+    /** Stops listening and closes every connection; idempotent. */
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Configures and starts a {@link RealtimeEmulator}. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private String apiKey;
+        private Responder responder = Responder.standard();
+        private int deltaMs = 100;
+        private double pace = 1.0;
+        private int jitterMs;
+        private long seed = 42;
+        private Duration sessionDuration = Duration.ofMinutes(30);
+        private Faults faults = Faults.NONE;
+        private boolean log;
+
+        private Builder() {
+        }
+
+        /** Address to bind (default {@code 127.0.0.1}). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Port to bind; 0 (default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port : " + port + " (expected: 0..65535)");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The only key accepted; without one, any non-empty key is accepted. */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** The model's behaviour (default {@link Responder#standard()}). */
+        public Builder responder(Responder responder) {
+            this.responder = Objects.requireNonNull(responder, "responder");
+            return this;
+        }
+
+        /** Audio per delta in ms (default 100). */
+        public Builder deltaMs(int deltaMs) {
+            if (deltaMs < 1) {
+                throw new IllegalArgumentException("deltaMs : " + deltaMs + " (expected: >= 1)");
+            }
+            this.deltaMs = deltaMs;
+            return this;
+        }
+
+        /** Audio sent this many times faster than real time (default 1); 0 sends it as fast as possible. */
+        public Builder pace(double pace) {
+            if (pace < 0 || Double.isNaN(pace)) {
+                throw new IllegalArgumentException("pace : " + pace + " (expected: >= 0)");
+            }
+            this.pace = pace;
+            return this;
+        }
+
+        /** Up to this many ms of random extra delay before each audio delta (default 0). */
+        public Builder jitterMs(int jitterMs) {
+            if (jitterMs < 0) {
+                throw new IllegalArgumentException("jitterMs : " + jitterMs + " (expected: >= 0)");
+            }
+            this.jitterMs = jitterMs;
+            return this;
+        }
+
+        /** Seed of the jitter (default 42): same seed, same delays. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Session limit announced in {@code expires_at} and enforced (default 30 min). */
+        public Builder sessionDuration(Duration sessionDuration) {
+            this.sessionDuration = Objects.requireNonNull(sessionDuration, "sessionDuration");
+            return this;
+        }
+
+        /** Faults for every connection that does not ask for its own (default none). */
+        public Builder faults(Faults faults) {
+            this.faults = Objects.requireNonNull(faults, "faults");
+            return this;
+        }
+
+        /** Print a line per connection and per server event (default off). */
+        public Builder log(boolean log) {
+            this.log = log;
+            return this;
+        }
+
+        /** Binds and starts serving; the returned emulator is listening. */
+        public RealtimeEmulator start() {
+            EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
+                    faults, log);
+            AtomicLong connections = new AtomicLong();
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+            try {
+                Channel server = new ServerBootstrap()
+                        .group(group)
+                        .channel(NioServerSocketChannel.class)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                                        new HandshakeHandler(settings, connections));
+                            }
+                        })
+                        .bind(host, port).syncUninterruptibly().channel();
+                return new RealtimeEmulator(group, server, host);
+            } catch (RuntimeException e) {
+                group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
+    }
+}

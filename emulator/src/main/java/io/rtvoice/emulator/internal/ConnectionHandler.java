@@ -1,0 +1,102 @@
+package io.rtvoice.emulator.internal;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Carries one upgraded connection's frames to and from its {@link EmulatedSession}. */
+final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements Outbound {
+
+    private final EmulatedSessionFactory factory;
+    private ChannelHandlerContext ctx;
+    private EmulatedSession session;
+    private boolean closeSent;
+
+    /** Makes the session once the channel is known. */
+    @FunctionalInterface
+    interface EmulatedSessionFactory {
+        EmulatedSession create(Outbound out);
+    }
+
+    ConnectionHandler(EmulatedSessionFactory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.session = factory.create(this);
+        session.start();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            session.onFrame(ByteBufUtil.getBytes(text.content()));
+        } else if (frame instanceof PingWebSocketFrame ping) {
+            if (!session.stalled()) { // a stalled server is silent, pongs included
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            }
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            if (!closeSent) {
+                closeSent = true;
+                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), close.reasonText()))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            session.binaryFrame();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.closed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    @Override
+    public void send(byte[] utf8) {
+        if (ctx.channel().isActive() && !closeSent) {
+            ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)));
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (!closeSent && ctx.channel().isActive()) {
+            closeSent = true;
+            ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
+            // The peer answers with its close frame; a peer that does not is cut off after 5 s.
+            ctx.executor().schedule(() -> ctx.close(), 5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void abort() {
+        // The TCP connection ends with no WebSocket close frame, after what was already written
+        // (a reset would also discard the events sent just before the fault).
+        closeSent = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public ScheduledExecutorService executor() {
+        return ctx.executor();
+    }
+}

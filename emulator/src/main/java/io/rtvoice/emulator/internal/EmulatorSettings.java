@@ -1,0 +1,30 @@
+package io.rtvoice.emulator.internal;
+
+import io.rtvoice.emulator.Faults;
+import io.rtvoice.emulator.Responder;
+import java.time.Duration;
+
+/**
+ * What every connection of one emulator shares.
+ *
+ * @param apiKey the accepted key, or {@code null} to accept any non-empty key
+ * @param responder the deterministic model
+ * @param deltaMs audio per {@code output_audio.delta}, in ms
+ * @param pace how much faster than real time audio is sent (1 = real time, 4 = four times faster); 0 = no pacing
+ * @param jitterMs up to this many ms of random extra delay before each audio delta
+ * @param seed seed of the jitter's random sequence (per connection: seed + connection number)
+ * @param sessionDuration the session limit announced in {@code expires_at} and enforced
+ * @param faults faults for connections that do not ask for their own
+ * @param log whether to print a line per connection and event summary
+ */
+public record EmulatorSettings(
+        String apiKey,
+        Responder responder,
+        int deltaMs,
+        double pace,
+        int jitterMs,
+        long seed,
+        Duration sessionDuration,
+        Faults faults,
+        boolean log) {
+}

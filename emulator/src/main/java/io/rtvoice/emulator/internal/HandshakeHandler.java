@@ -1,0 +1,91 @@
+package io.rtvoice.emulator.internal;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Judges the upgrade request (path, dialect, key, faults) and refuses it with an HTTP status before the
+ * upgrade, or upgrades and hands the channel to a {@link ConnectionHandler}.
+ */
+public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    /** Large enough for a 15 MiB append as base64 inside JSON. */
+    public static final int MAX_FRAME_BYTES = 24 * 1024 * 1024;
+
+    private final EmulatorSettings settings;
+    private final AtomicLong connections;
+
+    /** A handler for one new channel. */
+    public HandshakeHandler(EmulatorSettings settings, AtomicLong connections) {
+        this.settings = settings;
+        this.connections = connections;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+            respond(ctx, HttpResponseStatus.BAD_REQUEST, "this is a Realtime WebSocket endpoint: send an Upgrade: websocket request");
+            return;
+        }
+        Handshake judged = Handshake.judge(request, settings.apiKey(), settings.faults());
+        if (!judged.ok()) {
+            log("refused " + judged.refusal().code() + " " + request.method() + " " + pathOf(request) + ": " + judged.reason());
+            respond(ctx, judged.refusal(), judged.reason());
+            return;
+        }
+        long connection = connections.incrementAndGet();
+        String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, "realtime", false, MAX_FRAME_BYTES)
+                .newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        handshaker.handshake(ctx.channel(), request).addListener(done -> {
+            if (!done.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            log("conn-" + connection + " open " + judged.dialect() + " " + pathOf(request) + " model=" + judged.model()
+                    + (judged.faults().any() ? " faults=" + judged.faults() : ""));
+            ctx.pipeline().addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
+            ctx.pipeline().addLast(new ConnectionHandler(out ->
+                    new EmulatedSession(settings, judged.dialect(), judged.model(), judged.faults(), out, connection)));
+            ctx.pipeline().remove(this);
+        });
+    }
+
+    private static String pathOf(FullHttpRequest request) {
+        int q = request.uri().indexOf('?');
+        return q < 0 ? request.uri() : request.uri().substring(0, q); // the query may hold an api-key: never log it
+    }
+
+    private void log(String line) {
+        if (settings.log()) {
+            System.out.println("[rtvoice-emulator] " + line);
+        }
+    }
+
+    private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer("{\"error\":{\"message\":\"" + reason.replace("\"", "'") + "\"}}\n", StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+}

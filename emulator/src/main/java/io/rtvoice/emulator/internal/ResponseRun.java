@@ -1,0 +1,254 @@
+package io.rtvoice.emulator.internal;
+
+import io.rtvoice.Dialect;
+import io.rtvoice.emulator.Responder;
+import io.rtvoice.emulator.SyntheticVoice;
+import io.rtvoice.event.AudioConfig;
+import io.rtvoice.event.ContentPart;
+import io.rtvoice.event.Item;
+import io.rtvoice.event.RealtimeAudioFormat;
+import io.rtvoice.event.Response;
+import io.rtvoice.event.ResponseParams;
+import io.rtvoice.event.ServerEvent;
+import io.rtvoice.event.Session;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One response in flight: emits the service's event order for its dialect, with the audio paced in
+ * deltas, and ends it as completed or cancelled (the {@code *.done} events are sent either way).
+ */
+final class ResponseRun {
+
+    private final EmulatedSession session;
+    private final String id;
+    private final boolean defaultConversation;
+    private final Responder.Reply reply;
+    private final List<String> modalities;
+    private final RealtimeAudioFormat format;
+    private final Session config;
+
+    private Item item;
+    private final String itemId;
+    private String previousItemId;
+    private byte[] audio = new byte[0];
+    private String[] words = new String[0];
+    private int audioBytesSent;
+    private int wordsSent;
+    private ScheduledFuture<?> next;
+    private boolean finished;
+
+    ResponseRun(EmulatedSession session, String id, ResponseParams params, Responder.Reply reply, boolean defaultConversation) {
+        this.session = session;
+        this.id = id;
+        this.reply = reply;
+        this.defaultConversation = defaultConversation;
+        this.config = session.config();
+        this.modalities = params != null && params.outputModalities() != null ? params.outputModalities() : config.outputModalities();
+        AudioConfig audioParams = params != null ? params.audio() : null;
+        this.format = audioParams != null && audioParams.output() != null && audioParams.output().format() != null
+                ? audioParams.output().format() : config.audio().output().format();
+        this.itemId = session.nextId("item");
+    }
+
+    String id() {
+        return id;
+    }
+
+    boolean inDefaultConversation() {
+        return defaultConversation;
+    }
+
+    private boolean audioOut() {
+        return modalities == null || modalities.contains("audio");
+    }
+
+    void start() {
+        previousItemId = defaultConversation ? session.lastItemId() : null;
+        session.emit(new ServerEvent.ResponseCreated(session.nextEventId(), response("in_progress", null, List.of())));
+        session.emit(new ServerEvent.RateLimitsUpdated(session.nextEventId(), session.rateLimits()));
+        if (reply instanceof Responder.Reply.FunctionCall call) {
+            functionCall(call);
+            return;
+        }
+        String transcript = ((Responder.Reply.Speech) reply).transcript();
+        words = transcript.isBlank() ? new String[0] : transcript.strip().split("\\s+");
+        if (audioOut()) {
+            audio = render(transcript);
+        }
+        item = new Item(itemId, "message", objectName(), "in_progress", "assistant", List.of(), null, null, null, null,
+                null, null, null, null, null, null);
+        if (defaultConversation) {
+            session.addAssistantItem(item);
+        }
+        session.emit(new ServerEvent.ResponseOutputItemAdded(session.nextEventId(), id, 0, item));
+        if (defaultConversation) {
+            session.announceItem(previousItemId, item, false);
+        }
+        session.emit(new ServerEvent.ResponseContentPartAdded(session.nextEventId(), id, itemId, 0, 0, emptyPart()));
+        schedule(0);
+    }
+
+    /** Audio as the session's output format: the synthetic voice, G.711-encoded when asked. */
+    private byte[] render(String transcript) {
+        byte[] pcm = SyntheticVoice.speak(transcript);
+        return "audio/pcm".equals(format.type()) ? pcm : G711.encode(pcm, "audio/pcmu".equals(format.type()));
+    }
+
+    private ContentPart emptyPart() {
+        return audioOut() ? new ContentPart("output_audio", null, null, "", null, null, null)
+                : new ContentPart("output_text", "", null, null, null, null, null);
+    }
+
+    private void schedule(long delayMs) {
+        next = session.out().executor().schedule(this::step, Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+    }
+
+    /** One delta's worth: the transcript words that start in it, then its audio. */
+    private void step() {
+        if (finished) {
+            return;
+        }
+        EmulatorSettings s = session.settings();
+        if (!audioOut()) {
+            if (wordsSent < words.length) {
+                String delta = (wordsSent == 0 ? "" : " ") + words[wordsSent++];
+                session.emit(new ServerEvent.ResponseOutputTextDelta(session.nextEventId(), id, itemId, 0, 0, delta));
+                schedule(0);
+            } else {
+                complete("completed", null);
+            }
+            return;
+        }
+        int bytesPerMs = EmulatedSession.bytesPerMs(format.type());
+        int chunk = Math.max(1, s.deltaMs()) * bytesPerMs;
+        if (audioBytesSent >= audio.length) {
+            complete("completed", null);
+            return;
+        }
+        int end = Math.min(audio.length, audioBytesSent + chunk);
+        int endMs = end / bytesPerMs;
+        while (wordsSent < words.length && wordsSent * 150 < endMs) {
+            String delta = (wordsSent == 0 ? "" : " ") + words[wordsSent++];
+            session.emit(new ServerEvent.ResponseOutputAudioTranscriptDelta(session.nextEventId(), id, itemId, 0, 0, delta));
+        }
+        session.emit(new ServerEvent.ResponseOutputAudioDelta(session.nextEventId(), id, itemId, 0, 0,
+                Arrays.copyOfRange(audio, audioBytesSent, end)));
+        int sentMs = (end - audioBytesSent) / bytesPerMs;
+        audioBytesSent = end;
+        // Real-time pacing divided by the pace factor; jitter makes deltas late (never early).
+        long delay = s.pace() <= 0 ? 0 : Math.round(sentMs / s.pace());
+        schedule(delay + session.jitterMs());
+    }
+
+    /** Cancelled by the client or by new speech: the done events still follow, status cancelled. */
+    void cancel(String reason) {
+        if (finished) {
+            return;
+        }
+        if (next != null) {
+            next.cancel(false);
+        }
+        if (item == null) {
+            finished = true;
+            session.emit(new ServerEvent.ResponseDone(session.nextEventId(),
+                    response("cancelled", new Response.StatusDetails("cancelled", reason, null), List.of())));
+            session.responseFinished(this);
+            return;
+        }
+        complete("cancelled", reason);
+    }
+
+    /** Stops without sending anything (the connection is gone). */
+    void stop() {
+        finished = true;
+        if (next != null) {
+            next.cancel(false);
+        }
+    }
+
+    private void complete(String status, String reason) {
+        finished = true;
+        String said = String.join(" ", Arrays.copyOf(words, wordsSent));
+        if (status.equals("completed")) {
+            said = String.join(" ", words);
+        }
+        byte[] played = Arrays.copyOf(audio, audioBytesSent);
+        ContentPart part;
+        if (audioOut()) {
+            session.emit(new ServerEvent.ResponseOutputAudioDone(session.nextEventId(), id, itemId, 0, 0));
+            session.emit(new ServerEvent.ResponseOutputAudioTranscriptDone(session.nextEventId(), id, itemId, 0, 0, said));
+            part = new ContentPart("output_audio", null, null, said, null, null, null);
+        } else {
+            session.emit(new ServerEvent.ResponseOutputTextDone(session.nextEventId(), id, itemId, 0, 0, said));
+            part = new ContentPart("output_text", said, null, null, null, null, null);
+        }
+        session.emit(new ServerEvent.ResponseContentPartDone(session.nextEventId(), id, itemId, 0, 0, part));
+        Item done = item.withContent(List.of(part)).withStatus(status.equals("completed") ? "completed" : "incomplete");
+        if (defaultConversation) {
+            session.replaceItem(done);
+            if (audioOut()) {
+                session.assistantAudio(itemId, played);
+            }
+            if (session.dialect() == Dialect.GA) {
+                session.emit(new ServerEvent.ConversationItemDone(session.nextEventId(), previousItemId, done));
+            }
+        }
+        session.emit(new ServerEvent.ResponseOutputItemDone(session.nextEventId(), id, 0, done));
+        Response.StatusDetails details = status.equals("completed") ? null : new Response.StatusDetails("cancelled", reason, null);
+        session.emit(new ServerEvent.ResponseDone(session.nextEventId(), response(status, details, List.of(done))));
+        session.responseFinished(this);
+    }
+
+    private void functionCall(Responder.Reply.FunctionCall call) {
+        String callId = "call_" + itemId.substring(itemId.indexOf('_') + 1);
+        Item started = new Item(itemId, "function_call", objectName(), "in_progress", null, null, callId, call.name(), "",
+                null, null, null, null, null, null, null);
+        if (defaultConversation) {
+            session.addAssistantItem(started);
+        }
+        session.emit(new ServerEvent.ResponseOutputItemAdded(session.nextEventId(), id, 0, started));
+        if (defaultConversation) {
+            session.announceItem(previousItemId, started, false);
+        }
+        String args = call.arguments();
+        int half = args.length() / 2;
+        session.emit(new ServerEvent.ResponseFunctionCallArgumentsDelta(session.nextEventId(), id, itemId, 0, callId, args.substring(0, half)));
+        session.emit(new ServerEvent.ResponseFunctionCallArgumentsDelta(session.nextEventId(), id, itemId, 0, callId, args.substring(half)));
+        session.emit(new ServerEvent.ResponseFunctionCallArgumentsDone(session.nextEventId(), id, itemId, 0, callId, call.name(), args));
+        Item done = new Item(itemId, "function_call", objectName(), "completed", null, null, callId, call.name(), args,
+                null, null, null, null, null, null, null);
+        if (defaultConversation) {
+            session.replaceItem(done);
+            if (session.dialect() == Dialect.GA) {
+                session.emit(new ServerEvent.ConversationItemDone(session.nextEventId(), previousItemId, done));
+            }
+        }
+        session.emit(new ServerEvent.ResponseOutputItemDone(session.nextEventId(), id, 0, done));
+        session.emit(new ServerEvent.ResponseDone(session.nextEventId(), response("completed", null, List.of(done))));
+        finished = true;
+        session.responseFinished(this);
+    }
+
+    private String objectName() {
+        return session.dialect() == Dialect.PREVIEW ? "realtime.item" : null;
+    }
+
+    private Response response(String status, Response.StatusDetails details, List<Item> output) {
+        Response.Usage usage = null;
+        if (!status.equals("in_progress")) {
+            int textTokens = Math.max(1, words.length * 4 / 3);
+            int audioTokens = audioBytesSent / (EmulatedSession.bytesPerMs(format.type()) * 50);
+            int inputTokens = 120;
+            usage = new Response.Usage(inputTokens + textTokens + audioTokens, inputTokens, textTokens + audioTokens,
+                    new Response.InputTokenDetails(0, inputTokens, 0, 0, null), new Response.OutputTokenDetails(textTokens, audioTokens));
+        }
+        AudioConfig audioConfig = new AudioConfig(null, new AudioConfig.Output(format, config.voice(), null));
+        return new Response(id, "realtime.response", status, details, new ArrayList<>(output), null, audioConfig, usage,
+                defaultConversation ? "conv_" + session.tagName() : null, modalities, config.maxOutputTokens(),
+                session.dialect() == Dialect.PREVIEW ? config.temperature() : null);
+    }
+}

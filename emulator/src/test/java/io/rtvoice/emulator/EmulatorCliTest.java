@@ -1,0 +1,52 @@
+package io.rtvoice.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtvoice.Dialect;
+import io.rtvoice.event.ServerEvent;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The command line starts, answers a client, and stops cleanly on a termination signal. */
+class EmulatorCliTest {
+
+    @Test
+    void cliStartsAnswersAndStopsCleanly() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), EmulatorMain.class.getName(),
+                "--port", "0", "--api-key", "sk-cli-secret").redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            output.add(line);
+            Matcher m = Pattern.compile("listening on (ws://[0-9.]+:[0-9]+)").matcher(line);
+            assertThat(m.find()).as(line).isTrue();
+
+            try (WsClient c = WsClient.connect(URI.create(m.group(1) + "/v1/realtime?model=gpt-realtime"), Dialect.GA,
+                    Map.of("Authorization", "Bearer sk-cli-secret"))) {
+                assertThat(c.next()).isInstanceOf(ServerEvent.SessionCreated.class);
+            }
+            process.toHandle().destroy(); // SIGTERM, as Ctrl-C (Process.destroy would also close our end of its output)
+            assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            for (String l; (l = out.readLine()) != null; ) {
+                output.add(l);
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+        assertThat(output).anyMatch(l -> l.contains("conn-1 open GA /v1/realtime"));
+        assertThat(output).anyMatch(l -> l.contains("conn-1 -> session.created"));
+        assertThat(output.get(output.size() - 1)).contains("stopped");
+        assertThat(String.join("\n", output)).doesNotContain("sk-cli-secret");
+    }
+}
