@@ -75,6 +75,23 @@ class EmulatorTurnsAndFaultsTest {
     }
 
     @Test
+    void idleTimeoutTriggersATurnAfterThatMuchSilence() throws Exception {
+        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start();
+                WsClient c = EmulatorProtocolTest.connect(emulator, Dialect.GA)) {
+            c.send(new ClientEvent.SessionUpdate(null, Session.builder()
+                    .turnDetection(TurnDetection.serverVad(0.5, 300, 500).withIdleTimeoutMs(5000)).build()));
+            c.await(ServerEvent.SessionUpdated.class);
+            speak(c, pcm(5200, false));
+
+            var timeout = c.await(ServerEvent.InputAudioBufferTimeoutTriggered.class);
+            assertThat(timeout.audioStartMs()).isZero();
+            assertThat(timeout.audioEndMs()).isEqualTo(5000);
+            assertThat(c.await(ServerEvent.InputAudioBufferCommitted.class).itemId()).isEqualTo(timeout.itemId());
+            assertThat(c.await(ServerEvent.ResponseDone.class).response().status()).isEqualTo("completed");
+        }
+    }
+
+    @Test
     void newSpeechDuringAResponseInterruptsIt() throws Exception {
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(1).start();
                 WsClient c = EmulatorProtocolTest.connect(emulator, Dialect.GA)) {

@@ -56,6 +56,8 @@ final class EmulatedSession {
     private long vadOffsetMs;
     private String speechItemId;
     private long speechStartMs;
+    /** Input-timeline ms since which nobody spoke and no response ran; -1 while someone does. */
+    private long idleSinceMs;
 
     private ResponseRun active;
     private long sequence;
@@ -297,6 +299,7 @@ final class EmulatedSession {
         }
         for (VoiceActivityDetector.Transition t : vad.append(audio, 0, audio.length)) {
             if (t.kind() == VoiceActivityDetector.Transition.Kind.SPEECH_STARTED) {
+                idleSinceMs = -1;
                 speechItemId = nextId("item");
                 speechStartMs = t.audioMs() + vadOffsetMs;
                 emit(new ServerEvent.InputAudioBufferSpeechStarted(nextEventId(), (int) speechStartMs, speechItemId));
@@ -308,11 +311,33 @@ final class EmulatedSession {
                 String itemId = speechItemId != null ? speechItemId : nextId("item");
                 emit(new ServerEvent.InputAudioBufferSpeechStopped(nextEventId(), (int) (t.audioMs() + vadOffsetMs), itemId));
                 speechItemId = null;
+                idleSinceMs = t.audioMs() + vadOffsetMs;
                 int spokenMs = (int) (t.audioMs() + vadOffsetMs - speechStartMs);
                 if (commitAs(itemId, null, spokenMs) && !Boolean.FALSE.equals(config.turnDetection().createResponse())) {
                     startResponse(null, null, true);
                 }
             }
+        }
+        checkIdleTimeout();
+    }
+
+    /**
+     * With {@code idle_timeout_ms}, silence that long (on the input timeline, with no response running)
+     * triggers a turn: {@code input_audio_buffer.timeout_triggered}, a commit, and a response.
+     */
+    private void checkIdleTimeout() {
+        TurnDetection td = config.turnDetection();
+        Integer idle = td == null || td.disabled() ? null : td.idleTimeoutMs();
+        long now = input.timelineMs();
+        if (idle == null || vad == null || vad.speaking() || active != null || idleSinceMs < 0 || now - idleSinceMs < idle) {
+            return;
+        }
+        String itemId = nextId("item");
+        emit(new ServerEvent.InputAudioBufferTimeoutTriggered(nextEventId(), (int) idleSinceMs, (int) now, itemId));
+        int idleMs = (int) (now - idleSinceMs);
+        idleSinceMs = -1;
+        if (commitAs(itemId, null, idleMs) && !Boolean.FALSE.equals(td.createResponse())) {
+            startResponse(null, null, true);
         }
     }
 
@@ -497,6 +522,7 @@ final class EmulatedSession {
     void responseFinished(ResponseRun run) {
         if (active == run) {
             active = null;
+            idleSinceMs = input.timelineMs();
         }
     }
 
