@@ -1,0 +1,141 @@
+package io.rtvoice;
+
+import io.rtvoice.event.EventCodec;
+import io.rtvoice.internal.client.DefaultRealtimeSession;
+import io.rtvoice.transport.Transport;
+import io.rtvoice.transport.TransportProvider;
+import io.rtvoice.transport.TransportRequest;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import reactor.core.publisher.Mono;
+
+/**
+ * The entry point: an immutable, thread-safe client for one endpoint, built once and shared.
+ * {@link #connect()} opens a {@link RealtimeSession}.
+ */
+public final class RealtimeClient {
+
+    private final Endpoint endpoint;
+    private final Credentials credentials;
+    private final Transport transport;
+    private final EventCodec codec;
+    private final Duration connectTimeout;
+    private final int sendQueueCapacity;
+
+    private RealtimeClient(Builder b) {
+        this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint");
+        this.credentials = Objects.requireNonNull(b.credentials, "credentials");
+        this.transport = b.transport != null ? b.transport : discoverTransport();
+        this.codec = EventCodec.builder().dialect(endpoint.dialect()).maxFrameBytes(b.maxFrameBytes).build();
+        this.connectTimeout = b.connectTimeout;
+        this.sendQueueCapacity = b.sendQueueCapacity;
+    }
+
+    /** A builder; endpoint and credentials are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The endpoint. */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Opens a session: credentials are resolved, then the transport connects. */
+    public Mono<RealtimeSession> connect() {
+        return credentials.headers(endpoint)
+                .map(auth -> {
+                    Map<String, String> headers = new HashMap<>(endpoint.protocolHeaders());
+                    headers.putAll(auth);
+                    return new TransportRequest(endpoint.uri(), headers, List.of("realtime"), codec.maxFrameBytes(), connectTimeout);
+                })
+                .flatMap(transport::connect)
+                .map(connection -> new DefaultRealtimeSession(connection, codec, sendQueueCapacity));
+    }
+
+    private static Transport discoverTransport() {
+        String wanted = System.getProperty("rtvoice.transport");
+        List<TransportProvider> providers = ServiceLoader.load(TransportProvider.class).stream().map(ServiceLoader.Provider::get).toList();
+        return providers.stream()
+                .filter(p -> wanted == null || p.name().equals(wanted))
+                .max(Comparator.comparingInt(TransportProvider::priority))
+                .orElseThrow(() -> new IllegalStateException("no Realtime transport found"
+                        + (wanted != null ? " named '" + wanted + "'" : "") + ": add rtvoice-transport-websocket to the class path "
+                        + "or pass one to RealtimeClient.builder().transport(...); found: "
+                        + providers.stream().map(TransportProvider::name).toList()))
+                .create();
+    }
+
+    @Override
+    public String toString() {
+        return "RealtimeClient[" + endpoint + ", " + credentials + "]";
+    }
+
+    /** Builds a {@link RealtimeClient}. */
+    public static final class Builder {
+        private Endpoint endpoint;
+        private Credentials credentials;
+        private Transport transport;
+        private int maxFrameBytes = 24 * 1024 * 1024;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private int sendQueueCapacity = 4096;
+
+        private Builder() {
+        }
+
+        /** Where to connect (required). */
+        public Builder endpoint(Endpoint endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /** How to authenticate (required). */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** The transport; default: discovered with {@link ServiceLoader}. */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** Largest frame received or sent, in bytes (default 24 MiB: a 15 MiB append as base64 fits). */
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            if (maxFrameBytes < 1024) {
+                throw new IllegalArgumentException("maxFrameBytes : " + maxFrameBytes + " (expected: >= 1024)");
+            }
+            this.maxFrameBytes = maxFrameBytes;
+            return this;
+        }
+
+        /** Connect and handshake timeout (default 10 s). */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * Frames that may wait to be written (default 4096, about 80 s of 20 ms audio). When full,
+         * {@link RealtimeSession#send} waits for room (see there), then throws {@link SendQueueFullException}.
+         */
+        public Builder sendQueueCapacity(int sendQueueCapacity) {
+            if (sendQueueCapacity < 1) {
+                throw new IllegalArgumentException("sendQueueCapacity : " + sendQueueCapacity + " (expected: >= 1)");
+            }
+            this.sendQueueCapacity = sendQueueCapacity;
+            return this;
+        }
+
+        /** The client. */
+        public RealtimeClient build() {
+            return new RealtimeClient(this);
+        }
+    }
+}

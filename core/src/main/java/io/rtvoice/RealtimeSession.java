@@ -1,0 +1,47 @@
+package io.rtvoice;
+
+import io.rtvoice.event.ClientEvent;
+import io.rtvoice.event.ServerEvent;
+import io.rtvoice.transport.CloseStatus;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** One connection to the Realtime API. Thread-safe. */
+public interface RealtimeSession extends AutoCloseable {
+
+    /**
+     * The server's events, decoded, in wire order: one hot stream that any number of subscribers share
+     * (events before the first subscriber are kept for it). Completes after {@link #close()}; fails with
+     * {@link SessionEndedException} when the server closes the session or the connection breaks.
+     */
+    Flux<ServerEvent> events();
+
+    /**
+     * Queues {@code event} to be written. Any number of threads may send; each thread's events are
+     * written in the order it sent them, and nothing is refused as busy. When the send queue (see
+     * {@link RealtimeClient.Builder#sendQueueCapacity}) is full, the caller waits for room for up to 10 s
+     * and then gets {@link SendQueueFullException}; on a non-blocking thread (an event loop) it gets that
+     * exception at once, since waiting there could stall the writer. Throws
+     * {@link io.rtvoice.event.EventEncodeException} for a setting the dialect cannot express and
+     * {@link IllegalStateException} after the session ended.
+     */
+    void send(ClientEvent event);
+
+    /** The dialect of this session. */
+    Dialect dialect();
+
+    /** Closes with 1000; completes when the connection is closed. Idempotent. */
+    Mono<Void> closeGracefully();
+
+    /** How the session ended, once it has. */
+    Mono<CloseStatus> closeStatus();
+
+    /** Frames that could not be decoded and were skipped (see {@link io.rtvoice.event.EventDecodeException}). */
+    long undecodableFrames();
+
+    /** {@link #closeGracefully()} and wait, up to 10 s. */
+    @Override
+    default void close() {
+        closeGracefully().block(java.time.Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,147 @@
+package io.rtvoice.internal.client;
+
+import io.rtvoice.Dialect;
+import io.rtvoice.RealtimeSession;
+import io.rtvoice.SendQueueFullException;
+import io.rtvoice.SessionEndedException;
+import io.rtvoice.event.ClientEvent;
+import io.rtvoice.event.EventCodec;
+import io.rtvoice.event.EventDecodeException;
+import io.rtvoice.event.ServerEvent;
+import io.rtvoice.transport.CloseStatus;
+import io.rtvoice.transport.TransportConnection;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A session over one transport connection: sends are encoded on the caller's thread and queued in one
+ * bounded, serialised sink the connection drains in order; received frames are decoded on the
+ * connection's thread, in order, into one multicast sink.
+ */
+public final class DefaultRealtimeSession implements RealtimeSession {
+
+    /** How long {@link #send} waits for room in a full queue before it gives up. */
+    private static final long QUEUE_FULL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    /** Events kept for subscribers that lag (and, before the first subscriber, for it). */
+    private static final int EVENT_BUFFER = 16_384;
+
+    private final TransportConnection connection;
+    private final EventCodec codec;
+    private final int sendQueueCapacity;
+    private final Sinks.Many<byte[]> outbound;
+    private final Sinks.Many<ServerEvent> events = Sinks.many().multicast().onBackpressureBuffer(EVENT_BUFFER, false);
+    private final AtomicBoolean closedByClient = new AtomicBoolean();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicLong undecodable = new AtomicLong();
+
+    /** Starts both directions on {@code connection}. */
+    public DefaultRealtimeSession(TransportConnection connection, EventCodec codec, int sendQueueCapacity) {
+        this.connection = connection;
+        this.codec = codec;
+        this.sendQueueCapacity = sendQueueCapacity;
+        Queue<byte[]> queue = new ArrayBlockingQueue<>(sendQueueCapacity);
+        this.outbound = Sinks.many().unicast().onBackpressureBuffer(queue);
+        connection.send(outbound.asFlux()).subscribe(null, error -> { });
+        connection.inbound().subscribe(this::received, this::broken, this::completed);
+    }
+
+    private void received(byte[] frame) {
+        ServerEvent event;
+        try {
+            event = codec.decodeServerEvent(frame);
+        } catch (EventDecodeException e) {
+            undecodable.incrementAndGet();
+            return;
+        }
+        // Only the connection's thread emits: FAIL_OVERFLOW (a subscriber 16k events behind) is the only failure.
+        events.tryEmitNext(event);
+    }
+
+    private void broken(Throwable error) {
+        end(CloseStatus.ABNORMAL, error);
+    }
+
+    private void completed() {
+        connection.closeStatus().defaultIfEmpty(CloseStatus.ABNORMAL).subscribe(status -> end(status, null));
+    }
+
+    private void end(CloseStatus status, Throwable cause) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        outbound.tryEmitComplete();
+        if (closedByClient.get()) {
+            events.tryEmitComplete();
+        } else {
+            events.tryEmitError(new SessionEndedException(status, cause));
+        }
+    }
+
+    @Override
+    public Flux<ServerEvent> events() {
+        return events.asFlux();
+    }
+
+    @Override
+    public void send(ClientEvent event) {
+        if (ended.get() || closedByClient.get()) {
+            throw new IllegalStateException("the session has ended; " + event.type() + " was not sent");
+        }
+        byte[] frame = codec.encode(event);
+        long deadline = 0;
+        while (true) {
+            Sinks.EmitResult result = outbound.tryEmitNext(frame);
+            switch (result) {
+                case OK:
+                    return;
+                case FAIL_NON_SERIALIZED:
+                    Thread.onSpinWait(); // another thread is emitting right now: its frame goes first
+                    continue;
+                case FAIL_OVERFLOW:
+                    // A burst: wait for the writer to make room, but never on a non-blocking thread (the
+                    // writer may be that very thread) and never for longer than QUEUE_FULL_WAIT.
+                    if (deadline == 0) {
+                        deadline = System.nanoTime() + QUEUE_FULL_WAIT_NANOS;
+                    }
+                    if (Schedulers.isInNonBlockingThread() || System.nanoTime() > deadline || ended.get()) {
+                        throw new SendQueueFullException(sendQueueCapacity);
+                    }
+                    LockSupport.parkNanos(100_000);
+                    continue;
+                default:
+                    throw new IllegalStateException("the session has ended; " + event.type() + " was not sent");
+            }
+        }
+    }
+
+    @Override
+    public Dialect dialect() {
+        return codec.dialect();
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        if (closedByClient.compareAndSet(false, true) && !ended.get()) {
+            return connection.close(1000, "client closed").onErrorResume(e -> Mono.empty())
+                    .then(Mono.fromRunnable(() -> end(new CloseStatus(1000, "client closed"), null)));
+        }
+        return Mono.fromRunnable(() -> end(new CloseStatus(1000, "client closed"), null));
+    }
+
+    @Override
+    public Mono<CloseStatus> closeStatus() {
+        return connection.closeStatus();
+    }
+
+    @Override
+    public long undecodableFrames() {
+        return undecodable.get();
+    }
+}

@@ -1,0 +1,179 @@
+package io.rtvoice.transport.websocket;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.rtvoice.transport.CloseStatus;
+import io.rtvoice.transport.Transport;
+import io.rtvoice.transport.TransportConnection;
+import io.rtvoice.transport.TransportException;
+import io.rtvoice.transport.TransportRequest;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+/**
+ * The WebSocket transport on reactor-netty: TLS for {@code wss://} with the JDK's hostname
+ * verification, frames up to the request's limit, and no {@code ws://} to anything but loopback unless
+ * {@link #allowingPlainWebSocketToAnyHost()} says so. Immutable and thread-safe.
+ */
+public final class WebSocketTransport implements Transport {
+
+    private final HttpClient client;
+    private final boolean plainToAnyHost;
+
+    private WebSocketTransport(HttpClient client, boolean plainToAnyHost) {
+        this.client = client;
+        this.plainToAnyHost = plainToAnyHost;
+    }
+
+    /** A transport with reactor-netty's shared resources. */
+    public static WebSocketTransport create() {
+        return new WebSocketTransport(HttpClient.create(), false);
+    }
+
+    /** A copy that may connect with unencrypted {@code ws://} to hosts other than loopback. */
+    public WebSocketTransport allowingPlainWebSocketToAnyHost() {
+        return new WebSocketTransport(client, true);
+    }
+
+    @Override
+    public Mono<TransportConnection> connect(TransportRequest request) {
+        URI uri = request.uri();
+        if ("ws".equalsIgnoreCase(uri.getScheme()) && !plainToAnyHost && !isLoopback(uri.getHost())) {
+            return Mono.error(new TransportException("refusing unencrypted ws:// to non-loopback host " + uri.getHost()
+                    + ": use wss://, or WebSocketTransport.allowingPlainWebSocketToAnyHost()", 0, null));
+        }
+        WebsocketClientSpec spec = WebsocketClientSpec.builder()
+                .protocols(String.join(",", request.subprotocols()))
+                .maxFramePayloadLength(request.maxFrameBytes())
+                .handlePing(true)
+                .build();
+        HttpClient configured = client
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) request.connectTimeout().toMillis())
+                .headers(h -> request.headers().forEach(h::set));
+        if ("wss".equalsIgnoreCase(uri.getScheme())) {
+            configured = configured.secure();
+        }
+        var receiver = configured.websocket(spec).uri(uri);
+        String where = uri.getScheme() + "://" + uri.getAuthority() + uri.getPath(); // never the query: it may hold a key
+        return Mono.<TransportConnection>create(sink -> {
+            AtomicBoolean opened = new AtomicBoolean();
+            var running = receiver.handle((WebsocketInbound in, WebsocketOutbound out) -> {
+                NettyConnection connection = new NettyConnection(in, out, request.maxFrameBytes());
+                opened.set(true);
+                sink.success(connection);
+                return connection.lifetime();
+            }).subscribe(null, (Throwable error) -> {
+                if (!opened.get()) {
+                    sink.error(failure(where, error));
+                }
+            });
+            sink.onCancel(running);
+        }).timeout(request.connectTimeout().plusSeconds(1),
+                Mono.error(() -> new TransportException("no WebSocket handshake with " + where + " within " + request.connectTimeout(), 0, null)));
+    }
+
+    private static TransportException failure(String where, Throwable error) {
+        if (error instanceof WebSocketClientHandshakeException h && h.response() != null) {
+            int status = h.response().status().code();
+            return new TransportException("WebSocket handshake with " + where + " refused: HTTP " + h.response().status(), status, null);
+        }
+        if (error instanceof TransportException t) {
+            return t;
+        }
+        return new TransportException("cannot connect to " + where + ": " + error.getClass().getSimpleName()
+                + (error.getMessage() != null ? " " + error.getMessage() : ""), 0, error);
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        if (host.equals("localhost")) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** One upgraded connection: frames copied out of Netty's buffers into a buffer the session drains in order. */
+    private static final class NettyConnection implements TransportConnection {
+        private final WebsocketInbound in;
+        private final WebsocketOutbound out;
+        private final Sinks.Many<byte[]> frames = Sinks.many().unicast().onBackpressureBuffer();
+        private final Sinks.One<CloseStatus> closeStatus = Sinks.one();
+        private final Mono<Void> lifetime;
+
+        NettyConnection(WebsocketInbound in, WebsocketOutbound out, int maxFrameBytes) {
+            this.in = in;
+            this.out = out;
+            in.receiveCloseStatus()
+                    .subscribe(s -> closeStatus.tryEmitValue(new CloseStatus(s.code(), s.reasonText())));
+            this.lifetime = in.aggregateFrames(maxFrameBytes).receiveFrames()
+                    .doOnNext(frame -> {
+                        if (frame instanceof TextWebSocketFrame) {
+                            frames.tryEmitNext(ByteBufUtil.getBytes(frame.content()));
+                        }
+                    })
+                    .doOnComplete(() -> {
+                        closeStatus.tryEmitValue(CloseStatus.ABNORMAL); // no-op when the peer's close frame came first
+                        frames.tryEmitComplete();
+                    })
+                    .doOnError(e -> {
+                        closeStatus.tryEmitValue(CloseStatus.ABNORMAL);
+                        frames.tryEmitError(new TransportException("connection broken: " + e, 0, e));
+                    })
+                    .then()
+                    .onErrorResume(e -> Mono.empty())
+                    .cache();
+        }
+
+        Mono<Void> lifetime() {
+            return lifetime;
+        }
+
+        @Override
+        public Flux<byte[]> inbound() {
+            return frames.asFlux();
+        }
+
+        @Override
+        public Mono<Void> send(Publisher<byte[]> frames) {
+            // Subscribing starts the writes; the cached result tells any later subscriber how they ended.
+            Mono<Void> sending = out.sendObject(Flux.from(frames).map(b -> new TextWebSocketFrame(Unpooled.wrappedBuffer(b))))
+                    .then().cache();
+            sending.subscribe(null, e -> { });
+            return sending;
+        }
+
+        @Override
+        public Mono<Void> close(int code, String reason) {
+            return out.sendClose(code, reason).onErrorResume(e -> Mono.empty()).then(lifetime);
+        }
+
+        @Override
+        public Mono<CloseStatus> closeStatus() {
+            return closeStatus.asMono();
+        }
+
+        @Override
+        public String subprotocol() {
+            return in.selectedSubprotocol();
+        }
+    }
+}
