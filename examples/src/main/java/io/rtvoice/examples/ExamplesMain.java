@@ -1,0 +1,22 @@
+package io.rtvoice.examples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar examples/target/rtvoice-examples.jar <program> [options]}. */
+@Command(name = "rtvoice-examples", mixinStandardHelpOptions = true,
+        description = "Runnable rtvoice programs. With no configuration they run against the embedded emulator; "
+                + "set AZURE_OPENAI_ENDPOINT (+ AZURE_OPENAI_API_KEY, AZURE_OPENAI_DEPLOYMENT_NAME) or OPENAI_API_KEY to use the service.",
+        subcommands = {TextInAudioOut.class})
+public final class ExamplesMain implements Runnable {
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /** Runs the chosen program. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ExamplesMain()).execute(args));
+    }
+}

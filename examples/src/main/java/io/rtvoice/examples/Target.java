@@ -1,0 +1,63 @@
+package io.rtvoice.examples;
+
+import io.rtvoice.Credentials;
+import io.rtvoice.Dialect;
+import io.rtvoice.Endpoint;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.emulator.RealtimeEmulator;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * Where the examples connect, from the environment: Azure OpenAI ({@code AZURE_OPENAI_ENDPOINT},
+ * {@code AZURE_OPENAI_API_KEY}, {@code AZURE_OPENAI_DEPLOYMENT_NAME}; preview dialect when
+ * {@code OPENAI_API_VERSION} names a preview version), OpenAI ({@code OPENAI_API_KEY}, optional
+ * {@code OPENAI_MODEL}), or else an emulator started in-process.
+ */
+final class Target implements AutoCloseable {
+
+    final RealtimeClient client;
+    final String description;
+    private final RealtimeEmulator emulator;
+
+    private Target(RealtimeClient client, String description, RealtimeEmulator emulator) {
+        this.client = client;
+        this.description = description;
+        this.emulator = emulator;
+    }
+
+    static Target from(Map<String, String> env) {
+        String azure = env.get("AZURE_OPENAI_ENDPOINT");
+        if (azure != null && !azure.isBlank()) {
+            String key = env.get("AZURE_OPENAI_API_KEY");
+            String deployment = env.getOrDefault("AZURE_OPENAI_DEPLOYMENT_NAME", "gpt-realtime");
+            String version = env.get("OPENAI_API_VERSION");
+            if (key == null || key.isBlank()) {
+                throw new IllegalStateException("AZURE_OPENAI_ENDPOINT is set but AZURE_OPENAI_API_KEY is not "
+                        + "(Microsoft Entra ID sign-in is not wired into the examples yet)");
+            }
+            Endpoint endpoint = version != null && version.contains("preview")
+                    ? Endpoint.azurePreview(URI.create(azure), deployment, version)
+                    : Endpoint.azure(URI.create(azure), deployment);
+            return new Target(RealtimeClient.builder().endpoint(endpoint).credentials(Credentials.apiKey(key)).build(),
+                    "Azure OpenAI " + endpoint, null);
+        }
+        String openAiKey = env.get("OPENAI_API_KEY");
+        if (openAiKey != null && !openAiKey.isBlank()) {
+            Endpoint endpoint = Endpoint.openAi(env.getOrDefault("OPENAI_MODEL", "gpt-realtime"));
+            return new Target(RealtimeClient.builder().endpoint(endpoint).credentials(Credentials.apiKey(openAiKey)).build(),
+                    "OpenAI " + endpoint, null);
+        }
+        RealtimeEmulator emulator = RealtimeEmulator.builder().pace(4).start();
+        Endpoint endpoint = Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA);
+        return new Target(RealtimeClient.builder().endpoint(endpoint).credentials(Credentials.apiKey("emulator")).build(),
+                "the embedded emulator at " + emulator.uri(), emulator);
+    }
+
+    @Override
+    public void close() {
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+}
