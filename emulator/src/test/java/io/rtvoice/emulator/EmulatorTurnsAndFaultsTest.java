@@ -117,11 +117,16 @@ class EmulatorTurnsAndFaultsTest {
     @Test
     void closeAfterDropsTheConnectionWithoutACloseFrame() throws Exception {
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start(); WsClient c = faulty(emulator, "close_after:2")) {
-            c.next();
-            c.next();
-            WsClient.Received end = c.nextRaw(WsClient.TIMEOUT);
-            assertThat(end).isNotNull();
-            assertThat(end.text()).isNull();
+            c.send(new ClientEvent.ResponseCreate(null, null)); // would produce many more events
+            List<String> frames = new ArrayList<>();
+            WsClient.Received r;
+            while ((r = c.nextRaw(WsClient.TIMEOUT)) != null && r.text() != null) {
+                frames.add(r.text());
+            }
+            WsClient.Received end = r;
+            assertThat(end).as("the connection ends").isNotNull();
+            // The JDK client may drop the last frame when the socket ends abruptly: never more than N arrive.
+            assertThat(frames).hasSizeBetween(1, 2);
             assertThat(end.error() != null || Integer.valueOf(1006).equals(end.closeCode()))
                     .as("no close frame: the client sees an error or 1006, got %s", end).isTrue();
         }

@@ -158,4 +158,25 @@ class ClientOverWebSocketTest {
                         1 << 20, Duration.ofSeconds(1))).block(TIMEOUT));
         assertThat(e.getMessage()).contains("refusing unencrypted ws://");
     }
+
+    @Test
+    void twoThousandAudioDeltasArriveInWireOrder() {
+        String text = String.join(" ", java.util.Collections.nCopies(68, "word"));
+        try (RealtimeEmulator fine = RealtimeEmulator.builder().apiKey(KEY).pace(0).deltaMs(5).start()) {
+            RealtimeClient client = client(Endpoint.custom(fine.uri("/v1/realtime?model=m"), Dialect.GA), KEY);
+            ByteArrayOutputStream audio = new ByteArrayOutputStream();
+            long deltas = client.connect().flatMapMany(session -> {
+                session.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText(text.substring(10))));
+                session.send(new ClientEvent.ResponseCreate(null, null));
+                return session.events().takeUntil(e -> e instanceof ServerEvent.ResponseDone)
+                        .doFinally(s -> session.closeGracefully().subscribe());
+            }).filter(ServerEvent.ResponseOutputAudioDelta.class::isInstance)
+                    .doOnNext(e -> audio.writeBytes(((ServerEvent.ResponseOutputAudioDelta) e).delta()))
+                    .count().block(TIMEOUT);
+
+            String reply = "You said: " + text.substring(10) + ".";
+            assertThat(deltas).isGreaterThanOrEqualTo(2000);
+            assertThat(audio.toByteArray()).isEqualTo(SyntheticVoice.speak(reply));
+        }
+    }
 }
