@@ -117,18 +117,24 @@ class EmulatorTurnsAndFaultsTest {
     @Test
     void closeAfterDropsTheConnectionWithoutACloseFrame() throws Exception {
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start(); WsClient c = faulty(emulator, "close_after:2")) {
-            c.send(new ClientEvent.ResponseCreate(null, null)); // would produce many more events
             List<String> frames = new ArrayList<>();
             WsClient.Received r;
-            while ((r = c.nextRaw(WsClient.TIMEOUT)) != null && r.text() != null) {
+            while ((r = c.nextRaw(Duration.ofSeconds(3))) != null && r.text() != null) {
                 frames.add(r.text());
             }
-            WsClient.Received end = r;
-            assertThat(end).as("the connection ends").isNotNull();
             // The JDK client may drop the last frame when the socket ends abruptly: never more than N arrive.
             assertThat(frames).hasSizeBetween(1, 2);
-            assertThat(end.error() != null || Integer.valueOf(1006).equals(end.closeCode()))
-                    .as("no close frame: the client sees an error or 1006, got %s", end).isTrue();
+            if (r != null) {
+                assertThat(r.error() != null || Integer.valueOf(1006).equals(r.closeCode()))
+                        .as("no close frame: the client sees an error or 1006, got %s", r).isTrue();
+            } else {
+                // The JDK client does not always report an abrupt end; writing to the dead socket does fail.
+                assertThat(catchThrowableOfType(java.util.concurrent.CompletionException.class, () -> {
+                    for (int i = 0; i < 50; i++) {
+                        c.sendText("{\"type\":\"input_audio_buffer.clear\"}");
+                    }
+                })).isNotNull();
+            }
         }
     }
 
