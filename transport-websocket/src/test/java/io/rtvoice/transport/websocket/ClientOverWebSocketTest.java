@@ -179,4 +179,17 @@ class ClientOverWebSocketTest {
             assertThat(audio.toByteArray()).isEqualTo(SyntheticVoice.speak(reply));
         }
     }
+
+    @Test
+    void aFrameOverTheLimitEndsTheSessionWithAClearError() {
+        RealtimeClient small = RealtimeClient.builder().endpoint(endpoint("ga")).credentials(Credentials.apiKey(KEY))
+                .maxFrameBytes(4096).build();
+        SessionEndedException ended = catchThrowableOfType(SessionEndedException.class, () -> small.connect().flatMapMany(session -> {
+            session.send(new ClientEvent.ResponseCreate(null, null)); // 100 ms deltas: 6,400 base64 characters each
+            return session.events();
+        }).blockLast(TIMEOUT));
+        assertThat(ended).isNotNull();
+        assertThat(ended.closeStatus().code()).isIn(1006, 1009);
+        assertThat(ended.getMessage()).containsIgnoringCase("frame").contains("4096");
+    }
 }
