@@ -319,4 +319,16 @@ class EmulatorProtocolTest {
             assertThat(bytes).isEqualTo(SyntheticVoice.durationMs("Hello, how can I help you today?") * 8);
         }
     }
+
+    @Test
+    void pingIsAnsweredWithItsPayload() throws Exception {
+        try (WsClient c = WsClient.connect(fast.uri("/v1/realtime?model=m"), Dialect.GA, BEARER)) {
+            c.nextRaw(WsClient.TIMEOUT); // session.created
+            c.nextRaw(WsClient.TIMEOUT); // conversation.created
+            for (int i = 0; i < 20; i++) {
+                c.sendPing();
+                assertThat(c.nextRaw(WsClient.TIMEOUT).text()).isEqualTo("PONG:[1]");
+            }
+        }
+    }
 }

@@ -163,6 +163,14 @@ final class WsClient implements AutoCloseable {
         }
 
         @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            byte[] payload = new byte[message.remaining()];
+            message.get(payload);
+            put(new Received("PONG:" + java.util.Arrays.toString(payload), null, null, null));
+            return null;
+        }
+
+        @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
             put(new Received(null, statusCode, reason, null));
             return CompletableFuture.completedFuture(null);
