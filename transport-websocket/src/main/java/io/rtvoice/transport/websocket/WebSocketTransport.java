@@ -48,6 +48,19 @@ public final class WebSocketTransport implements Transport {
         return new WebSocketTransport(client, true);
     }
 
+    /**
+     * A copy that connects through the HTTP proxy at {@code host:port} (an HTTP {@code CONNECT} tunnel,
+     * so TLS stays end to end).
+     */
+    public WebSocketTransport httpProxy(String host, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port : " + port + " (expected: 1..65535)");
+        }
+        java.util.Objects.requireNonNull(host, "host");
+        return new WebSocketTransport(client.proxy(spec -> spec.type(reactor.netty.transport.ProxyProvider.Proxy.HTTP)
+                .host(host).port(port)), plainToAnyHost);
+    }
+
     @Override
     public Mono<TransportConnection> connect(TransportRequest request) {
         URI uri = request.uri();
