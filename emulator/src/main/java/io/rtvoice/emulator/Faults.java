@@ -34,28 +34,33 @@ public record Faults(
 
     /** Parses the header/query form; {@link IllegalArgumentException} naming the bad part. */
     public static Faults parse(String spec) {
-        Faults f = NONE;
+        int closeAfter = 0;
+        int malformedAfter = 0;
+        boolean badBase64 = false;
+        int stallAfter = 0;
+        int errorAfter = 0;
+        Duration expiry = null;
         if (spec == null || spec.isBlank()) {
-            return f;
+            return NONE;
         }
         for (String part : spec.split(",")) {
             String p = part.strip().toLowerCase(Locale.ROOT);
             String name = p.contains(":") ? p.substring(0, p.indexOf(':')) : p;
             String value = p.contains(":") ? p.substring(p.indexOf(':') + 1) : "";
             try {
-                f = switch (name) {
-                    case "close_after" -> new Faults(Integer.parseInt(value), f.malformedFrameAfterEvents, f.invalidBase64, f.stallAfterEvents, f.errorEventAfterEvents, f.sessionExpiry);
-                    case "malformed_after" -> new Faults(f.closeAfterEvents, Integer.parseInt(value), f.invalidBase64, f.stallAfterEvents, f.errorEventAfterEvents, f.sessionExpiry);
-                    case "bad_base64" -> new Faults(f.closeAfterEvents, f.malformedFrameAfterEvents, true, f.stallAfterEvents, f.errorEventAfterEvents, f.sessionExpiry);
-                    case "stall_after" -> new Faults(f.closeAfterEvents, f.malformedFrameAfterEvents, f.invalidBase64, Integer.parseInt(value), f.errorEventAfterEvents, f.sessionExpiry);
-                    case "error_after" -> new Faults(f.closeAfterEvents, f.malformedFrameAfterEvents, f.invalidBase64, f.stallAfterEvents, Integer.parseInt(value), f.sessionExpiry);
-                    case "expire_after_ms" -> new Faults(f.closeAfterEvents, f.malformedFrameAfterEvents, f.invalidBase64, f.stallAfterEvents, f.errorEventAfterEvents, Duration.ofMillis(Long.parseLong(value)));
+                switch (name) {
+                    case "close_after" -> closeAfter = Integer.parseInt(value);
+                    case "malformed_after" -> malformedAfter = Integer.parseInt(value);
+                    case "bad_base64" -> badBase64 = true;
+                    case "stall_after" -> stallAfter = Integer.parseInt(value);
+                    case "error_after" -> errorAfter = Integer.parseInt(value);
+                    case "expire_after_ms" -> expiry = Duration.ofMillis(Long.parseLong(value));
                     default -> throw new IllegalArgumentException("unknown fault '" + name + "'");
-                };
+                }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("fault '" + name + "' needs a number, got '" + value + "'", e);
             }
         }
-        return f;
+        return new Faults(closeAfter, malformedAfter, badBase64, stallAfter, errorAfter, expiry);
     }
 }

@@ -31,22 +31,6 @@ final class GrowableBytes extends OutputStream {
         }
     }
 
-    /** Makes room for {@code capacity} bytes and returns the backing array (contents not kept). */
-    byte[] ensureCapacity(int capacity) {
-        if (bytes.length < capacity) {
-            bytes = new byte[Math.max(capacity, bytes.length * 2)];
-        }
-        return bytes;
-    }
-
-    int size() {
-        return size;
-    }
-
-    byte[] array() {
-        return bytes;
-    }
-
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
     }

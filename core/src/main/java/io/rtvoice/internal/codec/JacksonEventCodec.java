@@ -492,10 +492,20 @@ public final class JacksonEventCodec implements EventCodec {
 
     @Override
     public byte[] encode(ClientEvent event) {
+        return toBytes(out -> encode(event, out));
+    }
+
+    @Override
+    public byte[] encode(ServerEvent event) {
+        return toBytes(out -> encode(event, out));
+    }
+
+    /** Runs {@code encoding} into this thread's scratch buffer and returns the bytes at their exact size. */
+    private static byte[] toBytes(Encoding encoding) {
         GrowableBytes sink = SCRATCH.get();
         sink.reset();
         try {
-            encode(event, sink);
+            encoding.into(sink);
             return sink.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen: the sink is in memory
@@ -506,19 +516,9 @@ public final class JacksonEventCodec implements EventCodec {
         }
     }
 
-    @Override
-    public byte[] encode(ServerEvent event) {
-        GrowableBytes sink = SCRATCH.get();
-        sink.reset();
-        try {
-            encode(event, sink);
-            return sink.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // cannot happen: the sink is in memory
-        } finally {
-            if (sink.capacity() > MAX_RETAINED_SCRATCH) {
-                SCRATCH.remove();
-            }
-        }
+    /** An encoding into an in-memory stream. */
+    @FunctionalInterface
+    private interface Encoding {
+        void into(OutputStream out) throws IOException;
     }
 }

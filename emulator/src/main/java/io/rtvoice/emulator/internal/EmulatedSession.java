@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rtvoice.Dialect;
 import io.rtvoice.emulator.Faults;
 import io.rtvoice.emulator.Responder;
-import io.rtvoice.emulator.SyntheticVoice;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.Conversation;
@@ -620,26 +619,26 @@ final class EmulatedSession {
         }
     }
 
-    /** The appended input: the buffer since the last commit or clear, on the session's input timeline. */
+    /**
+     * The appended input, as positions on the session's input timeline: the buffer is what lies between
+     * the last commit or clear and now (the emulator needs its length, not its samples).
+     */
     private static final class InputBuffer {
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         private int bytesPerMs = 48;
         private long timelineBytes;
         private long bufferStartBytes;
 
         void append(byte[] audio, int bytesPerMs) {
             this.bytesPerMs = bytesPerMs;
-            bytes.writeBytes(audio);
             timelineBytes += audio.length;
         }
 
         void clear() {
-            bytes.reset();
             bufferStartBytes = timelineBytes;
         }
 
         int bufferedMs() {
-            return bytes.size() / bytesPerMs;
+            return (int) ((timelineBytes - bufferStartBytes) / bytesPerMs);
         }
 
         long timelineMs() {
