@@ -11,13 +11,13 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.rtvoice.emulator.internal.EmulatorSettings;
+import io.rtvoice.emulator.internal.EmulatorStats;
 import io.rtvoice.emulator.internal.HandshakeHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A local server that speaks the Realtime protocol, in both dialects, on a real socket: for tests,
@@ -38,9 +38,11 @@ public final class RealtimeEmulator implements AutoCloseable {
     private final Channel server;
     private final String host;
     private final int port;
+    private final EmulatorStats stats;
 
-    private RealtimeEmulator(EventLoopGroup group, Channel server, String host) {
+    private RealtimeEmulator(EventLoopGroup group, Channel server, String host, EmulatorStats stats) {
         this.group = group;
+        this.stats = stats;
         this.server = server;
         this.host = host;
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
@@ -64,6 +66,16 @@ public final class RealtimeEmulator implements AutoCloseable {
     /** {@code ws://host:port} + {@code pathAndQuery}. */
     public URI uri(String pathAndQuery) {
         return URI.create("ws://" + host + ":" + port + pathAndQuery);
+    }
+
+    /** WebSocket connections accepted so far (refused handshakes are not counted). */
+    public long connectionsAccepted() {
+        return stats.connections();
+    }
+
+    /** Ping frames received so far on all connections, answered with a pong unless the session stalled. */
+    public long pingsReceived() {
+        return stats.pings();
     }
 
     /** Stops listening and closes every connection; idempotent. */
@@ -172,7 +184,7 @@ public final class RealtimeEmulator implements AutoCloseable {
         public RealtimeEmulator start() {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
                     faults, log);
-            AtomicLong connections = new AtomicLong();
+            EmulatorStats stats = new EmulatorStats();
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             try {
                 Channel server = new ServerBootstrap()
@@ -182,11 +194,11 @@ public final class RealtimeEmulator implements AutoCloseable {
                             @Override
                             protected void initChannel(SocketChannel ch) {
                                 ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                        new HandshakeHandler(settings, connections));
+                                        new HandshakeHandler(settings, stats));
                             }
                         })
                         .bind(host, port).syncUninterruptibly().channel();
-                return new RealtimeEmulator(group, server, host);
+                return new RealtimeEmulator(group, server, host, stats);
             } catch (RuntimeException e) {
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 /** Carries one upgraded connection's frames to and from its {@link EmulatedSession}. */
 final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements Outbound {
 
+    private final EmulatorStats stats;
     private final EmulatedSessionFactory factory;
     private ChannelHandlerContext ctx;
     private EmulatedSession session;
@@ -27,7 +28,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         EmulatedSession create(Outbound out);
     }
 
-    ConnectionHandler(EmulatedSessionFactory factory) {
+    ConnectionHandler(EmulatorStats stats, EmulatedSessionFactory factory) {
+        this.stats = stats;
         this.factory = factory;
     }
 
@@ -43,6 +45,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         if (frame instanceof TextWebSocketFrame text) {
             session.onFrame(ByteBufUtil.getBytes(text.content()));
         } else if (frame instanceof PingWebSocketFrame ping) {
+            stats.pings.incrementAndGet();
             if (!session.stalled()) { // a stalled server is silent, pongs included
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             }

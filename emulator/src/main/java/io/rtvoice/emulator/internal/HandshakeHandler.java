@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Judges the upgrade request (path, dialect, key, faults) and refuses it with an HTTP status before the
@@ -27,12 +26,12 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
     public static final int MAX_FRAME_BYTES = 24 * 1024 * 1024;
 
     private final EmulatorSettings settings;
-    private final AtomicLong connections;
+    private final EmulatorStats stats;
 
     /** A handler for one new channel. */
-    public HandshakeHandler(EmulatorSettings settings, AtomicLong connections) {
+    public HandshakeHandler(EmulatorSettings settings, EmulatorStats stats) {
         this.settings = settings;
-        this.connections = connections;
+        this.stats = stats;
     }
 
     @Override
@@ -47,7 +46,7 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
             respond(ctx, judged.refusal(), judged.reason());
             return;
         }
-        long connection = connections.incrementAndGet();
+        long connection = stats.connections.incrementAndGet();
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, "realtime", false, MAX_FRAME_BYTES)
                 .newHandshaker(request);
@@ -63,7 +62,7 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
             log("conn-" + connection + " open " + judged.dialect() + " " + pathOf(request) + " model=" + judged.model()
                     + (judged.faults().any() ? " faults=" + judged.faults() : ""));
             ctx.pipeline().addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-            ctx.pipeline().addLast(new ConnectionHandler(out ->
+            ctx.pipeline().addLast(new ConnectionHandler(stats, out ->
                     new EmulatedSession(settings, judged.dialect(), judged.model(), judged.faults(), out, connection)));
             ctx.pipeline().remove(this);
         });

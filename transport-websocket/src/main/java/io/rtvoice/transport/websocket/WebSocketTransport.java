@@ -2,7 +2,9 @@ package io.rtvoice.transport.websocket;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.rtvoice.transport.CloseStatus;
@@ -13,6 +15,9 @@ import io.rtvoice.transport.TransportRequest;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -30,22 +35,50 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  */
 public final class WebSocketTransport implements Transport {
 
+    /** Default ping period: well inside the idle timeouts of common load balancers and proxies (60 s and up). */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
+    /** Default silence after which the peer is presumed dead: two unanswered pings. */
+    public static final Duration DEFAULT_DEAD_PEER_TIMEOUT = Duration.ofSeconds(40);
+
     private final HttpClient client;
     private final boolean plainToAnyHost;
+    private final KeepAlive keepAlive;
 
-    private WebSocketTransport(HttpClient client, boolean plainToAnyHost) {
+    private WebSocketTransport(HttpClient client, boolean plainToAnyHost, KeepAlive keepAlive) {
         this.client = client;
         this.plainToAnyHost = plainToAnyHost;
+        this.keepAlive = keepAlive;
     }
 
-    /** A transport with reactor-netty's shared resources. */
+    /**
+     * A transport with reactor-netty's shared resources and keep-alive on: a ping every
+     * {@link #DEFAULT_PING_INTERVAL}, and the connection ended as dead after
+     * {@link #DEFAULT_DEAD_PEER_TIMEOUT} without any frame (pong or other) from the server.
+     */
     public static WebSocketTransport create() {
-        return new WebSocketTransport(HttpClient.create(), false);
+        return new WebSocketTransport(HttpClient.create(), false, new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_DEAD_PEER_TIMEOUT));
     }
 
     /** A copy that may connect with unencrypted {@code ws://} to hosts other than loopback. */
     public WebSocketTransport allowingPlainWebSocketToAnyHost() {
-        return new WebSocketTransport(client, true);
+        return new WebSocketTransport(client, true, keepAlive);
+    }
+
+    /**
+     * A copy that sends a ping every {@code pingInterval} and ends the connection (with a
+     * {@link TransportException} on {@link TransportConnection#inbound()}) once nothing at all has come
+     * from the server for {@code deadPeerTimeout}. A TCP connection whose peer vanished (a VM gone, a
+     * NAT entry dropped) otherwise looks open for many minutes.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < pingInterval < deadPeerTimeout}
+     */
+    public WebSocketTransport keepAlive(Duration pingInterval, Duration deadPeerTimeout) {
+        return new WebSocketTransport(client, plainToAnyHost, new KeepAlive(pingInterval, deadPeerTimeout));
+    }
+
+    /** A copy that sends no pings and never presumes the peer dead (the server's own pings are still answered). */
+    public WebSocketTransport withoutKeepAlive() {
+        return new WebSocketTransport(client, plainToAnyHost, null);
     }
 
     /**
@@ -58,7 +91,7 @@ public final class WebSocketTransport implements Transport {
         }
         java.util.Objects.requireNonNull(host, "host");
         return new WebSocketTransport(client.proxy(spec -> spec.type(reactor.netty.transport.ProxyProvider.Proxy.HTTP)
-                .host(host).port(port)), plainToAnyHost);
+                .host(host).port(port)), plainToAnyHost, keepAlive);
     }
 
     @Override
@@ -84,7 +117,7 @@ public final class WebSocketTransport implements Transport {
         return Mono.<TransportConnection>create(sink -> {
             AtomicBoolean opened = new AtomicBoolean();
             var running = receiver.handle((WebsocketInbound in, WebsocketOutbound out) -> {
-                NettyConnection connection = new NettyConnection(in, out, request.maxFrameBytes());
+                NettyConnection connection = new NettyConnection(in, out, request.maxFrameBytes(), keepAlive);
                 opened.set(true);
                 sink.success(connection);
                 return connection.lifetime();
@@ -131,19 +164,33 @@ public final class WebSocketTransport implements Transport {
         private final Sinks.Many<byte[]> frames = Sinks.many().unicast().onBackpressureBuffer();
         private final Sinks.One<CloseStatus> closeStatus = Sinks.one();
         private final Mono<Void> lifetime;
+        /** When the last frame of any kind arrived. */
+        private volatile long lastHeardNanos = System.nanoTime();
+        /** Set on the event loop before the channel is closed for silence. */
+        private volatile TransportException deadPeer;
 
-        NettyConnection(WebsocketInbound in, WebsocketOutbound out, int maxFrameBytes) {
+        NettyConnection(WebsocketInbound in, WebsocketOutbound out, int maxFrameBytes, KeepAlive keepAlive) {
             this.in = in;
             this.out = out;
             in.receiveCloseStatus()
                     .subscribe(s -> closeStatus.tryEmitValue(new CloseStatus(s.code(), s.reasonText())));
+            if (keepAlive != null) {
+                in.withConnection(c -> keepAlive.watch(c.channel(), this));
+            }
             this.lifetime = in.aggregateFrames(maxFrameBytes).receiveFrames()
                     .doOnNext(frame -> {
+                        lastHeardNanos = System.nanoTime(); // pongs count: they are what keep-alive waits for
                         if (frame instanceof TextWebSocketFrame) {
                             frames.tryEmitNext(ByteBufUtil.getBytes(frame.content()));
                         }
                     })
                     .doOnComplete(() -> {
+                        TransportException dead = deadPeer;
+                        if (dead != null) {
+                            closeStatus.tryEmitValue(new CloseStatus(CloseStatus.ABNORMAL.code(), dead.getMessage()));
+                            frames.tryEmitError(dead);
+                            return;
+                        }
                         closeStatus.tryEmitValue(CloseStatus.ABNORMAL); // no-op when the peer's close frame came first
                         frames.tryEmitComplete();
                     })
@@ -188,5 +235,36 @@ public final class WebSocketTransport implements Transport {
         public String subprotocol() {
             return in.selectedSubprotocol();
         }
+    }
+
+    /** Pings on the channel's own event loop, and closes the channel once the peer has been silent too long. */
+    private record KeepAlive(Duration pingInterval, Duration deadPeerTimeout) {
+        KeepAlive {
+            if (pingInterval.isNegative() || pingInterval.isZero() || deadPeerTimeout.compareTo(pingInterval) <= 0) {
+                throw new IllegalArgumentException("keep-alive needs 0 < pingInterval < deadPeerTimeout, got "
+                        + pingInterval + " and " + deadPeerTimeout);
+            }
+        }
+
+        void watch(Channel channel, NettyConnection connection) {
+            long interval = pingInterval.toNanos();
+            long timeout = deadPeerTimeout.toNanos();
+            // Written straight to the channel, not through the session's send stream, so a ping never waits
+            // behind queued audio; Netty writes whole frames, so it cannot split a text message.
+            ScheduledFuture<?> task = channel.eventLoop().scheduleAtFixedRate(() -> {
+                long silent = System.nanoTime() - connection.lastHeardNanos;
+                if (silent >= timeout) {
+                    connection.deadPeer = new TransportException("no frame or pong from the server for "
+                            + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (dead-peer timeout " + deadPeerTimeout.toMillis()
+                            + " ms): connection presumed dead", 0, null);
+                    channel.close();
+                } else if (channel.isActive()) {
+                    channel.writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING_PAYLOAD.clone())));
+                }
+            }, interval, interval, TimeUnit.NANOSECONDS);
+            channel.closeFuture().addListener(closed -> task.cancel(false));
+        }
+
+        private static final byte[] PING_PAYLOAD = "rtvoice".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 }
