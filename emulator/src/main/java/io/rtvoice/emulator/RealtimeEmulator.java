@@ -10,6 +10,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.rtvoice.emulator.internal.EmulatorSettings;
 import io.rtvoice.emulator.internal.EmulatorStats;
 import io.rtvoice.emulator.internal.HandshakeHandler;
@@ -18,6 +20,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 
 /**
  * A local server that speaks the Realtime protocol, in both dialects, on a real socket: for tests,
@@ -39,9 +43,11 @@ public final class RealtimeEmulator implements AutoCloseable {
     private final String host;
     private final int port;
     private final EmulatorStats stats;
+    private final String scheme;
 
-    private RealtimeEmulator(EventLoopGroup group, Channel server, String host, EmulatorStats stats) {
+    private RealtimeEmulator(EventLoopGroup group, Channel server, String scheme, String host, EmulatorStats stats) {
         this.group = group;
+        this.scheme = scheme;
         this.stats = stats;
         this.server = server;
         this.host = host;
@@ -58,14 +64,17 @@ public final class RealtimeEmulator implements AutoCloseable {
         return port;
     }
 
-    /** {@code ws://host:port} — append an endpoint path such as {@code /v1/realtime?model=gpt-realtime}. */
+    /**
+     * {@code ws://host:port} ({@code wss://} with {@link Builder#tls}) — append an endpoint path such as
+     * {@code /v1/realtime?model=gpt-realtime}.
+     */
     public URI uri() {
-        return URI.create("ws://" + host + ":" + port);
+        return uri("");
     }
 
-    /** {@code ws://host:port} + {@code pathAndQuery}. */
+    /** {@link #uri()} + {@code pathAndQuery}. */
     public URI uri(String pathAndQuery) {
-        return URI.create("ws://" + host + ":" + port + pathAndQuery);
+        return URI.create(scheme + "://" + host + ":" + port + pathAndQuery);
     }
 
     /** WebSocket connections accepted so far (refused handshakes are not counted). */
@@ -98,8 +107,18 @@ public final class RealtimeEmulator implements AutoCloseable {
         private Duration sessionDuration = Duration.ofMinutes(30);
         private Faults faults = Faults.NONE;
         private boolean log;
+        private KeyManagerFactory tls;
 
         private Builder() {
+        }
+
+        /**
+         * Serves {@code wss://} with this key and certificate (for TLS tests: hostname verification,
+         * trust, TLS engines); {@link #uri()} then says {@code wss}. Default: plain {@code ws://}.
+         */
+        public Builder tls(KeyManagerFactory keyManagers) {
+            this.tls = Objects.requireNonNull(keyManagers, "keyManagers");
+            return this;
         }
 
         /** Address to bind (default {@code 127.0.0.1}). */
@@ -185,6 +204,7 @@ public final class RealtimeEmulator implements AutoCloseable {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
                     faults, log);
             EmulatorStats stats = new EmulatorStats();
+            SslContext ssl = serverSsl(tls);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             try {
                 Channel server = new ServerBootstrap()
@@ -193,16 +213,30 @@ public final class RealtimeEmulator implements AutoCloseable {
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
+                                if (ssl != null) {
+                                    ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                                }
                                 ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
                                         new HandshakeHandler(settings, stats));
                             }
                         })
                         .bind(host, port).syncUninterruptibly().channel();
-                return new RealtimeEmulator(group, server, host, stats);
+                return new RealtimeEmulator(group, server, ssl != null ? "wss" : "ws", host, stats);
             } catch (RuntimeException e) {
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;
             }
+        }
+    }
+
+    private static SslContext serverSsl(KeyManagerFactory keyManagers) {
+        if (keyManagers == null) {
+            return null;
+        }
+        try {
+            return SslContextBuilder.forServer(keyManagers).build();
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("cannot serve TLS with these keys: " + e.getMessage(), e);
         }
     }
 }

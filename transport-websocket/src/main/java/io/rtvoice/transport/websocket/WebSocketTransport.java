@@ -7,6 +7,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.Transport;
 import io.rtvoice.transport.TransportConnection;
@@ -19,6 +25,10 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,9 +39,10 @@ import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
- * The WebSocket transport on reactor-netty: TLS for {@code wss://} with the JDK's hostname
- * verification, frames up to the request's limit, and no {@code ws://} to anything but loopback unless
- * {@link #allowingPlainWebSocketToAnyHost()} says so. Immutable and thread-safe.
+ * The WebSocket transport on reactor-netty: TLS for {@code wss://} with host-name verification (on the
+ * JDK's engine, or OpenSSL when netty-tcnative is on the class path), frames up to the request's limit,
+ * ping keep-alive that ends a dead connection, an optional HTTP proxy, and no {@code ws://} to anything
+ * but loopback unless {@link #allowingPlainWebSocketToAnyHost()} says so. Immutable and thread-safe.
  */
 public final class WebSocketTransport implements Transport {
 
@@ -40,14 +51,30 @@ public final class WebSocketTransport implements Transport {
     /** Default silence after which the peer is presumed dead: two unanswered pings. */
     public static final Duration DEFAULT_DEAD_PEER_TIMEOUT = Duration.ofSeconds(40);
 
+    /** Which TLS implementation encrypts {@code wss://}. */
+    public enum TlsEngine {
+        /** OpenSSL (BoringSSL) when netty-tcnative is on the class path, else the JDK's. */
+        AUTO,
+        /** The JDK's {@code SSLEngine}. */
+        JDK,
+        /** OpenSSL through netty-tcnative (for example {@code netty-tcnative-boringssl-static}); faster handshakes and records. */
+        OPENSSL
+    }
+
     private final HttpClient client;
     private final boolean plainToAnyHost;
     private final KeepAlive keepAlive;
+    private final TlsEngine tlsEngine;
+    private final TrustManagerFactory trust;
+    private volatile SslContext sslContext; // built on the first wss:// connect, then shared
 
-    private WebSocketTransport(HttpClient client, boolean plainToAnyHost, KeepAlive keepAlive) {
+    private WebSocketTransport(HttpClient client, boolean plainToAnyHost, KeepAlive keepAlive, TlsEngine tlsEngine,
+                               TrustManagerFactory trust) {
         this.client = client;
         this.plainToAnyHost = plainToAnyHost;
         this.keepAlive = keepAlive;
+        this.tlsEngine = tlsEngine;
+        this.trust = trust;
     }
 
     /**
@@ -56,12 +83,13 @@ public final class WebSocketTransport implements Transport {
      * {@link #DEFAULT_DEAD_PEER_TIMEOUT} without any frame (pong or other) from the server.
      */
     public static WebSocketTransport create() {
-        return new WebSocketTransport(HttpClient.create(), false, new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_DEAD_PEER_TIMEOUT));
+        return new WebSocketTransport(HttpClient.create(), false, new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_DEAD_PEER_TIMEOUT),
+                TlsEngine.AUTO, null);
     }
 
     /** A copy that may connect with unencrypted {@code ws://} to hosts other than loopback. */
     public WebSocketTransport allowingPlainWebSocketToAnyHost() {
-        return new WebSocketTransport(client, true, keepAlive);
+        return new WebSocketTransport(client, true, keepAlive, tlsEngine, trust);
     }
 
     /**
@@ -73,12 +101,12 @@ public final class WebSocketTransport implements Transport {
      * @throws IllegalArgumentException unless {@code 0 < pingInterval < deadPeerTimeout}
      */
     public WebSocketTransport keepAlive(Duration pingInterval, Duration deadPeerTimeout) {
-        return new WebSocketTransport(client, plainToAnyHost, new KeepAlive(pingInterval, deadPeerTimeout));
+        return new WebSocketTransport(client, plainToAnyHost, new KeepAlive(pingInterval, deadPeerTimeout), tlsEngine, trust);
     }
 
     /** A copy that sends no pings and never presumes the peer dead (the server's own pings are still answered). */
     public WebSocketTransport withoutKeepAlive() {
-        return new WebSocketTransport(client, plainToAnyHost, null);
+        return new WebSocketTransport(client, plainToAnyHost, null, tlsEngine, trust);
     }
 
     /**
@@ -91,7 +119,62 @@ public final class WebSocketTransport implements Transport {
         }
         java.util.Objects.requireNonNull(host, "host");
         return new WebSocketTransport(client.proxy(spec -> spec.type(reactor.netty.transport.ProxyProvider.Proxy.HTTP)
-                .host(host).port(port)), plainToAnyHost, keepAlive);
+                .host(host).port(port)), plainToAnyHost, keepAlive, tlsEngine, trust);
+    }
+
+    /**
+     * A copy that uses this TLS implementation.
+     *
+     * @throws IllegalStateException for {@link TlsEngine#OPENSSL} when netty-tcnative is not on the class path
+     */
+    public WebSocketTransport tlsEngine(TlsEngine engine) {
+        java.util.Objects.requireNonNull(engine, "engine");
+        if (engine == TlsEngine.OPENSSL && !OpenSsl.isAvailable()) {
+            throw new IllegalStateException("TlsEngine.OPENSSL needs netty-tcnative on the class path (for example "
+                    + "io.netty:netty-tcnative-boringssl-static): " + OpenSsl.unavailabilityCause());
+        }
+        return new WebSocketTransport(client, plainToAnyHost, keepAlive, engine, trust);
+    }
+
+    /** The TLS implementation a {@code wss://} connection uses: {@link TlsEngine#AUTO} resolved. */
+    public TlsEngine effectiveTlsEngine() {
+        return switch (tlsEngine) {
+            case AUTO -> OpenSsl.isAvailable() ? TlsEngine.OPENSSL : TlsEngine.JDK;
+            default -> tlsEngine;
+        };
+    }
+
+    /**
+     * A copy that trusts the certificates of {@code trustManagers} (a private CA, a test certificate)
+     * instead of the JDK's default trust store. Host names are verified either way.
+     */
+    public WebSocketTransport trust(TrustManagerFactory trustManagers) {
+        return new WebSocketTransport(client, plainToAnyHost, keepAlive, tlsEngine,
+                java.util.Objects.requireNonNull(trustManagers, "trustManagers"));
+    }
+
+    private SslContext sslContext() throws SSLException {
+        SslContext built = sslContext;
+        if (built == null) {
+            SslContextBuilder builder = SslContextBuilder.forClient()
+                    .sslProvider(effectiveTlsEngine() == TlsEngine.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK)
+                    // Realtime servers speak HTTP/1.1 upgrades only; say so, or an h2-preferring edge may pick h2.
+                    .applicationProtocolConfig(ApplicationProtocolConfig.DISABLED);
+            if (trust != null) {
+                builder.trustManager(trust);
+            }
+            built = builder.build();
+            sslContext = built;
+        }
+        return built;
+    }
+
+    /** Host-name verification, set on every engine rather than trusting a default. */
+    private static void verifyHostName(SslHandler handler) {
+        SSLEngine engine = handler.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(parameters);
     }
 
     @Override
@@ -110,7 +193,13 @@ public final class WebSocketTransport implements Transport {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) request.connectTimeout().toMillis())
                 .headers(h -> request.headers().forEach(h::set));
         if ("wss".equalsIgnoreCase(uri.getScheme())) {
-            configured = configured.secure();
+            SslContext tls;
+            try {
+                tls = sslContext();
+            } catch (SSLException e) {
+                return Mono.error(new TransportException("cannot set up TLS: " + e.getMessage(), 0, e));
+            }
+            configured = configured.secure(ssl -> ssl.sslContext(tls).handlerConfigurator(WebSocketTransport::verifyHostName));
         }
         var receiver = configured.websocket(spec).uri(uri);
         String where = uri.getScheme() + "://" + uri.getAuthority() + uri.getPath(); // never the query: it may hold a key
@@ -223,6 +312,9 @@ public final class WebSocketTransport implements Transport {
 
         @Override
         public Mono<Void> close(int code, String reason) {
+            // Ours is the first close frame, so it is the connection's status (a no-op if the server's came first).
+            // Set here because reactor-netty ends the inbound stream before it records the status it sent.
+            closeStatus.tryEmitValue(new CloseStatus(code, reason));
             return out.sendClose(code, reason).onErrorResume(e -> Mono.empty()).then(lifetime);
         }
 
