@@ -46,9 +46,16 @@ public final class RealtimeClient {
         return endpoint;
     }
 
-    /** Opens a session: credentials are resolved, then the transport connects. */
+    /**
+     * Opens a session: credentials are resolved, then the transport connects. Fails with
+     * {@link AuthenticationException} when the credentials cannot produce their headers, and with a
+     * {@link io.rtvoice.transport.TransportException} (its {@code httpStatus} 401 for a refused key) when
+     * the connection cannot be made.
+     */
     public Mono<RealtimeSession> connect() {
         return credentials.headers(endpoint)
+                .onErrorMap(e -> !(e instanceof AuthenticationException), e -> new AuthenticationException(
+                        credentials + " failed: " + e.getClass().getSimpleName(), e)) // the cause's message is theirs to word
                 .map(auth -> {
                     Map<String, String> headers = new HashMap<>(endpoint.protocolHeaders());
                     headers.putAll(auth);

@@ -1,8 +1,10 @@
 package io.rtvoice.examples;
 
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
+import io.rtvoice.EntraIdCredentials;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.emulator.RealtimeEmulator;
 import java.net.URI;
@@ -10,7 +12,8 @@ import java.util.Map;
 
 /**
  * Where the examples connect, from the environment: Azure OpenAI ({@code AZURE_OPENAI_ENDPOINT},
- * {@code AZURE_OPENAI_API_KEY}, {@code AZURE_OPENAI_DEPLOYMENT_NAME}; preview dialect when
+ * {@code AZURE_OPENAI_API_KEY} or else Microsoft Entra ID through {@code DefaultAzureCredential},
+ * {@code AZURE_OPENAI_DEPLOYMENT_NAME}; preview dialect when
  * {@code OPENAI_API_VERSION} names a preview version), OpenAI ({@code OPENAI_API_KEY}, optional
  * {@code OPENAI_MODEL}), or else an emulator started in-process.
  */
@@ -32,15 +35,15 @@ final class Target implements AutoCloseable {
             String key = env.get("AZURE_OPENAI_API_KEY");
             String deployment = env.getOrDefault("AZURE_OPENAI_DEPLOYMENT_NAME", "gpt-realtime");
             String version = env.get("OPENAI_API_VERSION");
-            if (key == null || key.isBlank()) {
-                throw new IllegalStateException("AZURE_OPENAI_ENDPOINT is set but AZURE_OPENAI_API_KEY is not "
-                        + "(Microsoft Entra ID sign-in is not wired into the examples yet)");
-            }
+            boolean keyless = key == null || key.isBlank();
+            // Without a key, sign in with Microsoft Entra ID: environment, workload or managed identity, Azure CLI, ...
+            Credentials credentials = keyless ? EntraIdCredentials.of(new DefaultAzureCredentialBuilder().build())
+                    : Credentials.apiKey(key);
             Endpoint endpoint = version != null && version.contains("preview")
                     ? Endpoint.azurePreview(URI.create(azure), deployment, version)
                     : Endpoint.azure(URI.create(azure), deployment);
-            return new Target(RealtimeClient.builder().endpoint(endpoint).credentials(Credentials.apiKey(key)).build(),
-                    "Azure OpenAI " + endpoint, null);
+            return new Target(RealtimeClient.builder().endpoint(endpoint).credentials(credentials).build(),
+                    "Azure OpenAI " + endpoint + (keyless ? " with Microsoft Entra ID" : " with an API key"), null);
         }
         String openAiKey = env.get("OPENAI_API_KEY");
         if (openAiKey != null && !openAiKey.isBlank()) {

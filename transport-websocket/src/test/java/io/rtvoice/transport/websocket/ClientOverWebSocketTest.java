@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
+import io.rtvoice.EntraIdCredentials;
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import java.time.OffsetDateTime;
+import reactor.core.publisher.Mono;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.SessionEndedException;
@@ -89,6 +94,21 @@ class ClientOverWebSocketTest {
         assertThat(transcript.toString()).isEqualTo("You said: Hello.");
         assertThat(SyntheticVoice.hear(audio.toByteArray(), 24_000)).containsExactlyElementsOf(SyntheticVoice.expectedFrequencies("You said: Hello."));
         assertThat(received.get(received.size() - 1)).isInstanceOf(ServerEvent.ResponseDone.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"azure", "azure-preview"})
+    void anEntraIdTokenAuthenticatesOnAzure(String shape) {
+        List<String> scopes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TokenCredential entra = request -> {
+            scopes.addAll(request.getScopes());
+            return Mono.just(new AccessToken(KEY, OffsetDateTime.now().plusHours(1))); // the emulator takes its key as the token
+        };
+        RealtimeClient client = RealtimeClient.builder().endpoint(endpoint(shape)).credentials(EntraIdCredentials.of(entra)).build();
+        ServerEvent first = client.connect().flatMapMany(session -> session.events().take(1)
+                .doFinally(s -> session.closeGracefully().subscribe())).blockFirst(TIMEOUT);
+        assertThat(first).isInstanceOf(ServerEvent.SessionCreated.class);
+        assertThat(scopes).containsExactly(EntraIdCredentials.COGNITIVE_SERVICES_SCOPE);
     }
 
     @Test
