@@ -68,6 +68,13 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
         });
     }
 
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A failed TLS handshake or a broken request: this connection is over, the server is not.
+        log("connection dropped before the upgrade: " + cause.getClass().getSimpleName());
+        ctx.close();
+    }
+
     private static String pathOf(FullHttpRequest request) {
         int q = request.uri().indexOf('?');
         return q < 0 ? request.uri() : request.uri().substring(0, q); // the query may hold an api-key: never log it

@@ -228,8 +228,23 @@ public final class WebSocketTransport implements Transport {
         if (error instanceof TransportException t) {
             return t;
         }
-        return new TransportException("cannot connect to " + where + ": " + error.getClass().getSimpleName()
-                + (error.getMessage() != null ? " " + error.getMessage() : ""), 0, error);
+        StringBuilder message = new StringBuilder("cannot connect to ").append(where).append(": ");
+        describe(error, message);
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != error) { // e.g. OpenSSL's "General OpenSslEngine problem" hides the certificate's fault here
+            describe(root, message.append(", caused by "));
+        }
+        return new TransportException(message.toString(), 0, error);
+    }
+
+    private static void describe(Throwable t, StringBuilder out) {
+        out.append(t.getClass().getSimpleName());
+        if (t.getMessage() != null) {
+            out.append(' ').append(t.getMessage());
+        }
     }
 
     private static boolean isLoopback(String host) {
