@@ -57,6 +57,15 @@ public final class Resampler {
 
     private static final int BLOCK_SAMPLES = 4096;
 
+    /**
+     * Ratios with at most this many phases use the vectorisable block kernel: their outputs of one phase
+     * are many per block and evenly spaced in the input.
+     */
+    private static final int MAX_BLOCK_KERNEL_PHASES = 4;
+
+    /** Outputs computed together by the block kernel. */
+    private static final int BLOCK_OUTPUTS = 1024;
+
     /** Stopband attenuation presets; all keep the passband flat to 0.90 of the lower Nyquist. */
     public enum Quality {
         /** 70 dB stopband: the fewest taps, for when the CPU is scarce. */
@@ -90,6 +99,14 @@ public final class Resampler {
     private final int taps;
     private final int wholeStep;
     private final int remainderStep;
+
+    /** Block kernel only: per phase residue, its first window start and phase; lanes; sums. */
+    private final int[] residueStart;
+    private final int[] residuePhase;
+    private final float[] lanes;
+    private final int laneCapacity;
+    private final float[] sums;
+    private final float[] sampleRun;
 
     /** Input history: samples [start, fill) are pending; [0, taps - 1) starts as silence. */
     private final float[] history;
@@ -126,6 +143,23 @@ public final class Resampler {
         }
         wholeStep = down / up;
         remainderStep = down % up;
+        if (!passThrough && up <= MAX_BLOCK_KERNEL_PHASES) {
+            residueStart = new int[up];
+            residuePhase = new int[up];
+            sums = new float[BLOCK_OUTPUTS];
+            sampleRun = new float[BLOCK_OUTPUTS];
+            // A block's window starts span at most (BLOCK_OUTPUTS - 1) * ceil(M/L) + taps samples.
+            int span = (BLOCK_OUTPUTS - 1) * (wholeStep + 1) + taps;
+            laneCapacity = down == 1 ? 0 : span / down + 2;
+            lanes = down == 1 ? null : new float[down * laneCapacity];
+        } else {
+            residueStart = null;
+            residuePhase = null;
+            sums = null;
+            sampleRun = null;
+            laneCapacity = 0;
+            lanes = null;
+        }
         reset();
     }
 
@@ -388,6 +422,17 @@ public final class Resampler {
     }
 
     private int produceExact(float[] out, int outOff, int limit) {
+        if (sums != null) {
+            int n = 0;
+            while (n < limit) {
+                int block = produceBlock(out, outOff + n, Math.min(limit - n, BLOCK_OUTPUTS));
+                if (block == 0) {
+                    break;
+                }
+                n += block;
+            }
+            return n;
+        }
         final float[] h = coefficients;
         final float[] x = history;
         final int k = taps;
@@ -407,6 +452,81 @@ public final class Resampler {
         start = s;
         phase = p;
         return n;
+    }
+
+    /**
+     * The block kernel, for ratios with few phases: outputs that share a phase are {@code L} apart and
+     * their windows {@code M} input samples apart, so after splitting the input into {@code M} lanes
+     * each coefficient multiplies a contiguous run of samples into a contiguous run of sums, a loop the
+     * JIT turns into SIMD. Every output is still the plain sum over k = 0..taps-1 in order, so its value
+     * does not depend on which block it fell in.
+     */
+    private int produceBlock(float[] out, int outOff, int limit) {
+        final int lastStart = fill - taps;
+        int s = start;
+        int p = phase;
+        int count = 0;
+        int lastWindow = s;
+        while (count < limit && s <= lastStart) {
+            if (count < up) {
+                residueStart[count] = s;
+                residuePhase[count] = p;
+            }
+            lastWindow = s;
+            count++;
+            p += remainderStep;
+            s += wholeStep;
+            if (p >= up) {
+                p -= up;
+                s++;
+            }
+        }
+        if (count == 0) {
+            return 0;
+        }
+        int origin = residueStart[0];
+        float[] source;
+        if (down == 1) {
+            source = history;
+        } else {
+            int span = lastWindow - origin + taps;
+            for (int m = 0; m < down; m++) {
+                int laneOff = m * laneCapacity;
+                for (int u = 0, i = origin + m; i < origin + span; u++, i += down) {
+                    lanes[laneOff + u] = history[i];
+                }
+            }
+            source = lanes;
+        }
+        final float[] h = coefficients;
+        final float[] acc = sums;
+        final float[] run = sampleRun;
+        for (int r = 0; r < up && r < count; r++) {
+            int outputs = (count - r + up - 1) / up;
+            Arrays.fill(acc, 0, outputs, 0f);
+            int offset = residueStart[r] - origin;
+            int row = residuePhase[r] * taps;
+            for (int k = 0; k < taps; k++) {
+                int index = offset + k;
+                int from = down == 1 ? origin + index : (index % down) * laneCapacity + index / down;
+                // Copied to offset 0 first: JDK 17's SuperWord vectorises only loads and stores that
+                // share their offset, and the copy plus a SIMD loop beats a scalar loop threefold.
+                System.arraycopy(source, from, run, 0, outputs);
+                multiplyAdd(acc, run, h[row + k], outputs);
+            }
+            for (int t = 0; t < outputs; t++) {
+                out[outOff + r + up * t] = acc[t];
+            }
+        }
+        start = s;
+        phase = p;
+        return count;
+    }
+
+    private static void multiplyAdd(float[] acc, float[] x, float c, int n) {
+        for (int t = 0; t < n; t++) {
+            acc[t] += c * x[t];
+        }
     }
 
     private int produceAdjusted(float[] out, int outOff, int limit) {
