@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.rtvoice.audio.Resampler.Quality;
+import io.rtvoice.internal.audio.PolyphaseFilter;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -313,7 +314,9 @@ class ResamplerTest {
     }
 
     @Test
-    void sharesCoefficientTablesAndAllocatesNothingPerCall() {
+    void coefficientTablesAreDesignedOnceAndShared() {
+        assertThat(PolyphaseFilter.of(80, 147, 80, Quality.BEST.stopbandDb()))
+                .isSameAs(PolyphaseFilter.of(80, 147, 80, Quality.BEST.stopbandDb()));
         Resampler a = Resampler.create(44_100, 24_000, Quality.BEST);
         Resampler b = Resampler.create(44_100, 24_000, Quality.BEST);
         float[] in = noisyTone(44_100, 882);
@@ -323,6 +326,25 @@ class ResamplerTest {
             assertThat(b.process(in, 0, 882, outB, 0)).isEqualTo(a.process(in, 0, 882, outA, 0));
             assertThat(outB).containsExactly(outA);
         }
+    }
+
+    @ParameterizedTest(name = "{0} Hz -> {1} Hz")
+    @MethodSource("ratios")
+    void processAllocatesNothing(int inRate, int outRate) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Resampler resampler = Resampler.create(inRate, outRate);
+        float[] in = noisyTone(inRate, inRate / 50);
+        float[] out = new float[resampler.maxOutput(in.length)];
+        short[] pcmIn = toPcm16(in);
+        short[] pcmOut = new short[resampler.maxOutput(in.length)];
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 200; i++) {
+            resampler.process(in, 0, in.length, out, 0);
+            resampler.process(pcmIn, 0, pcmIn.length, pcmOut, 0);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated by 400 calls").isLessThan(1_024);
     }
 
     // ---------------------------------------------------------------- ratio adjustment
