@@ -36,6 +36,7 @@ public class ResamplerBenchmark {
 
     private Resampler floatResampler;
     private Resampler pcmResampler;
+    private Resampler adjustedResampler;
     private float[] floatIn;
     private float[] floatOut;
     private short[] pcmIn;
@@ -48,6 +49,8 @@ public class ResamplerBenchmark {
         int outputRateHz = Integer.parseInt(parts[1]);
         floatResampler = Resampler.create(inputRateHz, outputRateHz, quality);
         pcmResampler = Resampler.create(inputRateHz, outputRateHz, quality);
+        adjustedResampler = Resampler.create(inputRateHz, outputRateHz, quality);
+        adjustedResampler.setRatioAdjustment(100);
 
         int blockSamples = inputRateHz / 50;
         SplittableRandom random = new SplittableRandom(5);
@@ -66,6 +69,12 @@ public class ResamplerBenchmark {
     @Benchmark
     public int float20ms() {
         return floatResampler.process(floatIn, 0, floatIn.length, floatOut, 0);
+    }
+
+    /** 20 ms of float samples with a +100 ppm drift correction: the interpolating path. */
+    @Benchmark
+    public int floatAdjusted20ms() {
+        return adjustedResampler.process(floatIn, 0, floatIn.length, floatOut, 0);
     }
 
     /** 20 ms of PCM16 samples, rounded and saturated on the way out. */
