@@ -75,6 +75,24 @@ class ResamplerTest {
         }
     }
 
+    /**
+     * The issue's figure: a near-full-scale (-0.5 dBFS) tone resampled at BEST and delivered as PCM16
+     * reaches >= 95 dB SNR, within about 2.6 dB of what 16 bits can hold at that level (6.02 * 16 + 1.76
+     * - 0.5 = 97.6 dB). The source is exact (float), as from a microphone's float or 24-bit samples;
+     * with a 16-bit source the floor is the two roundings above.
+     */
+    @ParameterizedTest(name = "{0} Hz -> {1} Hz")
+    @MethodSource("ratios")
+    void aNearFullScaleToneReachesNinetyFiveDecibelsInSixteenBits(int inRate, int outRate) {
+        double amplitude = Math.pow(10, -0.5 / 20);
+        Resampler resampler = Resampler.create(inRate, outRate, Quality.BEST);
+        float[] out = resampleWhole(resampler, tone(1000, inRate, amplitude, SECONDS));
+
+        double snr = Fit.of(toFloat(toPcm16(out)), 1000.0 / outRate, skip(resampler)).snrDb();
+        System.out.printf("SNR -0.5 dBFS to pcm16 %6d -> %6d: %.1f dB%n", inRate, outRate, snr);
+        assertThat(snr).isGreaterThanOrEqualTo(95);
+    }
+
     static Stream<Arguments> aliasCases() {
         return Stream.of(
                 Arguments.of(48_000, 24_000, new double[] {12_500, 13_000, 14_000, 16_000, 18_000, 20_000, 22_000, 23_000}),
