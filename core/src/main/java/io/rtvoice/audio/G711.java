@@ -8,7 +8,8 @@ import java.util.Objects;
  * magnitude is its one's complement ({@code ~x}), so -1 encodes like 0 and the scale is symmetric about
  * -0.5 LSB. Codes are the transmitted octets: A-law with even bits inverted, μ-law with all bits inverted.
  *
- * <p>Decoding uses 256-entry tables; encoding is a few shifts and a leading-zero count. Array forms write
+ * <p>Decoding uses 256-entry tables; encoding uses 65,536-entry tables built at first use from the segment
+ * search (a few shifts and a leading-zero count). Array forms write
  * into the caller's array and allocate nothing; allocating forms are for convenience.
  */
 public final class G711 {
@@ -26,11 +27,31 @@ public final class G711 {
     private G711() {
     }
 
+    /**
+     * 64 KiB per law, indexed by the sample's 16 bits: a load per sample beat the shifts and branch of the
+     * segment search about sixfold (G711Benchmark: 330–390 → 55 ns per 20 ms frame). In a holder so that
+     * decoding alone does not build them.
+     */
+    private static final class EncodeTables {
+        static final byte[] MULAW = new byte[65_536];
+        static final byte[] ALAW = new byte[65_536];
+
+        static {
+            for (int x = Short.MIN_VALUE; x <= Short.MAX_VALUE; x++) {
+                MULAW[x & 0xFFFF] = compressMuLaw(x);
+                ALAW[x & 0xFFFF] = compressALaw(x);
+            }
+        }
+    }
+
     // ---- μ-law ----
 
     /** Encodes one sample to a μ-law octet. */
     public static byte encodeMuLaw(short sample) {
-        int x = sample;
+        return EncodeTables.MULAW[sample & 0xFFFF];
+    }
+
+    private static byte compressMuLaw(int x) {
         // x ^ (x >> 31) is ~x for negatives: the reference's one's-complement magnitude.
         int biased = Math.min(((x ^ (x >> 31)) >> 2) + 33, 0x1FFF);
         int segment = 26 - Integer.numberOfLeadingZeros(biased); // biased is in [33, 8191]: bit 5..12
@@ -47,8 +68,9 @@ public final class G711 {
     /** Encodes {@code samples} samples of {@code src} into μ-law octets in {@code dst}. */
     public static void encodeMuLaw(short[] src, int srcOffset, byte[] dst, int dstOffset, int samples) {
         checkRanges(src.length, srcOffset, dst.length, dstOffset, samples);
+        byte[] table = EncodeTables.MULAW;
         for (int i = 0; i < samples; i++) {
-            dst[dstOffset + i] = encodeMuLaw(src[srcOffset + i]);
+            dst[dstOffset + i] = table[src[srcOffset + i] & 0xFFFF];
         }
     }
 
@@ -78,7 +100,10 @@ public final class G711 {
 
     /** Encodes one sample to an A-law octet. */
     public static byte encodeALaw(short sample) {
-        int x = sample;
+        return EncodeTables.ALAW[sample & 0xFFFF];
+    }
+
+    private static byte compressALaw(int x) {
         int magnitude = (x ^ (x >> 31)) >> 4; // 0..2047, one's complement for negatives
         int code;
         if (magnitude < 16) {
@@ -99,8 +124,9 @@ public final class G711 {
     /** Encodes {@code samples} samples of {@code src} into A-law octets in {@code dst}. */
     public static void encodeALaw(short[] src, int srcOffset, byte[] dst, int dstOffset, int samples) {
         checkRanges(src.length, srcOffset, dst.length, dstOffset, samples);
+        byte[] table = EncodeTables.ALAW;
         for (int i = 0; i < samples; i++) {
-            dst[dstOffset + i] = encodeALaw(src[srcOffset + i]);
+            dst[dstOffset + i] = table[src[srcOffset + i] & 0xFFFF];
         }
     }
 
