@@ -10,7 +10,8 @@ package io.rtvoice.audio;
  * @param levelSamples samples buffered now
  * @param peakLevelSamples the most samples ever buffered at once
  * @param writtenSamples samples accepted from the writer
- * @param playedSamples real samples handed to the reader, faded ones included
+ * @param playedSamples real samples handed to the reader, faded ones included; a flush's fade-out counts from
+ *     the moment of the flush, as in {@link FlushResult}
  * @param concealedSamples silence handed to the reader because of underruns (not the initial pre-buffer wait)
  * @param discardedSamples samples thrown away by flushes
  * @param ignoredSamples samples written for items that were flushed or ignored
