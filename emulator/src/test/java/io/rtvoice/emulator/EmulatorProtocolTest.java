@@ -314,9 +314,16 @@ class EmulatorProtocolTest {
             c.await(ServerEvent.SessionUpdated.class);
             c.send(new ClientEvent.ResponseCreate(null, null));
             c.await(ServerEvent.ResponseDone.class);
-            int bytes = c.events().stream().filter(e -> e instanceof ServerEvent.ResponseOutputAudioDelta)
-                    .mapToInt(e -> ((ServerEvent.ResponseOutputAudioDelta) e).delta().length).sum();
-            assertThat(bytes).isEqualTo(SyntheticVoice.durationMs("Hello, how can I help you today?") * 8);
+            java.io.ByteArrayOutputStream codes = new java.io.ByteArrayOutputStream();
+            c.events().stream().filter(e -> e instanceof ServerEvent.ResponseOutputAudioDelta)
+                    .forEach(e -> codes.writeBytes(((ServerEvent.ResponseOutputAudioDelta) e).delta()));
+            String reply = "Hello, how can I help you today?";
+            assertThat(codes.size()).isEqualTo(SyntheticVoice.durationMs(reply) * 8);
+            // Decoded, the 8 kHz voice still says the reply: one tone per word, in order, at the word's pitch.
+            short[] decoded = io.rtvoice.audio.G711.decodeMuLaw(codes.toByteArray());
+            assertThat(SyntheticVoice.hear(decoded, 8_000)).hasSameSizeAs(SyntheticVoice.expectedFrequencies(reply))
+                    .zipSatisfy(SyntheticVoice.expectedFrequencies(reply),
+                            (heard, expected) -> assertThat(heard).isCloseTo(expected, org.assertj.core.api.Assertions.within(8.0)));
         }
     }
 

@@ -1,6 +1,10 @@
 package io.rtvoice.emulator.internal;
 
 import io.rtvoice.Dialect;
+import io.rtvoice.audio.AudioFormat;
+import io.rtvoice.audio.G711;
+import io.rtvoice.audio.Pcm;
+import io.rtvoice.audio.Resampler;
 import io.rtvoice.emulator.Responder;
 import io.rtvoice.emulator.SyntheticVoice;
 import io.rtvoice.event.AudioConfig;
@@ -92,10 +96,29 @@ final class ResponseRun {
         schedule(0);
     }
 
-    /** Audio as the session's output format: the synthetic voice, G.711-encoded when asked. */
+    /**
+     * Audio as the session's output format: the synthetic voice, or for G.711 that voice resampled to
+     * 8 kHz and companded with core's (ITU-exact) codecs.
+     */
     private byte[] render(String transcript) {
         byte[] pcm = SyntheticVoice.speak(transcript);
-        return "audio/pcm".equals(format.type()) ? pcm : G711.encode(pcm, "audio/pcmu".equals(format.type()));
+        if ("audio/pcm".equals(format.type())) {
+            return pcm;
+        }
+        short[] voice = Pcm.toShorts(pcm);
+        Resampler to8k = Resampler.create(24_000, AudioFormat.G711_SAMPLE_RATE);
+        short[] narrow = new short[to8k.maxOutput(voice.length) + to8k.delaySamples()];
+        int written = to8k.process(voice, 0, voice.length, narrow, 0);
+        written += to8k.drain(narrow, written);
+        int delay = to8k.delaySamples(); // dropped, so the words start where the transcript says
+        int length = Math.min(voice.length / 3, written - delay);
+        byte[] codes = new byte[length];
+        if ("audio/pcmu".equals(format.type())) {
+            G711.encodeMuLaw(narrow, delay, codes, 0, length);
+        } else {
+            G711.encodeALaw(narrow, delay, codes, 0, length);
+        }
+        return codes;
     }
 
     private ContentPart emptyPart() {
