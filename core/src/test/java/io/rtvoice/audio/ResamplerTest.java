@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.rtvoice.audio.Resampler.Quality;
 import io.rtvoice.internal.audio.PolyphaseFilter;
 import java.util.Arrays;
+import io.rtvoice.audio.testing.ToneFit;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class ResamplerTest {
         Resampler resampler = Resampler.create(inRate, outRate, Quality.BEST);
         float[] out = resampleWhole(resampler, tone(1000, inRate, AMPLITUDE, SECONDS));
 
-        Fit fit = Fit.of(out, 1000.0 / outRate, skip(resampler));
+        ToneFit fit = ToneFit.of(out, 1000.0 / outRate, skip(resampler));
         System.out.printf("SNR float %6d -> %6d: %.1f dB%n", inRate, outRate, fit.snrDb());
         assertThat(fit.snrDb()).isGreaterThanOrEqualTo(110);
         assertThat(fit.amplitude()).isCloseTo(AMPLITUDE, within(AMPLITUDE * 1e-4));
@@ -65,8 +66,8 @@ class ResamplerTest {
         short[] out = resampleWhole(resampler, in);
         float[] exact = resampleWhole(Resampler.create(inRate, outRate, Quality.BEST), toFloat(in));
 
-        double snr = Fit.of(toFloat(out), 1000.0 / outRate, skip(resampler)).snrDb();
-        double ideal = Fit.of(toFloat(toPcm16(tone(1000, outRate, AMPLITUDE, SECONDS))), 1000.0 / outRate, 0).snrDb();
+        double snr = ToneFit.of(toFloat(out), 1000.0 / outRate, skip(resampler)).snrDb();
+        double ideal = ToneFit.of(toFloat(toPcm16(tone(1000, outRate, AMPLITUDE, SECONDS))), 1000.0 / outRate, 0).snrDb();
         System.out.printf("SNR pcm16 %6d -> %6d: %.1f dB (one ideal rounding: %.1f dB)%n", inRate, outRate, snr, ideal);
         assertThat(snr).isGreaterThanOrEqualTo(88);
         assertThat(out).hasSameSizeAs(exact);
@@ -88,7 +89,7 @@ class ResamplerTest {
         Resampler resampler = Resampler.create(inRate, outRate, Quality.BEST);
         float[] out = resampleWhole(resampler, tone(1000, inRate, amplitude, SECONDS));
 
-        double snr = Fit.of(toFloat(toPcm16(out)), 1000.0 / outRate, skip(resampler)).snrDb();
+        double snr = ToneFit.of(toFloat(toPcm16(out)), 1000.0 / outRate, skip(resampler)).snrDb();
         System.out.printf("SNR -0.5 dBFS to pcm16 %6d -> %6d: %.1f dB%n", inRate, outRate, snr);
         assertThat(snr).isGreaterThanOrEqualTo(95);
     }
@@ -120,11 +121,11 @@ class ResamplerTest {
         float[] out = resampleWhole(resampler, tone(10_000, 24_000, AMPLITUDE, SECONDS));
 
         // Fitted jointly with the tone: over a finite window the 10 kHz tone leaks into a lone 14 kHz fit.
-        double image = Fit.amplitudes(out, skip(resampler), 10_000.0 / 48_000, 14_000.0 / 48_000)[1];
+        double image = ToneFit.amplitudes(out, skip(resampler), 10_000.0 / 48_000, 14_000.0 / 48_000)[1];
         double imageDb = 20 * Math.log10(image / AMPLITUDE);
         System.out.printf("image of 10 kHz at 14 kHz, 24k -> 48k: %.1f dB%n", imageDb);
         assertThat(imageDb).isLessThanOrEqualTo(-90);
-        assertThat(Fit.of(out, 10_000.0 / 48_000, skip(resampler)).snrDb()).isGreaterThanOrEqualTo(90);
+        assertThat(ToneFit.of(out, 10_000.0 / 48_000, skip(resampler)).snrDb()).isGreaterThanOrEqualTo(90);
     }
 
     @ParameterizedTest(name = "{0} Hz -> {1} Hz")
@@ -136,7 +137,7 @@ class ResamplerTest {
             double frequency = fraction * lowerNyquist;
             Resampler resampler = Resampler.create(inRate, outRate, Quality.BEST);
             float[] out = resampleWhole(resampler, tone(frequency, inRate, AMPLITUDE, 0.25));
-            double gainDb = 20 * Math.log10(Fit.of(out, frequency / outRate, skip(resampler)).amplitude() / AMPLITUDE);
+            double gainDb = 20 * Math.log10(ToneFit.of(out, frequency / outRate, skip(resampler)).amplitude() / AMPLITUDE);
             worst = Math.max(worst, Math.abs(gainDb));
         }
         System.out.printf("passband ripple %6d -> %6d: %.5f dB%n", inRate, outRate, worst);
@@ -154,7 +155,7 @@ class ResamplerTest {
             int inRate = rates[0];
             int outRate = rates[1];
             Resampler probe = Resampler.create(inRate, outRate, quality);
-            snr = Math.min(snr, Fit.of(resampleWhole(probe, tone(1000, inRate, AMPLITUDE, 0.5)), 1000.0 / outRate,
+            snr = Math.min(snr, ToneFit.of(resampleWhole(probe, tone(1000, inRate, AMPLITUDE, 0.5)), 1000.0 / outRate,
                     skip(probe)).snrDb());
             for (double frequency = 0.52 * outRate; frequency <= 0.95 * inRate / 2; frequency += 250) {
                 Resampler resampler = Resampler.create(inRate, outRate, quality);
@@ -164,7 +165,7 @@ class ResamplerTest {
             for (double frequency = 100; frequency <= 0.9 * outRate / 2; frequency += 500) {
                 Resampler resampler = Resampler.create(inRate, outRate, quality);
                 float[] out = resampleWhole(resampler, tone(frequency, inRate, AMPLITUDE, 0.1));
-                double gain = Fit.of(out, frequency / outRate, skip(resampler)).amplitude() / AMPLITUDE;
+                double gain = ToneFit.of(out, frequency / outRate, skip(resampler)).amplitude() / AMPLITUDE;
                 ripple = Math.max(ripple, Math.abs(20 * Math.log10(gain)));
             }
         }
@@ -381,7 +382,7 @@ class ResamplerTest {
         assertThat((double) out.length).isCloseTo(expected, within(2.0));
         assertThat(out.length - in.length / 2 - resampler.delaySamples()).isBetween(119, 121);   // +0.05 %
 
-        double snr = Fit.of(out, 1000.0 / outRate / (1 + 500e-6), skip(resampler)).snrDb();
+        double snr = ToneFit.of(out, 1000.0 / outRate / (1 + 500e-6), skip(resampler)).snrDb();
         System.out.printf("SNR with +500 ppm, 48k -> 24k: %.1f dB%n", snr);
         assertThat(snr).isGreaterThanOrEqualTo(80);
     }
@@ -564,100 +565,5 @@ class ResamplerTest {
         return b == 0 ? a : gcd(b, a % b);
     }
 
-    /** Least-squares fit of {@code a sin + b cos + c} at a known frequency; the rest is noise and distortion. */
-    private record Fit(double amplitude, double signalPower, double residualPower) {
 
-        static Fit of(float[] y, double cyclesPerSample, int skip) {
-            int from = skip;
-            int to = y.length - skip;
-            double w = 2 * Math.PI * cyclesPerSample;
-            // Normal equations of the 3-parameter model.
-            double[][] a = new double[3][3];
-            double[] b = new double[3];
-            for (int i = from; i < to; i++) {
-                double[] basis = {Math.sin(w * i), Math.cos(w * i), 1};
-                for (int r = 0; r < 3; r++) {
-                    b[r] += basis[r] * y[i];
-                    for (int c = 0; c < 3; c++) {
-                        a[r][c] += basis[r] * basis[c];
-                    }
-                }
-            }
-            double[] x = solve(a, b);
-            double signal = 0;
-            double residual = 0;
-            for (int i = from; i < to; i++) {
-                double tone = x[0] * Math.sin(w * i) + x[1] * Math.cos(w * i);
-                double error = y[i] - tone - x[2];
-                signal += tone * tone;
-                residual += error * error;
-            }
-            return new Fit(Math.hypot(x[0], x[1]), signal, residual);
-        }
-
-        /** Amplitudes of several tones fitted together ({@code sin + cos} each, plus DC). */
-        static double[] amplitudes(float[] y, int skip, double... cyclesPerSample) {
-            int n = 2 * cyclesPerSample.length + 1;
-            double[][] a = new double[n][n];
-            double[] b = new double[n];
-            double[] basis = new double[n];
-            for (int i = skip; i < y.length - skip; i++) {
-                for (int t = 0; t < cyclesPerSample.length; t++) {
-                    basis[2 * t] = Math.sin(2 * Math.PI * cyclesPerSample[t] * i);
-                    basis[2 * t + 1] = Math.cos(2 * Math.PI * cyclesPerSample[t] * i);
-                }
-                basis[n - 1] = 1;
-                for (int r = 0; r < n; r++) {
-                    b[r] += basis[r] * y[i];
-                    for (int c = 0; c < n; c++) {
-                        a[r][c] += basis[r] * basis[c];
-                    }
-                }
-            }
-            double[] x = solve(a, b);
-            double[] amplitudes = new double[cyclesPerSample.length];
-            for (int t = 0; t < amplitudes.length; t++) {
-                amplitudes[t] = Math.hypot(x[2 * t], x[2 * t + 1]);
-            }
-            return amplitudes;
-        }
-
-        double snrDb() {
-            return 10 * Math.log10(signalPower / residualPower);
-        }
-
-        private static double[] solve(double[][] a, double[] b) {
-            int n = b.length;
-            for (int col = 0; col < n; col++) {
-                int pivot = col;
-                for (int r = col + 1; r < n; r++) {
-                    if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
-                        pivot = r;
-                    }
-                }
-                double[] rowSwap = a[col];
-                a[col] = a[pivot];
-                a[pivot] = rowSwap;
-                double bSwap = b[col];
-                b[col] = b[pivot];
-                b[pivot] = bSwap;
-                for (int r = col + 1; r < n; r++) {
-                    double factor = a[r][col] / a[col][col];
-                    for (int c = col; c < n; c++) {
-                        a[r][c] -= factor * a[col][c];
-                    }
-                    b[r] -= factor * b[col];
-                }
-            }
-            double[] x = new double[n];
-            for (int r = n - 1; r >= 0; r--) {
-                double sum = b[r];
-                for (int c = r + 1; c < n; c++) {
-                    sum -= a[r][c] * x[c];
-                }
-                x[r] = sum / a[r][r];
-            }
-            return x;
-        }
-    }
 }
