@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Real audio paths for the tests on a machine with no sound card: installs PulseAudio (with the ALSA
+# plugin, so Java Sound sees it), espeak-ng and sox, and starts a PulseAudio daemon whose default sink
+# is a null sink (its monitor is the default source). Prints the PULSE_SERVER to use.
+# norewinds=1 matters: without it the null sink's clock is rewound and playback runs ~1.7x slow.
+set -euo pipefail
+
+runtime="${RTVOICE_PULSE_DIR:-${TMPDIR:-/tmp}/rtvoice-pulse}"
+server="unix:$runtime/pulse/native"
+
+need=()
+for tool in pulseaudio pactl espeak-ng sox; do
+    command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
+done
+dpkg -s libasound2-plugins >/dev/null 2>&1 || need+=(libasound2-plugins)
+if [ ${#need[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "audio-setup: installing PulseAudio, the ALSA pulse plugin, espeak-ng and sox (missing: ${need[*]})" >&2
+    $sudo apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends \
+        pulseaudio pulseaudio-utils libasound2-plugins alsa-utils espeak-ng sox >&2
+fi
+
+if PULSE_SERVER="$server" pactl info >/dev/null 2>&1; then
+    echo "audio-setup: PulseAudio already running at $server" >&2
+else
+    mkdir -p "$runtime"
+    chmod 700 "$runtime"
+    cat > "$runtime/null.pa" <<'PA'
+load-module module-native-protocol-unix
+load-module module-null-sink sink_name=rtvoice_null rate=48000 channels=2 norewinds=1 sink_properties=device.description=rtvoice-null-sink
+set-default-sink rtvoice_null
+set-default-source rtvoice_null.monitor
+PA
+    XDG_RUNTIME_DIR="$runtime" pulseaudio -D -n -F "$runtime/null.pa" --exit-idle-time=-1 \
+        --log-target="file:$runtime/pulse.log" >&2 2>/dev/null || true
+    for _ in $(seq 1 50); do
+        PULSE_SERVER="$server" pactl info >/dev/null 2>&1 && break
+        sleep 0.1   # waiting for a daemon to come up, outside the tests
+    done
+    PULSE_SERVER="$server" pactl info >/dev/null || { cat "$runtime/pulse.log" >&2; exit 1; }
+    echo "audio-setup: PulseAudio null sink running at $server" >&2
+fi
+echo "$server"
