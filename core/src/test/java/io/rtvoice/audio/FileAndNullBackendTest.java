@@ -158,6 +158,16 @@ class FileAndNullBackendTest {
                 .hasMessageContaining("wav (available)");
     }
 
+    @Test
+    void withNoDeviceBackendTheDefaultIsAClearErrorNamingWhatCanRun() {
+        // core's test class path has only the null and wav backends: like a headless server.
+        assertThatThrownBy(AudioBackends::defaultBackend)
+                .isInstanceOfSatisfying(AudioDeviceException.class,
+                        e -> assertThat(e.reason()).isEqualTo(AudioDeviceException.Reason.BACKEND_UNAVAILABLE))
+                .hasMessageContaining("no audio device backend can run here")
+                .hasMessageContaining("null (available)").hasMessageContaining("wav (available)");
+    }
+
     static long liveThreads(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).count();
     }

@@ -1,6 +1,8 @@
 package io.rtvoice.examples;
 
 import io.rtvoice.RealtimeSession;
+import io.rtvoice.audio.AudioFormat;
+import io.rtvoice.audio.Wav;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ResponseParams;
@@ -8,9 +10,6 @@ import io.rtvoice.event.ServerEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -35,6 +34,11 @@ final class TextInAudioOut implements Callable<Integer> {
     @Option(names = "--wav-out", description = "Save the received audio (PCM16 24 kHz mono) as this WAV file.")
     Path wavOut;
 
+    @Option(names = "--play", paramLabel = "BACKEND[:DEVICE]",
+            description = "Also play the audio as it arrives, through an audio backend: javasound, openal, null, "
+                    + "or wav:FILE (any backend on the class path; a device name may follow the colon).")
+    String play;
+
     @Option(names = "--timeout-seconds", defaultValue = "60", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -43,7 +47,7 @@ final class TextInAudioOut implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (Target target = Target.from(env)) {
+        try (Target target = Target.from(env); Speaker speaker = play == null ? null : Speaker.open(play)) {
             out.println("Connecting to " + target.description);
             ByteArrayOutputStream audio = new ByteArrayOutputStream();
             ServerEvent last;
@@ -54,12 +58,15 @@ final class TextInAudioOut implements Callable<Integer> {
                 session.send(new ClientEvent.ResponseCreate(null,
                         ResponseParams.builder().outputModalities("audio").instructions(instructions).build()));
                 last = session.events()
-                        .doOnNext(event -> print(event, audio))
+                        .doOnNext(event -> print(event, audio, speaker))
                         .takeUntil(event -> event instanceof ServerEvent.ResponseDone)
                         .blockLast(Duration.ofSeconds(timeoutSeconds));
             }
+            if (speaker != null) {
+                out.println(speaker.finish(Duration.ofSeconds(timeoutSeconds)));
+            }
             if (wavOut != null) {
-                Files.write(wavOut, wav(audio.toByteArray(), 24_000));
+                Wav.write(wavOut, AudioFormat.PCM16_24K_MONO, audio.toByteArray());
                 out.println("Saved " + audio.size() + " bytes of audio to " + wavOut);
             }
             boolean completed = last instanceof ServerEvent.ResponseDone done && "completed".equals(done.response().status());
@@ -67,7 +74,7 @@ final class TextInAudioOut implements Callable<Integer> {
         }
     }
 
-    private void print(ServerEvent event, ByteArrayOutputStream audio) {
+    private void print(ServerEvent event, ByteArrayOutputStream audio, Speaker speaker) {
         if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDelta d) {
             out.println("Received text delta: " + d.delta());
         } else if (event instanceof ServerEvent.ResponseOutputTextDelta d) {
@@ -75,20 +82,13 @@ final class TextInAudioOut implements Callable<Integer> {
         } else if (event instanceof ServerEvent.ResponseOutputAudioDelta d) {
             out.println("Received " + d.delta().length + " bytes of audio data.");
             audio.writeBytes(d.delta());
+            if (speaker != null) {
+                speaker.play(d.itemId(), d.delta());
+            }
         } else if (event instanceof ServerEvent.Error e) {
             out.println("Error: " + e.error().message() + (e.error().code() != null ? " (" + e.error().code() + ")" : ""));
         } else if (event instanceof ServerEvent.ResponseDone done) {
             out.println("Response " + done.response().status() + ".");
         }
-    }
-
-    /** A canonical 44-byte-header WAV around PCM16 mono. */
-    static byte[] wav(byte[] pcm, int sampleRate) {
-        ByteBuffer b = ByteBuffer.allocate(44 + pcm.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + pcm.length)
-                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
-                .putInt(sampleRate).putInt(sampleRate * 2).putShort((short) 2).putShort((short) 16)
-                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(pcm.length).put(pcm);
-        return b.array();
     }
 }
