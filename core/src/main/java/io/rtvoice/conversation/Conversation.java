@@ -1,0 +1,284 @@
+package io.rtvoice.conversation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.RealtimeSession;
+import io.rtvoice.event.ClientEvent;
+import io.rtvoice.event.Item;
+import io.rtvoice.event.ResponseParams;
+import io.rtvoice.event.ServerEvent;
+import io.rtvoice.event.Session;
+import io.rtvoice.event.Tool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The high-level client over one {@link RealtimeSession}: configure the session, add text and audio,
+ * create and cancel responses, and follow each {@link ConversationResponse} and its
+ * {@link OutputItem}s as they stream, like the seed's {@code RTResponse}/{@code RTAudioContent}. Function
+ * tools registered with {@link #tool} are called automatically: their output goes back to the model
+ * and the response continues; a handler's error becomes an error output, never a dead session. Works
+ * the same in both dialects (the codec maps them). Thread-safe.
+ */
+public final class Conversation implements AutoCloseable {
+
+    private final RealtimeSession session;
+    private final Map<String, Tool> toolDefinitions = new ConcurrentHashMap<>();
+    private final Map<String, ToolHandler> toolHandlers = new ConcurrentHashMap<>();
+    private final Map<String, ConversationResponse> responses = new ConcurrentHashMap<>();
+    private final Map<String, OutputItem> items = new ConcurrentHashMap<>();
+    private final Map<String, InputAudioItem> inputItems = new ConcurrentHashMap<>();
+    private final Sinks.Many<ConversationResponse> responseSink = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Many<InputAudioItem> inputSink = Sinks.many().multicast().directBestEffort();
+    private final Disposable dispatch;
+
+    private Conversation(RealtimeSession session) {
+        this.session = session;
+        this.dispatch = session.events().subscribe(this::dispatch, this::ended, () -> ended(null));
+    }
+
+    /** A conversation over an open session. */
+    public static Conversation over(RealtimeSession session) {
+        return new Conversation(Objects.requireNonNull(session, "session"));
+    }
+
+    /** Connects with {@code client} and starts a conversation over the new session. */
+    public static Mono<Conversation> connect(RealtimeClient client) {
+        return client.connect().map(Conversation::new);
+    }
+
+    /** The low-level session underneath, for anything this class does not cover. */
+    public RealtimeSession session() {
+        return session;
+    }
+
+    /** Every server event, in order (the session's own stream). */
+    public Flux<ServerEvent> events() {
+        return session.events();
+    }
+
+    /** Responses as they are created, from now on. */
+    public Flux<ConversationResponse> responses() {
+        return responseSink.asFlux();
+    }
+
+    /** User audio items as the input buffer is committed (by the server's VAD or by {@link #commitAudio()}), from now on. */
+    public Flux<InputAudioItem> inputItems() {
+        return inputSink.asFlux();
+    }
+
+    /**
+     * Registers a function the model may call; it is offered to the model with the next
+     * {@link #configure}. Calls are answered by {@code handler} on the conversation's thread: keep it
+     * non-blocking (return a {@link Mono} that does its work elsewhere).
+     */
+    public Conversation tool(String name, String description, JsonNode parametersSchema, ToolHandler handler) {
+        toolDefinitions.put(name, Tool.function(name, description, parametersSchema));
+        toolHandlers.put(name, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * Sends {@code session.update} with {@code config} plus the registered tools; completes with the
+     * server's {@code session.updated}, or fails with {@link ConversationException} on an error event.
+     */
+    public Mono<Session> configure(Session config) {
+        Session withTools = toolDefinitions.isEmpty() ? config
+                : config.toBuilder().tools(merge(config.tools(), toolDefinitions.values())).build();
+        return request(new ClientEvent.SessionUpdate(null, withTools),
+                events().ofType(ServerEvent.SessionUpdated.class).next().map(ServerEvent.SessionUpdated::session));
+    }
+
+    private static List<Tool> merge(List<Tool> given, java.util.Collection<Tool> registered) {
+        List<Tool> all = new ArrayList<>(given == null ? List.of() : given);
+        all.addAll(registered);
+        return all;
+    }
+
+    /** Adds a user text message to the conversation. */
+    public void addUserText(String text) {
+        session.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText(text)));
+    }
+
+    /** Appends audio (the session's input format, PCM16 24 kHz mono unless configured otherwise) to the input buffer. */
+    public void appendAudio(byte[] audio) {
+        session.send(new ClientEvent.InputAudioBufferAppend(null, audio));
+    }
+
+    /** Commits the input buffer as a user item (push-to-talk; with server VAD the server commits). */
+    public void commitAudio() {
+        session.send(new ClientEvent.InputAudioBufferCommit(null));
+    }
+
+    /** Discards the input buffer. */
+    public void clearAudio() {
+        session.send(new ClientEvent.InputAudioBufferClear(null));
+    }
+
+    /** Asks for a response with the session's settings. */
+    public Mono<ConversationResponse> respond() {
+        return respond(null);
+    }
+
+    /**
+     * Asks for a response; completes with it once the server has created it, or fails with
+     * {@link ConversationException} (for example {@code conversation_already_has_active_response}).
+     */
+    public Mono<ConversationResponse> respond(ResponseParams params) {
+        return request(new ClientEvent.ResponseCreate(null, params), responses().next());
+    }
+
+    /** Cancels the response in progress, if any. */
+    public void cancel() {
+        session.send(new ClientEvent.ResponseCancel(null, null));
+    }
+
+    /**
+     * Cuts an assistant audio item at {@code audioEndMs}: what the user actually heard. The caller owns
+     * the accounting: the played position, capped at what was received (a voice session does it for you).
+     */
+    public void truncate(String itemId, int audioEndMs) {
+        session.send(new ClientEvent.ConversationItemTruncate(null, itemId, 0, audioEndMs));
+    }
+
+    /** Removes an item from the conversation. */
+    public void delete(String itemId) {
+        session.send(new ClientEvent.ConversationItemDelete(null, itemId));
+    }
+
+    /**
+     * Sends {@code request} once listening for {@code answer} and for an error event is in place (so a
+     * fast server cannot answer unheard); the first of the two decides.
+     */
+    private <T> Mono<T> request(ClientEvent request, Mono<T> answer) {
+        Mono<T> failed = events().ofType(ServerEvent.Error.class).next()
+                .flatMap(e -> Mono.error(new ConversationException(e.error())));
+        return Mono.create(sink -> {
+            sink.onDispose(Mono.firstWithSignal(answer, failed).subscribe(sink::success, sink::error, sink::success));
+            try {
+                session.send(request);
+            } catch (RuntimeException e) {
+                sink.error(e);
+            }
+        });
+    }
+
+    private void dispatch(ServerEvent event) {
+        if (event instanceof ServerEvent.ResponseCreated e) {
+            ConversationResponse response = new ConversationResponse(e.response().id());
+            responses.put(response.id(), response);
+            responseSink.tryEmitNext(response);
+        } else if (event instanceof ServerEvent.ResponseOutputItemAdded e) {
+            OutputItem item = new OutputItem(e.item().id(), e.item().type());
+            items.put(item.id(), item);
+            ConversationResponse response = responses.get(e.responseId());
+            if (response != null) {
+                response.add(item);
+            }
+        } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e) {
+            with(e.itemId(), item -> item.audio(e.delta()));
+        } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDelta e) {
+            with(e.itemId(), item -> item.transcript(e.delta()));
+        } else if (event instanceof ServerEvent.ResponseOutputTextDelta e) {
+            with(e.itemId(), item -> item.text(e.delta()));
+        } else if (event instanceof ServerEvent.ResponseOutputItemDone e) {
+            OutputItem item = items.remove(e.item().id());
+            if (item != null) {
+                item.finish(e.item());
+            }
+        } else if (event instanceof ServerEvent.ResponseDone e) {
+            ConversationResponse response = responses.remove(e.response().id());
+            if (response != null) {
+                response.finish(e.response());
+            }
+            callTools(e.response().output());
+        } else if (event instanceof ServerEvent.InputAudioBufferCommitted e) {
+            InputAudioItem item = new InputAudioItem(e.itemId());
+            inputItems.put(item.id(), item);
+            inputSink.tryEmitNext(item);
+        } else if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionCompleted e) {
+            InputAudioItem item = inputItems.remove(e.itemId());
+            if (item != null) {
+                item.transcribed(e.transcript());
+            }
+        } else if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionFailed e) {
+            InputAudioItem item = inputItems.remove(e.itemId());
+            if (item != null) {
+                item.transcriptionFailed(new ConversationException(e.error()));
+            }
+        }
+    }
+
+    private void with(String itemId, java.util.function.Consumer<OutputItem> action) {
+        OutputItem item = items.get(itemId);
+        if (item != null) {
+            action.accept(item);
+        }
+    }
+
+    /**
+     * Answers the response's function calls, then asks the model to go on. Done at {@code response.done}
+     * because a response cannot be created while one is active.
+     */
+    private void callTools(List<Item> output) {
+        if (output == null) {
+            return;
+        }
+        List<Mono<Item>> outputs = new ArrayList<>();
+        for (Item item : output) {
+            if ("function_call".equals(item.type()) && item.callId() != null) {
+                ToolHandler handler = toolHandlers.get(item.name());
+                Mono<String> result = handler == null
+                        ? Mono.just(errorJson("no tool named '" + item.name() + "' is registered"))
+                        : Mono.defer(() -> handler.call(item.arguments() == null ? "{}" : item.arguments()))
+                                .switchIfEmpty(Mono.just(""))
+                                .onErrorResume(e -> Mono.just(errorJson(e.getClass().getSimpleName()
+                                        + (e.getMessage() != null ? ": " + e.getMessage() : ""))));
+                outputs.add(result.map(text -> Item.functionCallOutput(item.callId(), text)));
+            }
+        }
+        if (outputs.isEmpty()) {
+            return;
+        }
+        Flux.concat(outputs).collectList().subscribe(answers -> {
+            try {
+                answers.forEach(answer -> session.send(new ClientEvent.ConversationItemCreate(null, null, answer)));
+                session.send(new ClientEvent.ResponseCreate(null, null));
+            } catch (IllegalStateException ended) {
+                // the session ended while the tools ran: nothing to answer any more
+            }
+        });
+    }
+
+    private static String errorJson(String message) {
+        return JsonNodeFactory.instance.objectNode().put("error", message).toString();
+    }
+
+    private void ended(Throwable error) {
+        Throwable cause = error != null ? error : new IllegalStateException("the session has ended");
+        responses.values().forEach(r -> r.fail(cause));
+        items.values().forEach(i -> i.fail(cause));
+        inputItems.values().forEach(i -> i.transcriptionFailed(cause));
+        responses.clear();
+        items.clear();
+        inputItems.clear();
+        responseSink.tryEmitComplete();
+        inputSink.tryEmitComplete();
+    }
+
+    /** Closes the session gracefully (close frame 1000) and waits up to five seconds for it. */
+    @Override
+    public void close() {
+        session.closeGracefully().block(Duration.ofSeconds(5));
+        dispatch.dispose();
+    }
+}

@@ -1,0 +1,160 @@
+package io.rtvoice.transport.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.rtvoice.Credentials;
+import io.rtvoice.Dialect;
+import io.rtvoice.Endpoint;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.conversation.Conversation;
+import io.rtvoice.conversation.ConversationException;
+import io.rtvoice.conversation.ConversationResponse;
+import io.rtvoice.conversation.InputAudioItem;
+import io.rtvoice.conversation.OutputItem;
+import io.rtvoice.emulator.RealtimeEmulator;
+import io.rtvoice.emulator.SyntheticVoice;
+import io.rtvoice.event.InputTranscription;
+import io.rtvoice.event.Session;
+import io.rtvoice.event.TurnDetection;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import reactor.core.publisher.Mono;
+
+/** The high-level conversation against the emulator over loopback, in both dialects. */
+class ConversationTest {
+
+    static final String KEY = "sk-conversation-test";
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+    static RealtimeEmulator emulator;
+
+    @BeforeAll
+    static void start() {
+        emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    static Conversation connect(Dialect dialect) {
+        Endpoint endpoint = dialect == Dialect.GA ? Endpoint.custom(emulator.uri("/v1/realtime?model=m"), Dialect.GA)
+                : Endpoint.azurePreview(URI.create("http://127.0.0.1:" + emulator.port()), "d", "2024-10-01-preview");
+        return Conversation.connect(RealtimeClient.builder().endpoint(endpoint).credentials(Credentials.apiKey(KEY)).build())
+                .block(TIMEOUT);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aResponseStreamsItsItemsAudioAndTranscript(Dialect dialect) {
+        try (Conversation conversation = connect(dialect)) {
+            conversation.addUserText("Good morning");
+            ConversationResponse response = conversation.respond().block(TIMEOUT);
+            OutputItem item = response.items().blockFirst(TIMEOUT);
+
+            ByteArrayOutputStream audio = new ByteArrayOutputStream();
+            item.audio().doOnNext(audio::writeBytes).blockLast(TIMEOUT);
+            String transcript = String.join("", item.transcript().collectList().block(TIMEOUT));
+
+            assertThat(transcript).isEqualTo("You said: Good morning.");
+            assertThat(audio.toByteArray()).isEqualTo(SyntheticVoice.speak(transcript));
+            assertThat(item.audioBytesReceived()).isEqualTo(audio.size());
+            assertThat(item.done().block(TIMEOUT).status()).isEqualTo("completed");
+            assertThat(response.done().block(TIMEOUT).status()).isEqualTo("completed");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aFunctionCallIsAnsweredByItsHandlerAndTheResponseContinues(Dialect dialect) {
+        try (Conversation conversation = connect(dialect)) {
+            List<String> calls = new CopyOnWriteArrayList<>();
+            conversation.tool("get_weather", "The weather now", JsonNodeFactory.instance.objectNode().put("type", "object"),
+                    arguments -> {
+                        calls.add(arguments);
+                        return Mono.just("{\"sky\":\"sunny\"}");
+                    });
+            conversation.configure(Session.builder().instructions("Be brief.").build()).block(TIMEOUT);
+            conversation.addUserText("What does get_weather say for Paris?");
+
+            ConversationResponse first = conversation.respond().block(TIMEOUT);
+            ConversationResponse continued = conversation.responses().blockFirst(TIMEOUT); // created by the tool's answer
+            assertThat(first.items().blockFirst(TIMEOUT).type()).isEqualTo("function_call");
+            String answer = String.join("", continued.items().blockFirst(TIMEOUT).transcript().collectList().block(TIMEOUT));
+
+            assertThat(calls).containsExactly("{\"input\":\"What does get_weather say for Paris?\"}");
+            assertThat(answer).isEqualTo("The tool answered: {\"sky\":\"sunny\"}.");
+        }
+    }
+
+    @Test
+    void aFailingToolBecomesAnErrorOutputNotADeadSession() {
+        try (Conversation conversation = connect(Dialect.GA)) {
+            conversation.tool("lookup", "Looks things up", JsonNodeFactory.instance.objectNode().put("type", "object"),
+                    arguments -> Mono.error(new IllegalStateException("database down")));
+            conversation.configure(Session.builder().build()).block(TIMEOUT);
+            conversation.addUserText("Please lookup my order");
+            conversation.respond().block(TIMEOUT);
+            ConversationResponse continued = conversation.responses().blockFirst(TIMEOUT);
+            String answer = String.join("", continued.items().blockFirst(TIMEOUT).transcript().collectList().block(TIMEOUT));
+            assertThat(answer).isEqualTo("The tool answered: {\"error\":\"IllegalStateException: database down\"}.");
+
+            // and the session keeps answering
+            conversation.addUserText("Thanks");
+            assertThat(conversation.respond().block(TIMEOUT).done().block(TIMEOUT).status()).isEqualTo("completed");
+        }
+    }
+
+    @Test
+    void aSecondResponseWhileOneIsActiveFailsWithTheServiceError() {
+        // Real-time pace: the first response (40 words, ~6 s of audio) is still streaming when the second is asked for.
+        try (RealtimeEmulator slow = RealtimeEmulator.builder().apiKey(KEY).pace(1).start();
+             Conversation conversation = Conversation.connect(RealtimeClient.builder()
+                     .endpoint(Endpoint.custom(slow.uri("/v1/realtime?model=m"), Dialect.GA))
+                     .credentials(Credentials.apiKey(KEY)).build()).block(TIMEOUT)) {
+            conversation.addUserText(String.join(" ", java.util.Collections.nCopies(40, "long")));
+            ConversationResponse active = conversation.respond().block(TIMEOUT);
+            ConversationException refused = catchThrowableOfType(ConversationException.class,
+                    () -> conversation.respond().block(TIMEOUT));
+            assertThat(refused.error().code()).isEqualTo("conversation_already_has_active_response");
+            conversation.cancel();
+            assertThat(active.done().block(TIMEOUT).status()).isEqualTo("cancelled");
+        }
+    }
+
+    @Test
+    void committedUserAudioBecomesAnItemWithItsTranscription() {
+        try (Conversation conversation = connect(Dialect.GA)) {
+            conversation.configure(Session.builder().turnDetection(TurnDetection.DISABLED)
+                    .inputTranscription(InputTranscription.of("whisper-1")).build()).block(TIMEOUT);
+            Mono<InputAudioItem> next = conversation.inputItems().next().cache();
+            next.subscribe();
+            conversation.appendAudio(new byte[48 * 300]); // 300 ms of PCM16 at 24 kHz
+            conversation.commitAudio();
+            assertThat(next.block(TIMEOUT).transcript().block(TIMEOUT)).isEqualTo("audio of 300 milliseconds");
+        }
+    }
+
+    @Test
+    void whenTheSessionEndsPendingStreamsFailInsteadOfHanging() {
+        try (RealtimeEmulator expiring = RealtimeEmulator.builder().apiKey(KEY).pace(1).start()) {
+            Conversation conversation = Conversation.connect(RealtimeClient.builder()
+                    .endpoint(Endpoint.custom(expiring.uri("/v1/realtime?model=m&rtvoice_fault=close_after:12"), Dialect.GA))
+                    .credentials(Credentials.apiKey(KEY)).build()).block(TIMEOUT);
+            conversation.addUserText(String.join(" ", java.util.Collections.nCopies(40, "word")));
+            ConversationResponse response = conversation.respond().block(TIMEOUT);
+            Throwable failed = catchThrowableOfType(RuntimeException.class, () -> response.done().block(TIMEOUT));
+            assertThat(failed).isNotNull();
+        }
+    }
+}
