@@ -25,8 +25,11 @@ public interface AudioOutput extends AutoCloseable {
     /**
      * Stops at once: playback pauses and whatever the device still buffers is discarded (so it is
      * never played, nor counted as played). {@link #start} resumes.
+     *
+     * @return how many samples (at the spec's rate) had been handed to the device but were discarded
+     *         unplayed — the tail of what the source gave last
      */
-    void stop();
+    long stop();
 
     /** Samples (at the spec's rate) handed to the device so far. */
     long writtenSamples();

@@ -109,17 +109,19 @@ public final class PlaybackLoop implements AudioOutput {
     }
 
     @Override
-    public void stop() {
+    public long stop() {
         lock.lock(); // waits for at most the period being written
         try {
             source = null;
             long played = playedSamples();
+            long discarded = written - played;
             sink.discard();
             if (resampler != null) {
-                resampler.reset();
+                resampler.reset(); // the next start begins a new signal: no tail of the old one
             }
             written = played;
             playedFloor = played;
+            return discarded;
         } finally {
             lock.unlock();
         }
