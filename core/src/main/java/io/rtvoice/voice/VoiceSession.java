@@ -241,42 +241,50 @@ public final class VoiceSession implements AutoCloseable {
 
     private void bargeIn(long startedNanos, boolean cancel) {
         synchronized (bargeInLock) {
-            if (cancel && activeResponse != null) {
-                try {
-                    conversation.cancel();
-                } catch (IllegalStateException ended) {
-                    return;
-                }
-            }
-            PlayoutBuffer.State state = playout.state();
-            if (state == PlayoutBuffer.State.IDLE && playout.stats().levelSamples() == 0) {
-                return; // nothing playing or waiting to play: nothing to cut
-            }
-            long discarded = output.stop();          // silence now; these never reached the ear
-            FlushResult flushed = playout.flush();   // counts a 10 ms fade of buffered audio as played
-            output.start(speaker);                   // plays that fade, then silence
-            String lastPlayed = lastInterrupted(flushed);
-            for (ItemPlayout item : flushed.items()) {
-                if (!item.interrupted()) {
-                    continue; // it had played to its end: nothing to correct
-                }
-                long played = item.playedSamples() - (item.itemId().equals(lastPlayed) ? discarded : 0);
-                played = Math.max(0, Math.min(played, item.receivedSamples()));
-                long playedMs = played * 1000 / RATE;
-                try {
-                    if (playedMs == 0) {
-                        conversation.delete(item.itemId());
-                    } else {
-                        conversation.truncate(item.itemId(), (int) playedMs);
+            try {
+                cut(startedNanos);
+            } finally {
+                // Only after the cut: the cancel's response.done would otherwise let buffered audio drain out first.
+                if (cancel && activeResponse != null) {
+                    try {
+                        conversation.cancel();
+                    } catch (IllegalStateException ended) {
+                        // the session is over
                     }
-                } catch (IllegalStateException ended) {
-                    return;
                 }
-                truncations.tryEmitNext(new Truncation(item.itemId(), item.receivedMillis(), playedMs, playedMs == 0));
             }
-            long fadeNanos = (long) flushed.fadeSamples() * 1_000_000_000L / RATE;
-            emit(LatencySample.Kind.BARGE_IN_TO_SILENCE, System.nanoTime() - startedNanos + fadeNanos, activeResponse);
         }
+    }
+
+    private void cut(long startedNanos) {
+        PlayoutBuffer.State state = playout.state();
+        if (state == PlayoutBuffer.State.IDLE && playout.stats().levelSamples() == 0) {
+            return; // nothing playing or waiting to play: nothing to cut
+        }
+        long discarded = output.stop();          // silence now; these never reached the ear
+        FlushResult flushed = playout.flush();   // counts a 10 ms fade of buffered audio as played
+        output.start(speaker);                   // plays that fade, then silence
+        String lastPlayed = lastInterrupted(flushed);
+        for (ItemPlayout item : flushed.items()) {
+            if (!item.interrupted()) {
+                continue; // it had played to its end: nothing to correct
+            }
+            long played = item.playedSamples() - (item.itemId().equals(lastPlayed) ? discarded : 0);
+            played = Math.max(0, Math.min(played, item.receivedSamples()));
+            long playedMs = played * 1000 / RATE;
+            try {
+                if (playedMs == 0) {
+                    conversation.delete(item.itemId());
+                } else {
+                    conversation.truncate(item.itemId(), (int) playedMs);
+                }
+            } catch (IllegalStateException ended) {
+                return;
+            }
+            truncations.tryEmitNext(new Truncation(item.itemId(), item.receivedMillis(), playedMs, playedMs == 0));
+        }
+        long fadeNanos = (long) flushed.fadeSamples() * 1_000_000_000L / RATE;
+        emit(LatencySample.Kind.BARGE_IN_TO_SILENCE, System.nanoTime() - startedNanos + fadeNanos, activeResponse);
     }
 
     /** The item the device was playing last: the interrupted one with audio played. */

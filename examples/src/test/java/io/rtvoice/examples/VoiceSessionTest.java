@@ -112,4 +112,104 @@ class VoiceSessionTest {
                     LatencySample.Kind.RESPONSE_TO_FIRST_DELTA, LatencySample.Kind.DELTA_TO_PLAYED);
         }
     }
+
+    /**
+     * The user speaks again while the (long) answer plays: playback stops, and the truncate the emulator
+     * receives is what the speaker really played — checked against the speaker's own file.
+     */
+    @Test
+    void bargeInStopsPlaybackAndTruncatesAtWhatWasHeard() throws Exception {
+        Path microphone = utterances("two", 2500, "Tell me a long story.", "Stop, please.");
+        Path speaker = dir.resolve("speaker.wav");
+        List<ServerEvent> seen = new CopyOnWriteArrayList<>();
+        Responder chatty = turn -> new Responder.Reply.Speech(LONG_REPLY);
+        try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).responder(chatty).start()) {
+            Conversation conversation = conversation(emulator, Dialect.GA);
+            conversation.events().subscribe(seen::add);
+            WavAudioBackend files = new WavAudioBackend();
+            VoiceSession voice = VoiceSession.builder().conversation(conversation)
+                    .input(files.openInput(AudioSpec.of(24_000).device(microphone.toString())))
+                    .output(files.openOutput(AudioSpec.of(24_000).device(speaker.toString())))
+                    .build();
+            reactor.core.publisher.Mono<VoiceSession.Truncation> cut = voice.truncations().next().cache();
+            cut.subscribe();
+            reactor.core.publisher.Mono<ServerEvent.ConversationItemTruncated> truncated = conversation.events()
+                    .ofType(ServerEvent.ConversationItemTruncated.class).next().cache();
+            truncated.subscribe();
+            voice.start().block(TIMEOUT);
+
+            VoiceSession.Truncation truncation = cut.block(TIMEOUT);
+            ServerEvent.ConversationItemTruncated confirmed = truncated.block(TIMEOUT);
+            // The second utterance is answered too: the session goes on after the interruption.
+            Flux.fromIterable(seen).concatWith(conversation.events()).ofType(ServerEvent.ResponseDone.class)
+                    .filter(d -> "completed".equals(d.response().status())).blockFirst(TIMEOUT);
+            voice.close();
+
+            short[] reply = Pcm.toShorts(SyntheticVoice.speak(LONG_REPLY));
+            short[] heard = Pcm.toShorts(Wav.read(speaker).data());
+            int start = indexOf(heard, reply, 2400); // the reply's first 100 ms, where it began to play
+            assertThat(start).isNotNegative();
+            int exact = 0;
+            while (start + exact < heard.length && exact < reply.length && heard[start + exact] == reply[exact]) {
+                exact++;
+            }
+            long heardMs = exact * 1000L / 24_000;
+            System.out.printf("barge-in: received %d ms, heard untouched %d ms, truncated at %d ms%n",
+                    truncation.receivedMs(), heardMs, truncation.playedMs());
+            assertThat(truncation.deleted()).isFalse();
+            assertThat(truncation.playedMs()).isLessThan(truncation.receivedMs());
+            assertThat(confirmed.itemId()).isEqualTo(truncation.itemId());
+            assertThat((long) confirmed.audioEndMs()).isEqualTo(truncation.playedMs());
+            // What was played untouched, then a 10 ms fade: the truncate is within one 20 ms period of it.
+            assertThat(truncation.playedMs() - heardMs).isBetween(0L, 10L + 20L);
+            assertThat(seen).noneMatch(e -> e instanceof ServerEvent.Error);
+        }
+    }
+
+    /** Interrupting before anything played deletes the unheard item; after playback ended, nothing is sent. */
+    @Test
+    void bargeInBeforeAnythingPlayedOrAfterItEndedSendsNoInvalidTruncate() throws Exception {
+        Path speaker = dir.resolve("speaker.wav");
+        List<ServerEvent> seen = new CopyOnWriteArrayList<>();
+        // Real-time pace: the first answer is still arriving when it is interrupted.
+        try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(1).start()) {
+            Conversation conversation = conversation(emulator, Dialect.GA);
+            conversation.events().subscribe(seen::add);
+            VoiceSession voice = VoiceSession.builder().conversation(conversation).mode(VoiceSession.Mode.PUSH_TO_TALK)
+                    .output(new WavAudioBackend().openOutput(AudioSpec.of(24_000).device(speaker.toString())))
+                    .prebufferMillis(5_000) // nothing plays until five seconds are buffered
+                    .build();
+            List<VoiceSession.Truncation> cuts = new CopyOnWriteArrayList<>();
+            voice.truncations().subscribe(cuts::add);
+            voice.start().block(TIMEOUT);
+            reactor.core.publisher.Mono<ServerEvent.ConversationItemDeleted> deleted = conversation.events()
+                    .ofType(ServerEvent.ConversationItemDeleted.class).next().cache();
+            deleted.subscribe();
+
+            conversation.addUserText("First question");
+            io.rtvoice.conversation.ConversationResponse first = conversation.respond().block(TIMEOUT);
+            Flux.interval(Duration.ofMillis(5)).filter(t -> voice.playoutStats().writtenSamples() > 0).blockFirst(TIMEOUT);
+            voice.interrupt(); // audio received, none played yet
+            assertThat(cuts).singleElement().satisfies(c -> {
+                assertThat(c.deleted()).isTrue();
+                assertThat(c.playedMs()).isZero();
+            });
+            assertThat(deleted.block(TIMEOUT).itemId()).isEqualTo(cuts.get(0).itemId());
+            assertThat(first.done().block(TIMEOUT).status()).isEqualTo("cancelled");
+
+            conversation.addUserText("Second question");
+            String second = conversation.respond().flatMap(r -> r.done()).block(TIMEOUT).status();
+            assertThat(second).isEqualTo("completed");
+            // Let the second answer play to its end (the stream ended, so the pre-buffer does not hold it back).
+            Flux.interval(Duration.ofMillis(20)).filter(t -> voice.playoutStats().state()
+                    == io.rtvoice.audio.PlayoutBuffer.State.IDLE).blockFirst(TIMEOUT);
+            voice.interrupt(); // playback had finished: nothing to correct
+            assertThat(cuts).hasSize(1);
+
+            conversation.addUserText("Third question");
+            assertThat(conversation.respond().flatMap(r -> r.done()).block(TIMEOUT).status()).isEqualTo("completed");
+            voice.close();
+            assertThat(seen).noneMatch(e -> e instanceof ServerEvent.Error);
+        }
+    }
 }
