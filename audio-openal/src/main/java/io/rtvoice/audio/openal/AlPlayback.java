@@ -270,6 +270,7 @@ final class AlPlayback implements PlaybackDevice {
                 checkConnected();
                 reclaim();
                 if (freeCount == 0) {
+                    ensurePlaying(); // the ring is full: a new source starts now
                     awaitProgress();
                     continue;
                 }
@@ -361,13 +362,17 @@ final class AlPlayback implements PlaybackDevice {
         }
     }
 
-    /** Starts the source when it is new, or again after it ran dry (an underrun). */
+    /**
+     * Starts a new source once the ring is full (a device may mix several updates at once when it
+     * starts, and a part-filled ring would run dry at once), and restarts one that ran dry (an underrun)
+     * straight away.
+     */
     private void ensurePlaying() {
         int state = alGetSourcei(source, AL_SOURCE_STATE);
-        if (state != AL_PLAYING) {
-            if (state == AL_STOPPED) {
-                underruns++;
-            }
+        if (state == AL_STOPPED) {
+            underruns++;
+            alSourcePlay(source);
+        } else if (state == AL_INITIAL && freeCount == 0) {
             alSourcePlay(source);
         }
     }
@@ -524,9 +529,10 @@ final class AlPlayback implements PlaybackDevice {
                     return;
                 }
                 int n = Math.min(bufferFrames, frames - done);
-                // More than n queued: a source that plays its last queued frame stops (an underrun), even if the writer was on time.
+                // More than n queued: a source that plays its last queued frame stops (an underrun), even if the
+                // writer was on time. And playing: a new source starts only once its ring is full.
                 long waited = 0;
-                while (writtenSinceDiscard && aborting == 0 && !closed && unmixedFrames() <= n && waited < RENDER_WAIT_NANOS) {
+                while (writtenSinceDiscard && aborting == 0 && !closed && !readyToRender(n) && waited < RENDER_WAIT_NANOS) {
                     long start = System.nanoTime();
                     changed.awaitNanos(RENDER_WAIT_NANOS - waited);
                     waited += System.nanoTime() - start;
@@ -550,6 +556,11 @@ final class AlPlayback implements PlaybackDevice {
             Al.exit(context, previous);
             lock.unlock();
         }
+    }
+
+    /** More than {@code n} frames queued on a playing source. */
+    private boolean readyToRender(int n) {
+        return unmixedFrames() > n && alGetSourcei(source, AL_SOURCE_STATE) == AL_PLAYING;
     }
 
     @Override
