@@ -28,10 +28,12 @@ import static org.lwjgl.openal.AL10.alSourcei;
 import static org.lwjgl.openal.AL11.AL_SAMPLE_OFFSET;
 import static org.lwjgl.openal.ALC10.ALC_FALSE;
 import static org.lwjgl.openal.ALC10.ALC_FREQUENCY;
+import static org.lwjgl.openal.EnumerateAllExt.ALC_ALL_DEVICES_SPECIFIER;
 import static org.lwjgl.openal.ALC10.alcCloseDevice;
 import static org.lwjgl.openal.ALC10.alcCreateContext;
 import static org.lwjgl.openal.ALC10.alcDestroyContext;
 import static org.lwjgl.openal.ALC10.alcGetInteger;
+import static org.lwjgl.openal.ALC10.alcGetString;
 import static org.lwjgl.openal.ALC10.alcOpenDevice;
 
 import io.rtvoice.audio.AudioDeviceException;
@@ -41,6 +43,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -109,7 +112,8 @@ final class AlPlayback implements PlaybackDevice {
     private int inProgressFrames;
     /** The writer waits for a free buffer: the ring is full and nothing moves until a render (loopback). */
     private boolean writerBlocked;
-    private long lastProgressNanos = System.nanoTime();
+    /** When a buffer last came back, or the source last started: a playing device that stops moving is lost. */
+    private long lastProgressNanos;
     private volatile boolean closed;
     private volatile int aborting;
     private volatile long underruns;
@@ -176,7 +180,7 @@ final class AlPlayback implements PlaybackDevice {
                         + name + ": " + Al.alcError(device));
             }
             int rate = alcGetInteger(device, ALC_FREQUENCY);
-            String actual = org.lwjgl.openal.ALC10.alcGetString(device, org.lwjgl.openal.EnumerateAllExt.ALC_ALL_DEVICES_SPECIFIER);
+            String actual = alcGetString(device, ALC_ALL_DEVICES_SPECIFIER);
             // Stereo buffers: a mono source on a stereo device is panned to -4.5 dB per channel.
             return new AlPlayback(actual == null ? String.valueOf(name) : actual, device, context, false, rate, 2);
         } catch (RuntimeException e) {
@@ -369,11 +373,12 @@ final class AlPlayback implements PlaybackDevice {
      */
     private void ensurePlaying() {
         int state = alGetSourcei(source, AL_SOURCE_STATE);
-        if (state == AL_STOPPED) {
-            underruns++;
+        if (state == AL_STOPPED || (state == AL_INITIAL && freeCount == 0)) {
+            if (state == AL_STOPPED) {
+                underruns++;
+            }
             alSourcePlay(source);
-        } else if (state == AL_INITIAL && freeCount == 0) {
-            alSourcePlay(source);
+            lastProgressNanos = System.nanoTime(); // the stall clock runs only while the source plays
         }
     }
 
@@ -525,7 +530,7 @@ final class AlPlayback implements PlaybackDevice {
         try {
             while (done < frames) {
                 if (closed) {
-                    java.util.Arrays.fill(out, done * channels, frames * channels, (short) 0);
+                    Arrays.fill(out, done * channels, frames * channels, (short) 0);
                     return;
                 }
                 int n = Math.min(bufferFrames, frames - done);

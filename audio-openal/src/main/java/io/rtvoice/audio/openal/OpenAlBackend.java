@@ -10,6 +10,7 @@ import io.rtvoice.internal.audio.CaptureLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.lwjgl.openal.ALC10;
 
 /**
  * Audio through OpenAL (OpenAL Soft, bundled with LWJGL's natives): capture by polling an OpenAL capture
@@ -72,12 +73,12 @@ public final class OpenAlBackend implements AudioBackend {
             return failure;
         }
         try {
-            long device = org.lwjgl.openal.ALC10.alcOpenDevice((CharSequence) null);
+            long device = ALC10.alcOpenDevice((CharSequence) null);
             if (device == 0L) {
                 return Optional.of("OpenAL cannot open a default playback device (" + Al.alcError(0L)
                         + "; no sound server? devices listed: " + Al.outputNames() + ")");
             }
-            org.lwjgl.openal.ALC10.alcCloseDevice(device);
+            ALC10.alcCloseDevice(device);
             return Optional.empty();
         } catch (RuntimeException e) {
             return Optional.of("OpenAL failed to open a playback device: " + e);

@@ -7,6 +7,7 @@ import io.rtvoice.audio.AudioSpec;
 import io.rtvoice.audio.PcmSource;
 import io.rtvoice.internal.audio.PlaybackLoop;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * An OpenAL output: rtvoice's playback loop feeding a streaming OpenAL source. Beyond
@@ -45,7 +46,7 @@ public final class OpenAlOutput implements AudioOutput {
 
     @Override
     public void start(PcmSource source) {
-        java.util.Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(source, "source");
         playback.expectWrites();
         loop.start((out, offset, length) -> {
             playback.previousWriteCounted(); // see AlPlayback.inProgressFrames
