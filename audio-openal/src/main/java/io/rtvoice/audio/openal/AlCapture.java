@@ -1,13 +1,15 @@
 package io.rtvoice.audio.openal;
 
 import static org.lwjgl.openal.AL10.AL_FORMAT_MONO16;
+import static org.lwjgl.openal.ALC10.alcGetInteger;
+import static org.lwjgl.openal.ALC10.alcGetString;
+import static org.lwjgl.openal.ALC11.ALC_CAPTURE_DEVICE_SPECIFIER;
 import static org.lwjgl.openal.ALC11.ALC_CAPTURE_SAMPLES;
 import static org.lwjgl.openal.ALC11.alcCaptureCloseDevice;
 import static org.lwjgl.openal.ALC11.alcCaptureOpenDevice;
 import static org.lwjgl.openal.ALC11.alcCaptureSamples;
 import static org.lwjgl.openal.ALC11.alcCaptureStart;
 import static org.lwjgl.openal.ALC11.alcCaptureStop;
-import static org.lwjgl.openal.ALC10.alcGetInteger;
 
 import io.rtvoice.audio.AudioDeviceException;
 import io.rtvoice.audio.AudioFormat;
@@ -50,7 +52,13 @@ final class AlCapture implements CaptureDevice {
             throw new AudioDeviceException(AudioDeviceException.Reason.NO_DEVICE, "cannot open OpenAL capture device "
                     + (name == null ? "(default)" : "'" + name + "'") + " at " + RATE + " Hz mono 16-bit: " + Al.alcError(0L));
         }
-        return new AlCapture(name == null ? "(default capture)" : name, device);
+        String actual = alcGetString(device, ALC_CAPTURE_DEVICE_SPECIFIER);
+        return new AlCapture(actual != null ? actual : name == null ? "(default capture)" : name, device);
+    }
+
+    /** The device's name as OpenAL gives it. */
+    String name() {
+        return name;
     }
 
     @Override

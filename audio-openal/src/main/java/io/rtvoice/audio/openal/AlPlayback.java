@@ -41,6 +41,7 @@ import io.rtvoice.audio.AudioFormat;
 import io.rtvoice.internal.audio.PlaybackDevice;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -93,7 +94,7 @@ final class AlPlayback implements PlaybackDevice {
     private final Condition changed = lock.newCondition();
     private final ShortBuffer staging;
     /** Loopback renders float, then rounds: OpenAL Soft dithers 16-bit output, which would hide bit-exactness. */
-    private final java.nio.FloatBuffer rendered;
+    private final FloatBuffer rendered;
     // The ring: queued buffer ids and their frame counts in queue order; the free ones on a stack.
     private final int[] queuedIds = new int[BUFFERS];
     private final int[] queuedFrames = new int[BUFFERS];
@@ -141,7 +142,7 @@ final class AlPlayback implements PlaybackDevice {
             alGetError();
             createdSource = alGenSources();
             alGenBuffers(created);
-            check("creating a source and " + BUFFERS + " buffers");
+            check("creating a source and " + BUFFERS + " buffers", AudioDeviceException.Reason.DEVICE_BUSY);
             // Relative at the listener: no distance attenuation or panning, the buffer's channels as they are.
             alSourcei(createdSource, AL_SOURCE_RELATIVE, AL_TRUE);
             ALCapabilities al = Al.alCapabilities();
@@ -238,10 +239,10 @@ final class AlPlayback implements PlaybackDevice {
         return ByteBuffer.allocateDirect(n * 2).order(ByteOrder.nativeOrder()).asShortBuffer();
     }
 
-    private void check(String what) {
+    private void check(String what, AudioDeviceException.Reason reason) {
         int error = alGetError();
         if (error != 0) {
-            throw new AudioDeviceException(AudioDeviceException.Reason.DEVICE_BUSY, "OpenAL failed " + what + " on " + name
+            throw new AudioDeviceException(reason, "OpenAL failed " + what + " on " + name
                     + ": AL error 0x" + Integer.toHexString(error));
         }
     }
@@ -284,7 +285,7 @@ final class AlPlayback implements PlaybackDevice {
                 int id = free[--freeCount];
                 alBufferData(id, alFormat, staging, format.sampleRate());
                 alSourceQueueBuffers(source, id);
-                check("queueing a buffer");
+                check("queueing a buffer", AudioDeviceException.Reason.DEVICE_LOST);
                 queuedIds[(queueHead + queueCount) % BUFFERS] = id;
                 queuedFrames[(queueHead + queueCount) % BUFFERS] = n;
                 queueCount++;

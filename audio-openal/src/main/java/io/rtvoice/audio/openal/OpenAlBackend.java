@@ -126,8 +126,8 @@ public final class OpenAlBackend implements AudioBackend {
         List<String> names = Al.inputNames();
         String name = resolve(spec.device(), names, "capture");
         AlCapture capture = AlCapture.open(name);
-        AudioDevice device = new AudioDevice(name == null ? "(default)" : name, name == null ? "default capture device" : name,
-                name == null || names.indexOf(name) == 0, List.of(capture.format()));
+        AudioDevice device = new AudioDevice(capture.name(), capture.name(), name == null || names.indexOf(name) == 0,
+                List.of(capture.format()));
         return new CaptureLoop(spec, device, capture, "rtvoice-openal-capture");
     }
 
