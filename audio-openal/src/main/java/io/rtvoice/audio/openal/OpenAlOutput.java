@@ -55,11 +55,11 @@ public final class OpenAlOutput implements AudioOutput {
     }
 
     @Override
-    public void stop() {
+    public long stop() {
         // A loopback write may wait for a render that never comes: release it before taking the loop's lock.
         playback.beginAbort();
         try {
-            loop.stop();
+            return loop.stop();
         } finally {
             playback.endAbort();
         }
