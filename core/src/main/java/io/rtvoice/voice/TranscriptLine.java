@@ -6,7 +6,7 @@ package io.rtvoice.voice;
  *
  * @param speaker who spoke
  * @param itemId the conversation item it belongs to
- * @param text the text (a delta for the assistant)
+ * @param text a delta of the assistant's transcript; when {@code done}, the item's whole transcript
  * @param done whether this completes the item's transcript
  */
 public record TranscriptLine(Speaker speaker, String itemId, String text, boolean done) {

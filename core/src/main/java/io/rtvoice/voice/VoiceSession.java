@@ -201,7 +201,7 @@ public final class VoiceSession implements AutoCloseable {
         } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDelta e) {
             transcripts.tryEmitNext(new TranscriptLine(TranscriptLine.Speaker.ASSISTANT, e.itemId(), e.delta(), false));
         } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDone e) {
-            transcripts.tryEmitNext(new TranscriptLine(TranscriptLine.Speaker.ASSISTANT, e.itemId(), "", true));
+            transcripts.tryEmitNext(new TranscriptLine(TranscriptLine.Speaker.ASSISTANT, e.itemId(), e.transcript(), true));
         } else if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionCompleted e) {
             transcripts.tryEmitNext(new TranscriptLine(TranscriptLine.Speaker.USER, e.itemId(), e.transcript(), true));
         } else if (event instanceof ServerEvent.ResponseDone e) {

@@ -45,7 +45,7 @@ class VoiceSessionTest {
     Path dir;
 
     /** espeak-ng says {@code text}; the file gets {@code silenceMs} of silence after it, at 24 kHz. */
-    Path utterances(String name, int silenceMs, String... texts) throws Exception {
+    static Path utterances(Path dir, String name, int silenceMs, String... texts) throws Exception {
         java.io.ByteArrayOutputStream pcm = new java.io.ByteArrayOutputStream();
         for (String text : texts) {
             Wav.Audio speech = Signals.speech(text, dir.resolve(name + "-raw.wav"));
@@ -81,7 +81,7 @@ class VoiceSessionTest {
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void aSpokenTurnIsAnsweredAndTheAnswerPlaysCompletely(Dialect dialect) throws Exception {
-        Path microphone = utterances("turn", 1000, "Hello, what is the weather like today?");
+        Path microphone = utterances(dir, "turn", 1000, "Hello, what is the weather like today?");
         Path speaker = dir.resolve("speaker.wav");
         List<LatencySample> latency = new CopyOnWriteArrayList<>();
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start()) {
@@ -119,7 +119,7 @@ class VoiceSessionTest {
      */
     @Test
     void bargeInStopsPlaybackAndTruncatesAtWhatWasHeard() throws Exception {
-        Path microphone = utterances("two", 2500, "Tell me a long story.", "Stop, please.");
+        Path microphone = utterances(dir, "two", 2500, "Tell me a long story.", "Stop, please.");
         Path speaker = dir.resolve("speaker.wav");
         List<ServerEvent> seen = new CopyOnWriteArrayList<>();
         Responder chatty = turn -> new Responder.Reply.Speech(LONG_REPLY);

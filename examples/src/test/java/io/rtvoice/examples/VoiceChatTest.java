@@ -1,0 +1,63 @@
+package io.rtvoice.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtvoice.audio.Pcm;
+import io.rtvoice.audio.Wav;
+import io.rtvoice.emulator.SyntheticVoice;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code voice-chat} with a WAV file as the microphone and another as the speaker, against the embedded
+ * emulator: two spoken turns, each answered, each answer played whole, and the program exits by itself.
+ */
+class VoiceChatTest {
+
+    @Test
+    void answersEverySpokenTurnPlaysTheAnswersAndExits(@TempDir Path dir) throws Exception {
+        Path microphone = VoiceSessionTest.utterances(dir, "mic", 1200, "What time is it?", "Thank you, goodbye.");
+        Path speaker = dir.resolve("speaker.wav");
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        VoiceChat program = new VoiceChat();
+        program.out = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        program.env = Map.of();
+
+        int exit = new CommandLine(program).execute("--input-file", microphone.toString(), "--output", "wav:" + speaker,
+                "--timeout-seconds", "60");
+
+        String printed = captured.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed).isZero();
+        List<String> lines = printed.lines().toList();
+        assertThat(lines).filteredOn(l -> l.equals("[you are speaking]")).hasSize(2);
+        // The emulator "transcribes" a turn as its length and answers by repeating the transcript.
+        List<String> heardMs = lines.stream().filter(l -> l.startsWith("You: audio of ")).map(l -> l.replaceAll("\\D", ""))
+                .toList();
+        assertThat(heardMs).as(printed).hasSize(2);
+        List<String> answers = lines.stream().filter(l -> l.startsWith("Assistant: ")).map(l -> l.substring(11)).toList();
+        assertThat(answers).containsExactly("You said: audio of " + heardMs.get(0) + " milliseconds.",
+                "You said: audio of " + heardMs.get(1) + " milliseconds.");
+        assertThat(printed).containsPattern("\\[latency\\] voice to voice \\d+ ms");
+        assertThat(lines).last().isEqualTo("<< Session Ended >>");
+
+        // Both answers reached the speaker whole and in order.
+        short[] heard = Pcm.toShorts(Wav.read(speaker).data());
+        int from = 0;
+        for (String answer : answers) {
+            short[] reply = Pcm.toShorts(SyntheticVoice.speak(answer));
+            int at = VoiceSessionTest.indexOf(java.util.Arrays.copyOfRange(heard, from, heard.length), reply, reply.length);
+            assertThat(at).as("'%s' played whole after sample %d", answer, from).isNotNegative();
+            from += at + reply.length;
+        }
+        // "What time is it?" is about a second of espeak speech, "Thank you, goodbye." a little longer.
+        assertThat(Integer.parseInt(heardMs.get(0))).isBetween(500, 3000);
+        assertThat(Integer.parseInt(heardMs.get(1))).isGreaterThan(Integer.parseInt(heardMs.get(0)));
+    }
+}
