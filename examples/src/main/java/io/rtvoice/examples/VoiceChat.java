@@ -70,6 +70,10 @@ final class VoiceChat implements Callable<Integer> {
     @Option(names = "--silence-ms", defaultValue = "500", description = "Silence that ends a turn (default: ${DEFAULT-VALUE}).")
     int silenceMs;
 
+    @Option(names = "--semantic-vad", paramLabel = "EAGERNESS",
+            description = "Use semantic VAD (low, medium, high, auto) instead of server VAD.")
+    String semanticVad;
+
     @Option(names = "--transcription-model", defaultValue = "whisper-1",
             description = "Model that transcribes your speech (default: ${DEFAULT-VALUE}).")
     String transcriptionModel;
@@ -96,7 +100,8 @@ final class VoiceChat implements Callable<Integer> {
 
             Conversation conversation = Conversation.connect(target.client).block(Duration.ofSeconds(30));
             Session.Builder session = Session.builder().instructions(instructions)
-                    .turnDetection(TurnDetection.serverVad(threshold, prefixPaddingMs, silenceMs))
+                    .turnDetection(semanticVad != null ? TurnDetection.semanticVad(semanticVad)
+                            : TurnDetection.serverVad(threshold, prefixPaddingMs, silenceMs))
                     .inputTranscription(InputTranscription.of(transcriptionModel));
             if (voice != null) {
                 session.voice(voice);
