@@ -185,6 +185,21 @@ public final class Resampler {
         return create(inputRateHz, outputRateHz, Quality.BEST);
     }
 
+    /**
+     * Resamples a whole signal at {@link Quality#BEST}, aligned with its input: the filter's delay is
+     * removed and its tail drained, so the result has {@code ceil(n × outputRateHz / inputRateHz)} samples.
+     * For streams, use an instance: this allocates.
+     */
+    public static short[] convert(short[] samples, int inputRateHz, int outputRateHz) {
+        Resampler resampler = create(inputRateHz, outputRateHz);
+        long expected = ((long) samples.length * outputRateHz + inputRateHz - 1) / inputRateHz;
+        short[] out = new short[resampler.maxOutput(samples.length) + resampler.delaySamples()];
+        int n = resampler.process(samples, 0, samples.length, out, 0);
+        n += resampler.drain(out, n);
+        int from = resampler.delaySamples();
+        return Arrays.copyOfRange(out, from, from + (int) Math.min(expected, n - from));
+    }
+
     /** The input rate, Hz. */
     public int inputRateHz() {
         return inputRateHz;

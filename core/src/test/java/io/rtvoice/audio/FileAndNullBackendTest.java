@@ -111,6 +111,30 @@ class FileAndNullBackendTest {
         input.close(); // idempotent
     }
 
+    /**
+     * stop() waits for the period being written, no more: the playback thread must not win the lock back
+     * period after period (an unfair lock let it pull ~10 more periods, 200 ms of barge-in delay).
+     */
+    @Test
+    void stopTakesEffectAfterAtMostThePeriodInProgress() {
+        try (AudioOutput output = new NullAudioBackend().openOutput(AudioSpec.of(24_000))) {
+            AtomicLong pulled = new AtomicLong();
+            PcmSource counting = (out, offset, length) -> {
+                pulled.addAndGet(length);
+                return 0; // silence
+            };
+            int period = output.spec().periodSamples();
+            for (int round = 0; round < 10; round++) {
+                output.start(counting);
+                long target = pulled.get() + 3L * period;
+                Flux.interval(Duration.ofMillis(2)).filter(t -> pulled.get() >= target).blockFirst(TIMEOUT);
+                long before = pulled.get();
+                output.stop();
+                assertThat(pulled.get() - before).as("periods pulled while stop() waited").isLessThanOrEqualTo(period);
+            }
+        }
+    }
+
     @Test
     void closingDuringPlaybackEndsTheThread() {
         AudioOutput output = new NullAudioBackend().openOutput(AudioSpec.of(24_000));

@@ -49,12 +49,7 @@ class VoiceSessionTest {
         java.io.ByteArrayOutputStream pcm = new java.io.ByteArrayOutputStream();
         for (String text : texts) {
             Wav.Audio speech = Signals.speech(text, dir.resolve(name + "-raw.wav"));
-            short[] raw = Pcm.toShorts(speech.data());
-            Resampler to24k = Resampler.create(speech.format().sampleRate(), 24_000);
-            short[] out = new short[to24k.maxOutput(raw.length) + to24k.delaySamples()];
-            int n = to24k.process(raw, 0, raw.length, out, 0);
-            n += to24k.drain(out, n);
-            pcm.writeBytes(Pcm.toBytes(java.util.Arrays.copyOf(out, n)));
+            pcm.writeBytes(Pcm.toBytes(Resampler.convert(Pcm.toShorts(speech.data()), speech.format().sampleRate(), 24_000)));
             pcm.writeBytes(new byte[silenceMs * 48]);
         }
         Path file = dir.resolve(name + ".wav");

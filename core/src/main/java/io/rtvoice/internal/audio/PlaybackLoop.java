@@ -24,7 +24,8 @@ public final class PlaybackLoop implements AudioOutput {
     private final PlaybackDevice sink;
     private final Thread thread;
     /** Held for one period's pull-convert-write, so that stop() waits for it and never races a write. */
-    private final ReentrantLock lock = new ReentrantLock();
+    // Fair: the loop re-locks right after each write, and an unfair lock let it starve stop() for many periods.
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition started = lock.newCondition();
     private final Resampler resampler;
     private volatile PcmSource source;
