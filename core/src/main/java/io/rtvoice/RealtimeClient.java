@@ -26,6 +26,8 @@ public final class RealtimeClient {
     private final EventCodec codec;
     private final Duration connectTimeout;
     private final int sendQueueCapacity;
+    private final int subscriberBuffer;
+    private final SlowSubscriberPolicy slowSubscriberPolicy;
 
     private RealtimeClient(Builder b) {
         this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint");
@@ -34,6 +36,8 @@ public final class RealtimeClient {
         this.codec = EventCodec.builder().dialect(endpoint.dialect()).maxFrameBytes(b.maxFrameBytes).build();
         this.connectTimeout = b.connectTimeout;
         this.sendQueueCapacity = b.sendQueueCapacity;
+        this.subscriberBuffer = b.subscriberBuffer;
+        this.slowSubscriberPolicy = b.slowSubscriberPolicy;
     }
 
     /** A builder; endpoint and credentials are required. */
@@ -62,7 +66,8 @@ public final class RealtimeClient {
                     return new TransportRequest(endpoint.uri(), headers, List.of("realtime"), codec.maxFrameBytes(), connectTimeout);
                 })
                 .flatMap(transport::connect)
-                .map(connection -> new DefaultRealtimeSession(connection, codec, sendQueueCapacity));
+                .map(connection -> new DefaultRealtimeSession(connection, codec, sendQueueCapacity, subscriberBuffer,
+                        slowSubscriberPolicy));
     }
 
     private static Transport discoverTransport() {
@@ -91,6 +96,8 @@ public final class RealtimeClient {
         private int maxFrameBytes = 24 * 1024 * 1024;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private int sendQueueCapacity = 4096;
+        private int subscriberBuffer = 2048;
+        private SlowSubscriberPolicy slowSubscriberPolicy = SlowSubscriberPolicy.FAIL;
 
         private Builder() {
         }
@@ -137,6 +144,21 @@ public final class RealtimeClient {
                 throw new IllegalArgumentException("sendQueueCapacity : " + sendQueueCapacity + " (expected: >= 1)");
             }
             this.sendQueueCapacity = sendQueueCapacity;
+            return this;
+        }
+
+        /**
+         * Events each subscriber of {@link RealtimeSession#events()} may fall behind before
+         * {@code policy} applies (default 2048 events, {@link SlowSubscriberPolicy#FAIL}). 2048 audio
+         * deltas are minutes of audio, so only a stalled consumer reaches it; memory per subscriber is
+         * bounded by that many events.
+         */
+        public Builder subscriberBuffer(int events, SlowSubscriberPolicy policy) {
+            if (events < 16) {
+                throw new IllegalArgumentException("subscriberBuffer : " + events + " (expected: >= 16)");
+            }
+            this.subscriberBuffer = events;
+            this.slowSubscriberPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

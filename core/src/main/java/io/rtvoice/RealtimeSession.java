@@ -13,6 +13,11 @@ public interface RealtimeSession extends AutoCloseable {
      * The server's events, decoded, in wire order: one hot stream that any number of subscribers share
      * (events before the first subscriber are kept for it). Completes after {@link #close()}; fails with
      * {@link SessionEndedException} when the server closes the session or the connection breaks.
+     *
+     * <p>Events are delivered on the connection's thread. Each subscriber has a bounded buffer for the
+     * demand it has not yet signalled; one that falls further behind is handled by the client's
+     * {@link SlowSubscriberPolicy}. A subscriber that <em>blocks</em> in {@code onNext} holds up its
+     * connection instead (TCP flow control then bounds memory): move slow work off with {@code publishOn}.
      */
     Flux<ServerEvent> events();
 
@@ -38,6 +43,14 @@ public interface RealtimeSession extends AutoCloseable {
 
     /** Frames that could not be decoded and were skipped (see {@link io.rtvoice.event.EventDecodeException}). */
     long undecodableFrames();
+
+    /**
+     * Events lost to slow subscribers under {@link SlowSubscriberPolicy#DROP_OLDEST}, plus any that
+     * arrived while nobody had subscribed yet and the start-up buffer was full (summed over subscribers).
+     */
+    default long droppedEvents() {
+        return 0;
+    }
 
     /** {@link #closeGracefully()} and wait, up to 10 s. */
     @Override

@@ -4,6 +4,8 @@ import io.rtvoice.Dialect;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.SendQueueFullException;
 import io.rtvoice.SessionEndedException;
+import io.rtvoice.SlowSubscriberException;
+import io.rtvoice.SlowSubscriberPolicy;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.EventCodec;
 import io.rtvoice.event.EventDecodeException;
@@ -14,6 +16,9 @@ import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import reactor.core.Exceptions;
+import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -29,20 +34,26 @@ public final class DefaultRealtimeSession implements RealtimeSession {
 
     /** How long {@link #send} waits for room in a full queue before it gives up. */
     private static final long QUEUE_FULL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    /** Events kept for subscribers that lag (and, before the first subscriber, for it). */
-    private static final int EVENT_BUFFER = 16_384;
+    /** Events kept before the first subscriber arrives; after that each subscriber has its own buffer. */
+    private static final int STARTUP_BUFFER = 16_384;
 
     private final TransportConnection connection;
     private final EventCodec codec;
     private final int sendQueueCapacity;
     private final Sinks.Many<byte[]> outbound;
-    private final Sinks.Many<ServerEvent> events = Sinks.many().multicast().onBackpressureBuffer(EVENT_BUFFER, false);
+    private final Sinks.Many<ServerEvent> events = Sinks.many().multicast().onBackpressureBuffer(STARTUP_BUFFER, false);
+    private final int subscriberBuffer;
+    private final SlowSubscriberPolicy slowSubscriberPolicy;
+    private final LongAdder dropped = new LongAdder();
     private final AtomicBoolean closedByClient = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicLong undecodable = new AtomicLong();
 
     /** Starts both directions on {@code connection}. */
-    public DefaultRealtimeSession(TransportConnection connection, EventCodec codec, int sendQueueCapacity) {
+    public DefaultRealtimeSession(TransportConnection connection, EventCodec codec, int sendQueueCapacity,
+            int subscriberBuffer, SlowSubscriberPolicy slowSubscriberPolicy) {
+        this.subscriberBuffer = subscriberBuffer;
+        this.slowSubscriberPolicy = slowSubscriberPolicy;
         this.connection = connection;
         this.codec = codec;
         this.sendQueueCapacity = sendQueueCapacity;
@@ -60,8 +71,11 @@ public final class DefaultRealtimeSession implements RealtimeSession {
             undecodable.incrementAndGet();
             return;
         }
-        // Only the connection's thread emits: FAIL_OVERFLOW (a subscriber 16k events behind) is the only failure.
-        events.tryEmitNext(event);
+        // Only the connection's thread emits. Subscribers' own buffers take every event at once, so the
+        // sink overflows only when nobody has subscribed yet and 16k events came: those are counted.
+        if (events.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW) {
+            dropped.increment();
+        }
     }
 
     private void broken(Throwable error) {
@@ -86,7 +100,17 @@ public final class DefaultRealtimeSession implements RealtimeSession {
 
     @Override
     public Flux<ServerEvent> events() {
-        return events.asFlux();
+        Flux<ServerEvent> shared = events.asFlux();
+        if (slowSubscriberPolicy == SlowSubscriberPolicy.DROP_OLDEST) {
+            return shared.onBackpressureBuffer(subscriberBuffer, lost -> dropped.increment(), BufferOverflowStrategy.DROP_OLDEST);
+        }
+        return shared.onBackpressureBuffer(subscriberBuffer, lost -> { }, BufferOverflowStrategy.ERROR)
+                .onErrorMap(Exceptions::isOverflow, overflow -> new SlowSubscriberException(subscriberBuffer));
+    }
+
+    @Override
+    public long droppedEvents() {
+        return dropped.sum();
     }
 
     @Override
