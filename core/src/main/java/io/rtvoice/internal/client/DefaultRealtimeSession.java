@@ -32,6 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class DefaultRealtimeSession implements RealtimeSession {
 
+    /** How long a graceful close waits for queued frames to be written before its close frame. */
+    private static final java.time.Duration FLUSH_TIMEOUT = java.time.Duration.ofSeconds(5);
     /** How long {@link #send} waits for room in a full queue before it gives up. */
     private static final long QUEUE_FULL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     /** Events kept before the first subscriber arrives; after that each subscriber has its own buffer. */
@@ -45,6 +47,8 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     private final int subscriberBuffer;
     private final SlowSubscriberPolicy slowSubscriberPolicy;
     private final LongAdder dropped = new LongAdder();
+    /** Completes when every frame accepted by {@link #send} has been written (or the writer failed). */
+    private final Sinks.Empty<Void> flushed = Sinks.empty();
     private final AtomicBoolean closedByClient = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicLong undecodable = new AtomicLong();
@@ -59,7 +63,7 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         this.sendQueueCapacity = sendQueueCapacity;
         Queue<byte[]> queue = new ArrayBlockingQueue<>(sendQueueCapacity);
         this.outbound = Sinks.many().unicast().onBackpressureBuffer(queue);
-        connection.send(outbound.asFlux()).subscribe(null, error -> { });
+        connection.send(outbound.asFlux()).subscribe(null, error -> flushed.tryEmitEmpty(), flushed::tryEmitEmpty);
         connection.inbound().subscribe(this::received, this::broken, this::completed);
     }
 
@@ -90,7 +94,7 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        outbound.tryEmitComplete();
+        completeOutbound();
         if (closedByClient.get()) {
             events.tryEmitComplete();
         } else {
@@ -150,10 +154,20 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         return codec.dialect();
     }
 
+    /** No more frames: senders racing this get "ended"; a sender mid-emit finishes first. */
+    private void completeOutbound() {
+        while (outbound.tryEmitComplete() == Sinks.EmitResult.FAIL_NON_SERIALIZED) {
+            Thread.onSpinWait();
+        }
+    }
+
     @Override
     public Mono<Void> closeGracefully() {
         if (closedByClient.compareAndSet(false, true) && !ended.get()) {
-            return connection.close(1000, "client closed").onErrorResume(e -> Mono.empty())
+            // Every send that returned is written before the close frame; later ones are refused.
+            return Mono.fromRunnable(this::completeOutbound)
+                    .then(flushed.asMono().timeout(FLUSH_TIMEOUT).onErrorResume(e -> Mono.empty()))
+                    .then(Mono.defer(() -> connection.close(1000, "client closed")).onErrorResume(e -> Mono.empty()))
                     .then(Mono.fromRunnable(() -> end(new CloseStatus(1000, "client closed"), null)));
         }
         return Mono.fromRunnable(() -> end(new CloseStatus(1000, "client closed"), null));

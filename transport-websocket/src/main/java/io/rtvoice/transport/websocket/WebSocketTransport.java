@@ -3,7 +3,10 @@ package io.rtvoice.transport.websocket;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
@@ -263,6 +266,8 @@ public final class WebSocketTransport implements Transport {
 
     /** One upgraded connection: frames copied out of Netty's buffers into a buffer the session drains in order. */
     private static final class NettyConnection implements TransportConnection {
+        /** How long a close waits for the server's answering close frame. */
+        private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
         private final WebsocketInbound in;
         private final WebsocketOutbound out;
         private final Sinks.Many<byte[]> frames = Sinks.many().unicast().onBackpressureBuffer();
@@ -272,12 +277,30 @@ public final class WebSocketTransport implements Transport {
         private volatile long lastHeardNanos = System.nanoTime();
         /** Set on the event loop before the channel is closed for silence. */
         private volatile TransportException deadPeer;
+        /** The connection's channel: our close frame is written to it directly. */
+        private volatile Channel channel;
+        /** Set once our close frame is on its way: the server's answering close then ends the connection. */
+        private volatile boolean closeSent;
 
         NettyConnection(WebsocketInbound in, WebsocketOutbound out, int maxFrameBytes, KeepAlive keepAlive) {
             this.in = in;
             this.out = out;
             in.receiveCloseStatus()
                     .subscribe(s -> closeStatus.tryEmitValue(new CloseStatus(s.code(), s.reasonText())));
+            in.withConnection(c -> {
+                channel = c.channel();
+                c.addHandlerFirst("rtvoice-close-handshake", new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (closeSent && msg instanceof CloseWebSocketFrame answer) {
+                            answer.release(); // the handshake is complete: our close, then theirs; now TCP
+                            ctx.close();
+                            return;
+                        }
+                        ctx.fireChannelRead(msg);
+                    }
+                });
+            });
             if (keepAlive != null) {
                 in.withConnection(c -> keepAlive.watch(c.channel(), this));
             }
@@ -330,7 +353,19 @@ public final class WebSocketTransport implements Transport {
             // Ours is the first close frame, so it is the connection's status (a no-op if the server's came first).
             // Set here because reactor-netty ends the inbound stream before it records the status it sent.
             closeStatus.tryEmitValue(new CloseStatus(code, reason));
-            return out.sendClose(code, reason).onErrorResume(e -> Mono.empty()).then(lifetime);
+            // Not reactor-netty's sendClose: it discards unread frames and closes the socket right after the
+            // close frame, so events the server sent before its close were lost and, with our unread data
+            // reset, so were frames we had sent. RFC 6455 §7.1.1: send ours, read on until the server's
+            // close frame, then close; a server that never answers is cut off after CLOSE_TIMEOUT.
+            return Mono.defer(() -> {
+                Channel ch = channel;
+                if (ch == null || !ch.isActive() || closeSent) {
+                    return lifetime;
+                }
+                closeSent = true;
+                ch.writeAndFlush(new CloseWebSocketFrame(code, reason));
+                return lifetime.timeout(CLOSE_TIMEOUT, Mono.fromRunnable(ch::close).then(lifetime));
+            });
         }
 
         @Override
