@@ -70,6 +70,14 @@ public final class RealtimeClient {
                         slowSubscriberPolicy));
     }
 
+    /**
+     * Opens a session that reconnects by {@code policy} when its connection is lost (see {@link Reconnect}
+     * for what is restored and when it gives up). The first connection fails as {@link #connect()} does.
+     */
+    public Mono<ReconnectingSession> connect(Reconnect policy) {
+        return ReconnectingSession.connect(this, java.util.Objects.requireNonNull(policy, "policy"));
+    }
+
     private static Transport discoverTransport() {
         String wanted = System.getProperty("rtvoice.transport");
         List<TransportProvider> providers = ServiceLoader.load(TransportProvider.class).stream().map(ServiceLoader.Provider::get).toList();

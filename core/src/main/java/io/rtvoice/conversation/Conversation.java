@@ -3,10 +3,12 @@ package io.rtvoice.conversation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.rtvoice.RealtimeClient;
+import io.rtvoice.ReconnectingSession;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ResponseParams;
+import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.Session;
 import io.rtvoice.event.Tool;
@@ -44,6 +46,24 @@ public final class Conversation implements AutoCloseable {
     private Conversation(RealtimeSession session) {
         this.session = session;
         this.dispatch = session.events().subscribe(this::dispatch, this::ended, () -> ended(null));
+        if (session instanceof ReconnectingSession reconnecting) {
+            // What was in flight on the old connection will never be answered: fail it, do not leave it hanging.
+            reconnecting.reconnections().subscribe(r -> interrupted(lostConnection()));
+        }
+    }
+
+    private static ConversationException lostConnection() {
+        return new ConversationException(new RealtimeError("connection_lost", "session_reconnected",
+                "the connection was replaced by a new session before this was answered", null, null));
+    }
+
+    private void interrupted(Throwable cause) {
+        responses.values().forEach(r -> r.fail(cause));
+        items.values().forEach(i -> i.fail(cause));
+        inputItems.values().forEach(i -> i.transcriptionFailed(cause));
+        responses.clear();
+        items.clear();
+        inputItems.clear();
     }
 
     /** A conversation over an open session. */
@@ -162,8 +182,10 @@ public final class Conversation implements AutoCloseable {
     private <T> Mono<T> request(ClientEvent request, Mono<T> answer) {
         Mono<T> failed = events().ofType(ServerEvent.Error.class).next()
                 .flatMap(e -> Mono.error(new ConversationException(e.error())));
+        Mono<T> replaced = session instanceof ReconnectingSession reconnecting
+                ? reconnecting.reconnections().next().flatMap(r -> Mono.error(lostConnection())) : Mono.never();
         return Mono.create(sink -> {
-            sink.onDispose(Mono.firstWithSignal(answer, failed).subscribe(sink::success, sink::error, sink::success));
+            sink.onDispose(Mono.firstWithSignal(answer, failed, replaced).subscribe(sink::success, sink::error, sink::success));
             try {
                 session.send(request);
             } catch (RuntimeException e) {
@@ -264,13 +286,7 @@ public final class Conversation implements AutoCloseable {
     }
 
     private void ended(Throwable error) {
-        Throwable cause = error != null ? error : new IllegalStateException("the session has ended");
-        responses.values().forEach(r -> r.fail(cause));
-        items.values().forEach(i -> i.fail(cause));
-        inputItems.values().forEach(i -> i.transcriptionFailed(cause));
-        responses.clear();
-        items.clear();
-        inputItems.clear();
+        interrupted(error != null ? error : new IllegalStateException("the session has ended"));
         responseSink.tryEmitComplete();
         inputSink.tryEmitComplete();
     }

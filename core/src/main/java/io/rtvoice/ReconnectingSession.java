@@ -1,0 +1,384 @@
+package io.rtvoice;
+
+import io.rtvoice.event.ClientEvent;
+import io.rtvoice.event.ContentPart;
+import io.rtvoice.event.Item;
+import io.rtvoice.event.ServerEvent;
+import io.rtvoice.event.Session;
+import io.rtvoice.transport.CloseStatus;
+import io.rtvoice.transport.TransportException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * A {@link RealtimeSession} that outlives its connections: when one is lost it connects again by its
+ * {@link Reconnect} policy, restores what the policy says, and goes on. {@link #events()} is one stream
+ * across connections (each new connection's {@code session.created} included); {@link #reconnections()}
+ * says when it happened. While reconnecting, {@link #send} throws {@link IllegalStateException}: audio
+ * captured during an outage is not kept for later.
+ */
+public final class ReconnectingSession implements RealtimeSession {
+
+    private static final Set<String> FATAL_ERROR_CODES = Set.of("invalid_api_key", "insufficient_quota",
+            "account_deactivated", "billing_hard_limit_reached", "model_not_found", "deployment_not_found");
+    private static final Set<Integer> FATAL_HTTP = Set.of(400, 401, 403, 404);
+    private static final Set<Integer> FATAL_CLOSE = Set.of(1002, 1003, 1007, 1008, 1009, 1010);
+
+    private final RealtimeClient client;
+    private final Reconnect policy;
+    private final Sinks.Many<ServerEvent> events = Sinks.many().multicast().onBackpressureBuffer(16_384, false);
+    private final Sinks.Many<Reconnection> reconnections = Sinks.many().multicast().directBestEffort();
+    private final Sinks.One<CloseStatus> finalStatus = Sinks.one();
+    private final Object lock = new Object();
+
+    // What a restore re-sends, learnt from what the app sent and the server confirmed.
+    private final List<Session> sessionUpdates = new CopyOnWriteArrayList<>();
+    private final Map<String, Item> items = new LinkedHashMap<>();
+    private final Set<String> truncated = new HashSet<>();
+
+    private volatile RealtimeSession current;
+    private volatile Disposable forwarding;
+    private volatile Disposable renewal;
+    private volatile boolean closed;
+    private volatile boolean responseActive;
+    private volatile boolean renewWhenIdle;
+    private volatile String lastErrorCode;
+    private long pastUndecodable;
+    private long pastDropped;
+
+    private ReconnectingSession(RealtimeClient client, Reconnect policy) {
+        this.client = client;
+        this.policy = policy;
+    }
+
+    static Mono<ReconnectingSession> connect(RealtimeClient client, Reconnect policy) {
+        return client.connect().map(first -> {
+            ReconnectingSession session = new ReconnectingSession(client, policy);
+            session.attach(first);
+            return session;
+        });
+    }
+
+    /** Every reconnection, as it completes. */
+    public Flux<Reconnection> reconnections() {
+        return reconnections.asFlux();
+    }
+
+    private void attach(RealtimeSession session) {
+        synchronized (lock) {
+            current = session;
+            lastErrorCode = null;
+            responseActive = false;
+            forwarding = session.events().subscribe(e -> forward(session, e), e -> lost(session, e), () -> lost(session, null));
+        }
+    }
+
+    private void forward(RealtimeSession from, ServerEvent event) {
+        synchronized (lock) {
+            if (from != current) {
+                return; // an old connection's last words after a switch-over
+            }
+            learn(event);
+            events.tryEmitNext(event);
+        }
+        if (event instanceof ServerEvent.ResponseDone && renewWhenIdle) {
+            renew();
+        }
+    }
+
+    /** Keeps what a restore needs; called under the lock, in wire order. */
+    private void learn(ServerEvent event) {
+        if (event instanceof ServerEvent.SessionCreated e) {
+            scheduleRenewal(e.session().expiresAt());
+        } else if (event instanceof ServerEvent.ResponseCreated) {
+            responseActive = true;
+        } else if (event instanceof ServerEvent.ResponseDone) {
+            responseActive = false;
+        } else if (event instanceof ServerEvent.Error e) {
+            lastErrorCode = e.error().code();
+        } else if (event instanceof ServerEvent.ConversationItemCreated e) {
+            remember(e.item());
+        } else if (event instanceof ServerEvent.ConversationItemAdded e) {
+            remember(e.item());
+        } else if (event instanceof ServerEvent.ConversationItemDone e) {
+            remember(e.item());
+        } else if (event instanceof ServerEvent.ResponseOutputItemDone e) {
+            remember(e.item());
+        } else if (event instanceof ServerEvent.ConversationItemDeleted e) {
+            items.remove(e.itemId());
+        } else if (event instanceof ServerEvent.ConversationItemTruncated e) {
+            truncated.add(e.itemId());
+        } else if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionCompleted e) {
+            Item item = items.get(e.itemId());
+            if (item != null && item.content() != null && e.contentIndex() < item.content().size()) {
+                List<ContentPart> parts = new ArrayList<>(item.content());
+                ContentPart p = parts.get(e.contentIndex());
+                parts.set(e.contentIndex(), new ContentPart(p.type(), p.text(), p.audio(), e.transcript(), p.imageUrl(), p.detail(), p.id()));
+                items.put(item.id(), item.withContent(parts));
+            }
+        }
+    }
+
+    private void remember(Item item) {
+        if (item != null && item.id() != null) {
+            items.put(item.id(), item);
+        }
+    }
+
+    private void lost(RealtimeSession session, Throwable error) {
+        Throwable fatal;
+        synchronized (lock) {
+            if (session != current) {
+                return; // replaced on purpose
+            }
+            current = null;
+            pastUndecodable += session.undecodableFrames();
+            pastDropped += session.droppedEvents();
+            cancelRenewal();
+            if (closed) {
+                finish(null);
+                return;
+            }
+            fatal = cannotHeal(error);
+        }
+        if (fatal != null) {
+            finish(fatal);
+            return;
+        }
+        reconnect(1, System.nanoTime(), describe(error), error);
+    }
+
+    /** The error itself when retrying cannot help, else null. */
+    private Throwable cannotHeal(Throwable error) {
+        if (lastErrorCode != null && FATAL_ERROR_CODES.contains(lastErrorCode)) {
+            return error != null ? error : new IllegalStateException("the service ended the session: " + lastErrorCode);
+        }
+        if (error == null) {
+            return null; // completed without an error: the server closed; try again
+        }
+        if (error instanceof SessionEndedException ended && FATAL_CLOSE.contains(ended.closeStatus().code())) {
+            return error;
+        }
+        if (error instanceof SlowSubscriberException) {
+            return null;
+        }
+        if (error instanceof AuthenticationException) {
+            return error;
+        }
+        if (error instanceof TransportException t && FATAL_HTTP.contains(t.httpStatus())) {
+            return error;
+        }
+        return null;
+    }
+
+    private void reconnect(int attempt, long lostAtNanos, String cause, Throwable lastFailure) {
+        if (attempt > policy.maxAttempts()) {
+            finish(lastFailure != null ? lastFailure : new IllegalStateException("reconnecting failed: " + cause));
+            return;
+        }
+        Duration wait = policy.delay(attempt, ThreadLocalRandom.current().nextDouble());
+        Mono.delay(wait).then(client.connect()).subscribe(session -> {
+            if (closed) {
+                session.closeGracefully().subscribe();
+                finish(null);
+                return;
+            }
+            attach(session);
+            restore(session);
+            reconnections.tryEmitNext(new Reconnection(attempt, Duration.ofNanos(System.nanoTime() - lostAtNanos), cause,
+                    policy.restore(), false));
+        }, failure -> {
+            Throwable fatal = cannotHeal(failure);
+            if (fatal != null || closed) {
+                finish(fatal);
+            } else {
+                reconnect(attempt + 1, lostAtNanos, cause, failure);
+            }
+        });
+    }
+
+    /** Re-sends what the policy restores, in the order it was first sent or seen. */
+    private void restore(RealtimeSession session) {
+        if (policy.restore() == Reconnect.Restore.NOTHING) {
+            return;
+        }
+        List<Item> replay;
+        synchronized (lock) {
+            replay = policy.restore() == Reconnect.Restore.SESSION_AND_ITEMS ? replayable() : List.of();
+            items.clear(); // the new session's confirmations bring them back
+            truncated.clear();
+        }
+        try {
+            for (Session update : sessionUpdates) {
+                session.send(new ClientEvent.SessionUpdate(null, update));
+            }
+            for (Item item : replay) {
+                session.send(new ClientEvent.ConversationItemCreate(null, null, item));
+            }
+        } catch (IllegalStateException endedAgain) {
+            // lost again while restoring: the next attempt restores from scratch
+        }
+    }
+
+    /** The items this client saw, as the service accepts them back: audio as its transcript. */
+    private List<Item> replayable() {
+        List<Item> out = new ArrayList<>();
+        for (Item item : items.values()) {
+            if ("function_call".equals(item.type()) || "function_call_output".equals(item.type())) {
+                out.add(item.withStatus(null));
+                continue;
+            }
+            if (!"message".equals(item.type()) || item.content() == null) {
+                continue;
+            }
+            boolean assistant = "assistant".equals(item.role());
+            List<ContentPart> parts = new ArrayList<>();
+            for (ContentPart part : item.content()) {
+                String text = part.audioPart() ? (truncated.contains(item.id()) ? null : part.transcript()) : part.text();
+                if (text != null && !text.isEmpty()) {
+                    parts.add(assistant ? ContentPart.outputText(text) : ContentPart.inputText(text));
+                }
+            }
+            if (!parts.isEmpty()) {
+                out.add(Item.message(item.role(), parts).withId(item.id()));
+            }
+        }
+        return out;
+    }
+
+    private void scheduleRenewal(Long expiresAtSeconds) {
+        Duration margin = policy.renewBefore();
+        if (margin == null || expiresAtSeconds == null) {
+            return;
+        }
+        cancelRenewal();
+        long inMillis = Math.max(0, expiresAtSeconds * 1000 - System.currentTimeMillis() - margin.toMillis());
+        renewal = Mono.delay(Duration.ofMillis(inMillis)).subscribe(t -> renew());
+    }
+
+    private void cancelRenewal() {
+        Disposable r = renewal;
+        if (r != null) {
+            r.dispose();
+        }
+    }
+
+    /** Make before break: the next session is ready and restored before the old one is let go. */
+    private void renew() {
+        if (closed || current == null) {
+            return;
+        }
+        if (responseActive) {
+            renewWhenIdle = true; // never cut a response: switch over at its response.done
+            return;
+        }
+        renewWhenIdle = false;
+        long started = System.nanoTime();
+        client.connect().subscribe(next -> {
+            RealtimeSession old;
+            synchronized (lock) {
+                old = current;
+                if (closed || old == null) {
+                    next.closeGracefully().subscribe();
+                    return;
+                }
+                pastUndecodable += old.undecodableFrames();
+                pastDropped += old.droppedEvents();
+                forwarding.dispose();
+            }
+            attach(next);
+            restore(next);
+            old.closeGracefully().subscribe(null, e -> { });
+            reconnections.tryEmitNext(new Reconnection(1, Duration.ZERO, "planned renewal (took "
+                    + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)", policy.restore(), true));
+        }, failure -> { }); // keep the old one; if it expires, recovery takes over
+    }
+
+    private void finish(Throwable error) {
+        cancelRenewal();
+        if (error == null) {
+            finalStatus.tryEmitValue(new CloseStatus(1000, "client closed"));
+            events.tryEmitComplete();
+        } else {
+            finalStatus.tryEmitValue(error instanceof SessionEndedException ended ? ended.closeStatus() : CloseStatus.ABNORMAL);
+            events.tryEmitError(error);
+        }
+        reconnections.tryEmitComplete();
+    }
+
+    private static String describe(Throwable error) {
+        return error == null ? "the server closed the session" : error.getMessage();
+    }
+
+    @Override
+    public Flux<ServerEvent> events() {
+        return events.asFlux();
+    }
+
+    @Override
+    public void send(ClientEvent event) {
+        RealtimeSession session = current;
+        if (closed) {
+            throw new IllegalStateException("the session has ended; " + event.type() + " was not sent");
+        }
+        if (session == null) {
+            throw new IllegalStateException("reconnecting; " + event.type() + " was not sent");
+        }
+        session.send(event);
+        if (event instanceof ClientEvent.SessionUpdate update) {
+            sessionUpdates.add(update.session());
+        }
+    }
+
+    @Override
+    public Dialect dialect() {
+        return client.endpoint().dialect();
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return Mono.defer(() -> {
+            closed = true;
+            cancelRenewal();
+            RealtimeSession session = current;
+            if (session == null) {
+                finish(null);
+                return Mono.empty();
+            }
+            return session.closeGracefully();
+        });
+    }
+
+    @Override
+    public Mono<CloseStatus> closeStatus() {
+        return finalStatus.asMono();
+    }
+
+    @Override
+    public long undecodableFrames() {
+        RealtimeSession session = current;
+        return pastUndecodable + (session == null ? 0 : session.undecodableFrames());
+    }
+
+    @Override
+    public long droppedEvents() {
+        RealtimeSession session = current;
+        return pastDropped + (session == null ? 0 : session.droppedEvents());
+    }
+
+    @Override
+    public String toString() {
+        return "ReconnectingSession[" + client + ", " + policy + "]";
+    }
+}
