@@ -35,7 +35,12 @@ public interface RealtimeSession extends AutoCloseable {
     /** The dialect of this session. */
     Dialect dialect();
 
-    /** Closes with 1000; completes when the connection is closed. Idempotent. */
+    /**
+     * Closes with 1000; completes when the connection is closed. Idempotent. Every send that returned
+     * is written before the close frame (waiting up to 5 s), sends after this call are refused, and the
+     * server's events up to its answering close frame are still delivered (a server that does not
+     * answer within 5 s is cut off).
+     */
     Mono<Void> closeGracefully();
 
     /** How the session ended, once it has. */
