@@ -41,6 +41,8 @@ final class Measurements {
 
     /** A copy of the stage's histogram, safe to read while recording goes on. */
     Histogram histogram(Stage stage) {
-        return histograms.get(stage).copy();
+        Histogram copy = histograms.get(stage).copy();
+        copy.setTag(stage.key()); // copy() does not carry the tag
+        return copy;
     }
 }
