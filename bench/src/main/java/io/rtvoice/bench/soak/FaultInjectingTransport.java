@@ -1,0 +1,75 @@
+package io.rtvoice.bench.soak;
+
+import io.rtvoice.transport.Transport;
+import io.rtvoice.transport.TransportConnection;
+import io.rtvoice.transport.TransportRequest;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Mono;
+
+/**
+ * Gives some connections a fault: asks the emulator for it with the {@code rtvoice_fault} query parameter
+ * of the connection's URI. Which fault, and when in the connection it strikes, is drawn per connection,
+ * so a reconnected session may meet another fault or none.
+ */
+final class FaultInjectingTransport implements Transport {
+
+    /** The faults drawn from, each with the range of server events after which it strikes. */
+    private static final String[] FAULTS = {"close_after", "malformed_after", "error_after", "stall_after", "expire_after_ms", "bad_base64"};
+
+    private final Transport delegate;
+    private final double probability;
+    private final Map<String, AtomicLong> injected = new ConcurrentHashMap<>();
+    private final AtomicLong connections = new AtomicLong();
+
+    FaultInjectingTransport(Transport delegate, double probability) {
+        this.delegate = delegate;
+        this.probability = probability;
+    }
+
+    @Override
+    public Mono<TransportConnection> connect(TransportRequest request) {
+        return Mono.defer(() -> {
+            connections.incrementAndGet();
+            String fault = draw();
+            if (fault == null) {
+                return delegate.connect(request);
+            }
+            injected.computeIfAbsent(fault.contains(":") ? fault.substring(0, fault.indexOf(':')) : fault, k -> new AtomicLong())
+                    .incrementAndGet();
+            URI uri = request.uri();
+            URI faulty = URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + "rtvoice_fault=" + fault);
+            return delegate.connect(new TransportRequest(faulty, request.headers(), request.subprotocols(),
+                    request.maxFrameBytes(), request.connectTimeout()));
+        });
+    }
+
+    private String draw() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (random.nextDouble() >= probability) {
+            return null;
+        }
+        String fault = FAULTS[random.nextInt(FAULTS.length)];
+        return switch (fault) {
+            case "close_after", "stall_after" -> fault + ":" + random.nextInt(20, 400);
+            case "malformed_after", "error_after" -> fault + ":" + random.nextInt(5, 300);
+            case "expire_after_ms" -> fault + ":" + random.nextInt(2_000, 20_000);
+            default -> fault;
+        };
+    }
+
+    /** Connections opened, faulty or not. */
+    long connections() {
+        return connections.get();
+    }
+
+    /** Faults injected so far, by kind. */
+    Map<String, Long> injected() {
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        injected.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+}

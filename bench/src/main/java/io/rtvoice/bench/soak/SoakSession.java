@@ -1,0 +1,119 @@
+package io.rtvoice.bench.soak;
+
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.Reconnect;
+import io.rtvoice.ReconnectingSession;
+import io.rtvoice.conversation.Conversation;
+import io.rtvoice.conversation.ConversationException;
+import io.rtvoice.conversation.ConversationResponse;
+import io.rtvoice.event.Response;
+import io.rtvoice.event.ServerEvent;
+import io.rtvoice.event.Session;
+import io.rtvoice.event.TurnDetection;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import reactor.core.Disposable;
+
+/**
+ * One simulated user for the whole soak: opens a reconnecting session, holds a conversation of
+ * {@code turnsPerSession} turns (200 ms of audio up, cleared; a text message; a spoken answer down), hangs
+ * up and calls again, until the deadline. Every turn ends in a counted outcome; none may hang.
+ */
+final class SoakSession implements Runnable {
+
+    private static final byte[] FRAME_20MS = new byte[960];
+    private static final Session NO_VAD = Session.builder().turnDetection(TurnDetection.DISABLED).build();
+
+    private final int index;
+    private final RealtimeClient client;
+    private final Reconnect policy;
+    private final int turnsPerSession;
+    private final Duration turnTimeout;
+    private final long deadlineNanos;
+    private final SoakStats stats;
+    long turnsCompleted;
+
+    SoakSession(int index, RealtimeClient client, Reconnect policy, int turnsPerSession, Duration turnTimeout,
+            long deadlineNanos, SoakStats stats) {
+        this.index = index;
+        this.client = client;
+        this.policy = policy;
+        this.turnsPerSession = turnsPerSession;
+        this.turnTimeout = turnTimeout;
+        this.deadlineNanos = deadlineNanos;
+        this.stats = stats;
+    }
+
+    @Override
+    public void run() {
+        while (!over()) {
+            try {
+                oneCall();
+            } catch (RuntimeException e) {
+                stats.outcome(classify(e));
+            }
+        }
+    }
+
+    private boolean over() {
+        return System.nanoTime() - deadlineNanos >= 0;
+    }
+
+    private void oneCall() {
+        ReconnectingSession session = client.connect(policy).block(turnTimeout);
+        stats.sessionsOpened.increment();
+        Disposable reconnections = session.reconnections().subscribe(r -> stats.reconnections.increment());
+        Disposable audio = session.events().ofType(ServerEvent.ResponseOutputAudioDelta.class)
+                .subscribe(delta -> stats.audioBytes.add(delta.delta().length), error -> { });
+        Conversation conversation = Conversation.over(session);
+        try {
+            conversation.configure(NO_VAD).block(turnTimeout);
+            for (int turn = 0; turn < turnsPerSession && !over(); turn++) {
+                try {
+                    oneTurn(conversation, turn);
+                } catch (RuntimeException e) {
+                    stats.outcome(classify(e));
+                    if (session.closeStatus().toFuture().isDone()) {
+                        return; // gave up reconnecting (or closed): call again
+                    }
+                }
+            }
+        } finally {
+            audio.dispose();
+            reconnections.dispose();
+            try {
+                conversation.close();
+            } catch (RuntimeException e) {
+                stats.outcome("close: " + classify(e));
+            }
+        }
+    }
+
+    private void oneTurn(Conversation conversation, int turn) {
+        for (int i = 0; i < 10; i++) {
+            conversation.appendAudio(FRAME_20MS);
+        }
+        conversation.clearAudio();
+        conversation.addUserText("Caller " + index + ", turn " + turn + ".");
+        Response done = conversation.respond().flatMap(ConversationResponse::done).block(turnTimeout);
+        if ("completed".equals(done.status())) {
+            turnsCompleted++;
+            stats.turnsCompleted.increment();
+        } else {
+            stats.outcome("response " + done.status());
+        }
+    }
+
+    /** A short name for how a turn ended, for the report's table. */
+    static String classify(Throwable e) {
+        if (e instanceof ConversationException c) {
+            return "service error " + (c.error().code() != null ? c.error().code() : c.error().type());
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return SoakStats.HUNG;
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+}
