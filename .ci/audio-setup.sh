@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real audio paths for the tests on a machine with no sound card: installs PulseAudio (with the ALSA
 # plugin, so Java Sound sees it), espeak-ng and sox, and starts a PulseAudio daemon whose default sink
-# is a null sink (its monitor is the default source). Prints the PULSE_SERVER to use.
+# is a null sink (its monitor is the default source), and a second null sink for a session's speaker.
+# Prints the PULSE_SERVER to use.
 # norewinds=1 matters: without it the null sink's clock is rewound and playback runs ~1.7x slow.
 set -euo pipefail
 
@@ -41,5 +42,11 @@ PA
     done
     PULSE_SERVER="$server" pactl info >/dev/null || { cat "$runtime/pulse.log" >&2; exit 1; }
     echo "audio-setup: PulseAudio null sink running at $server" >&2
+fi
+# A second null sink, rtvoice_speaker: a voice session plays its answers there while its microphone
+# listens to the default sink's monitor, so the answer does not echo back into the microphone.
+if ! PULSE_SERVER="$server" pactl list short sinks | grep -q rtvoice_speaker; then
+    PULSE_SERVER="$server" pactl load-module module-null-sink sink_name=rtvoice_speaker rate=48000 channels=2 \
+        norewinds=1 sink_properties=device.description=rtvoice-speaker >/dev/null
 fi
 echo "$server"
