@@ -402,6 +402,11 @@ public final class Resampler {
         return adjustmentPpm;
     }
 
+    /** The table the next output is computed with (the finer one while adjusted); null for equal rates. */
+    PolyphaseFilter table() {
+        return adjustmentPpm == 0 ? filter : adjustedFilter;
+    }
+
     private void feedSilence() {
         int n = history.length - fill;
         Arrays.fill(history, fill, fill + n, 0f);

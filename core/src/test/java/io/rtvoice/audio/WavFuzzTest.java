@@ -3,10 +3,12 @@ package io.rtvoice.audio;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Whatever bytes a WAV file holds, {@link Wav#read(java.io.InputStream)} ends in audio or a
@@ -33,7 +35,21 @@ class WavFuzzTest {
             if (expected.getMessage() == null || expected.getMessage().isBlank()) {
                 throw new AssertionError("a WavFormatException without a message", expected);
             }
-            return;
+            // A stream that hands out a few bytes at a time (a socket, a pipe) is refused the same way.
+            try {
+                Wav.read(new Trickle(file));
+            } catch (Wav.WavFormatException same) {
+                if (!same.getMessage().equals(expected.getMessage())) {
+                    throw new AssertionError("\"" + expected.getMessage() + "\" at once, \"" + same.getMessage()
+                            + "\" a few bytes at a time");
+                }
+                return;
+            }
+            throw new AssertionError("refused at once (" + expected.getMessage() + "), read a few bytes at a time");
+        }
+        Wav.Audio trickled = Wav.read(new Trickle(file));
+        if (!trickled.format().equals(audio.format()) || !Arrays.equals(trickled.data(), audio.data())) {
+            throw new AssertionError("read " + audio + " at once, " + trickled + " a few bytes at a time");
         }
         AudioFormat format = audio.format();
         if (format.encoding() != AudioEncoding.PCM16 && format.encoding() != AudioEncoding.FLOAT32) {
@@ -49,6 +65,43 @@ class WavFuzzTest {
         Wav.Audio back = Wav.read(SCRATCH);
         if (!back.format().equals(format) || !Arrays.equals(back.data(), audio.data())) {
             throw new AssertionError("read " + audio + ", wrote it and read back " + back);
+        }
+    }
+
+    /** Hands out at most 3 bytes per read and skips at most 5 per skip, as a slow stream may. */
+    private static final class Trickle extends InputStream {
+        private final byte[] bytes;
+        private int at;
+
+        Trickle(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() {
+            return at < bytes.length ? bytes[at++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            if (at == bytes.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, 3), bytes.length - at);
+            System.arraycopy(bytes, at, b, off, n);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            long skipped = Math.max(0, Math.min(Math.min(n, 5), bytes.length - at));
+            at += (int) skipped;
+            return skipped;
         }
     }
 
