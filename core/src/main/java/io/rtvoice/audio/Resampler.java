@@ -39,10 +39,10 @@ import java.util.Objects;
  * quantisation floor (the 16-bit output is the float result rounded to nearest, nothing more).
  *
  * <p>Clock-drift correction: {@link #setRatioAdjustment(double)} stretches the ratio by up to
- * {@value #MAX_ADJUSTMENT_PPM} ppm, interpolating linearly between the rows of a finer table (at least
- * 256 phases per input sample, or as many as fit in 16 MiB when downsampling by about 160 or more);
- * +500 ppm measured 133 dB SNR at 1 kHz. At 0 ppm the exact integer path is used. Equal rates are a
- * pass-through copy and cannot be adjusted.
+ * {@value #MAX_ADJUSTMENT_PPM} ppm, interpolating linearly between the rows of a finer table (at least 256
+ * phases per input sample, or as many as fit in 16 MiB when downsampling by more than about 130); +500 ppm
+ * measured 133 dB SNR at 1 kHz. At 0 ppm the exact integer path is used. Equal rates are a pass-through
+ * copy and cannot be adjusted.
  *
  * <p>Not thread-safe: one instance per stream.
  */
@@ -398,13 +398,13 @@ public final class Resampler {
     }
 
     /**
-     * Rows per input sample of the adjusted table: a multiple of L (so that the exact phases are rows of
-     * it too), at least {@value #MIN_ADJUSTED_PHASES}, and fewer only where that table would pass the
-     * coefficient limit. That happens only when downsampling by D = M / L of about 160 or more: the
-     * kernel has about 130 D taps at BEST, so some 32,000 / D rows fit, while the passband ends at
-     * 0.45 / D cycles per input sample. That is about 70,000 rows per cycle of the highest passband
-     * frequency, against some 570 for 256 rows at a ratio near 1, so the linear interpolation between
-     * rows is finer still. The exact table fits, so L rows always do.
+     * Rows per input sample of the adjusted table: a multiple of L (so that the exact phases are rows of it
+     * too), at least {@value #MIN_ADJUSTED_PHASES}, and fewer only where that table would pass the
+     * coefficient limit. That happens only when downsampling by D = M / L of more than about 130 (BEST; 190
+     * at FAST): the kernel has about 130 D taps at BEST, so some 32,000 / D rows fit, while the passband ends
+     * at 0.45 / D cycles per input sample. That is about 70,000 rows per cycle of the highest passband
+     * frequency, against some 570 for 256 rows at a ratio near 1, so the linear interpolation between rows is
+     * finer still. The exact table fits, so L rows always do.
      */
     private int adjustedPhases() {
         int wanted = up >= MIN_ADJUSTED_PHASES ? up : up * ((MIN_ADJUSTED_PHASES + up - 1) / up);

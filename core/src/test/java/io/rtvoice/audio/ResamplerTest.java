@@ -403,10 +403,10 @@ class ResamplerTest {
     }
 
     /**
-     * Found while writing ResamplerFuzzTest: downsampling by 160 or more needs kernels so long that a
-     * finer table of 256 rows per input sample would pass the 16 MiB limit, and
-     * {@code setRatioAdjustment} threw an undocumented IllegalArgumentException for a valid ppm. The finer table now has as many rows as fit
-     * (its rows are closer together, relative to the passband, than 256 rows at ratios near 1), and the
+     * Found while writing ResamplerFuzzTest: downsampling by more than about 130 needs kernels so long that a
+     * finer table of 256 rows per input sample would pass the 16 MiB limit, and {@code setRatioAdjustment}
+     * threw an undocumented IllegalArgumentException for a valid ppm. The finer table now has as many rows as
+     * fit (its rows are closer together, relative to the passband, than 256 rows at ratios near 1), and the
      * adjusted output is as clean as the exact path's.
      */
     @Test
