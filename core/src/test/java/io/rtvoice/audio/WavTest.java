@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class WavTest {
 
@@ -123,6 +126,31 @@ class WavTest {
         Wav.Audio audio = Wav.read(stream(fmt(1, 2, 8000, 16), data(new byte[10])));
         assertThat(audio.frames()).isEqualTo(2);
         assertThat(audio.toString()).contains("2 frames");
+    }
+
+    /** The seeds WavFuzzTest starts from are WAVs that read: the fuzzer mutates real files. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "pcm16_mono, PCM16, 24000, 1, 8",
+        "pcm16_stereo, PCM16, 48000, 2, 4",
+        "float32_mono, FLOAT32, 44100, 1, 4",
+        "float64_mono, FLOAT32, 8000, 1, 3",
+        "pcm8_mono, PCM16, 8000, 1, 7",
+        "mulaw_mono, PCM16, 8000, 1, 5",
+        "alaw_mono, PCM16, 8000, 1, 4",
+        "pcm24_extensible, FLOAT32, 96000, 1, 2",
+        "pcm32_with_list, FLOAT32, 16000, 1, 2",
+        "streaming_unknown_size, PCM16, 22050, 1, 3",
+    })
+    void theFuzzSeedsAreWavsThatRead(String seed, AudioEncoding encoding, int rate, int channels, long frames)
+            throws IOException {
+        String path = "WavFuzzTestInputs/anyBytesReadAsAudioOrATypedErrorAndRoundTrip/" + seed;
+        try (InputStream in = WavTest.class.getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            Wav.Audio audio = Wav.read(in);
+            assertThat(audio.format()).isEqualTo(new AudioFormat(rate, channels, encoding));
+            assertThat(audio.frames()).isEqualTo(frames);
+        }
     }
 
     // ---- hand-made WAV streams ----

@@ -18,7 +18,7 @@ public final class PolyphaseFilter {
     public static final double PASSBAND_FRACTION = 0.90;
 
     /** Beyond this many coefficients a table costs more memory than any sane ratio needs (16 MiB). */
-    static final int MAX_COEFFICIENTS = 1 << 22;
+    public static final int MAX_COEFFICIENTS = 1 << 22;
 
     private static final int CACHE_SIZE = 24;
     private static final Map<Key, PolyphaseFilter> CACHE = new LinkedHashMap<>(32, 0.75f, true) {
