@@ -8,7 +8,8 @@ import picocli.CommandLine.Unmatched;
 /** The benchmark command line: {@code java -jar bench/target/rtvoice-bench.jar <command> …}. */
 @Command(name = "rtvoice-bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the rtvoice latency-critical path.",
-        subcommands = {BenchMain.Jmh.class, ResampleCommand.class, io.rtvoice.bench.latency.LatencyCommand.class})
+        subcommands = {BenchMain.Jmh.class, ResampleCommand.class, io.rtvoice.bench.latency.LatencyCommand.class,
+                io.rtvoice.bench.scale.ScaleCommand.class})
 public final class BenchMain implements Runnable {
 
     @Override
