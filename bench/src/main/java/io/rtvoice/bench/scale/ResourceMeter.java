@@ -2,8 +2,10 @@ package io.rtvoice.bench.scale;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The client JVM's own costs over a window: CPU time, bytes allocated (all threads), GC time. */
 final class ResourceMeter {
@@ -17,6 +19,7 @@ final class ResourceMeter {
     private final long cpuNanos = OS.getProcessCpuTime();
     private final long gcMillis = gcMillis();
     private final Map<Long, Long> allocatedByThread = allocatedByThread();
+    private final Map<Long, Long> cpuByThread = cpuByThread();
 
     /** What was used since this meter was made. */
     Usage since() {
@@ -26,8 +29,36 @@ final class ResourceMeter {
             // A thread born in the window counts from 0; one that died in it is lost (few do here).
             allocated += now.getValue() - allocatedByThread.getOrDefault(now.getKey(), 0L);
         }
-        return new Usage(seconds, (OS.getProcessCpuTime() - cpuNanos) / 1e9, allocated, (gcMillis() - gcMillis) / 1e3,
-                THREADS.getThreadCount());
+        double cpuSeconds = (OS.getProcessCpuTime() - cpuNanos) / 1e9;
+        // Which threads were busy, by name without its number: the JVM's own (GC, JIT) are what is left over.
+        Map<String, Double> cpuByGroup = new TreeMap<>();
+        double javaThreads = 0;
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long now = THREADS.getThreadCpuTime(info.getThreadId());
+            if (now < 0) {
+                continue;
+            }
+            double used = (now - cpuByThread.getOrDefault(info.getThreadId(), 0L)) / 1e9;
+            javaThreads += used;
+            cpuByGroup.merge(info.getThreadName().replaceAll("[-#]?\\d+$", ""), used, Double::sum);
+        }
+        cpuByGroup.put("(JVM: GC, JIT, other native)", Math.max(0, cpuSeconds - javaThreads));
+        return new Usage(seconds, cpuSeconds, allocated, (gcMillis() - gcMillis) / 1e3, THREADS.getThreadCount(), cpuByGroup,
+                OS.getSystemLoadAverage());
+    }
+
+    private static Map<Long, Long> cpuByThread() {
+        Map<Long, Long> byThread = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long cpu = THREADS.getThreadCpuTime(id);
+            if (cpu >= 0) {
+                byThread.put(id, cpu);
+            }
+        }
+        return byThread;
     }
 
     /** Heap in use right after a full collection, in bytes. */
@@ -62,7 +93,10 @@ final class ResourceMeter {
      * @param allocatedBytes bytes allocated by all threads in the window
      * @param gcSeconds time spent collecting (as the collectors report it)
      * @param threads live threads at the window's end
+     * @param cpuSecondsByThreadGroup CPU time per thread name (numbers stripped), and the JVM's own threads
+     * @param systemLoadAverage the machine's one-minute load average at the window's end (other processes included)
      */
-    record Usage(double seconds, double cpuSeconds, long allocatedBytes, double gcSeconds, int threads) {
+    record Usage(double seconds, double cpuSeconds, long allocatedBytes, double gcSeconds, int threads,
+            Map<String, Double> cpuSecondsByThreadGroup, double systemLoadAverage) {
     }
 }

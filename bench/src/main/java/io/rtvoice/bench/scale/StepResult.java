@@ -67,6 +67,13 @@ record StepResult(
                 heapAfterGcBytes / 1e6, client.threads(), 100 * client.gcSeconds() / seconds,
                 emulatorCpuPercentOfCore(), held ? "yes" : "NO");
         errors.forEach((what, count) -> out.printf("         %d x %s%n", count, what));
+        StringBuilder busy = new StringBuilder();
+        client.cpuSecondsByThreadGroup().entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(5)
+                .forEach(e -> busy.append(String.format(Locale.ROOT, "%s%s %.0f%%", busy.length() > 0 ? ", " : "",
+                        e.getKey(), 100 * e.getValue() / seconds)));
+        out.printf(Locale.ROOT, "         client CPU by thread (%% of a core): %s; machine load average %.1f%n", busy,
+                client.systemLoadAverage());
     }
 
     void writeTo(ObjectNode json) {
@@ -96,6 +103,9 @@ record StepResult(
         c.put("heap_per_session_kb", round(heapAfterGcBytes / 1e3 / Math.max(1, connected)));
         c.put("gc_percent_of_wall", round(100 * client.gcSeconds() / seconds));
         c.put("threads", client.threads());
+        ObjectNode byThread = c.putObject("cpu_percent_of_core_by_thread");
+        client.cpuSecondsByThreadGroup().forEach((group, cpu) -> byThread.put(group, round(100 * cpu / seconds)));
+        json.put("machine_load_average", round(client.systemLoadAverage()));
         json.putObject("emulator").put("cpu_percent_of_core", round(emulatorCpuPercentOfCore()));
     }
 

@@ -225,9 +225,10 @@ final class ResponseRun {
         int sentMs = (end - audioBytesSent) / bytesPerMs;
         audioBytesSent = end;
         if (monologue()) {
-            // Drift-free: the next delta is due once the audio sent so far has played, however late this one was.
-            long untilDue = startNanos + dueNanos(endMs) - System.nanoTime();
-            scheduleNanos(Math.max(0, untilDue) + TimeUnit.MILLISECONDS.toNanos(session.jitterMs()));
+            // Drift-free: the next delta is due once the audio sent so far has played, however late this one was;
+            // its jitter counts from that due time, so late deltas do not push later ones back.
+            long jitterNanos = TimeUnit.MILLISECONDS.toNanos(session.jitterMs());
+            scheduleNanos(startNanos + dueNanos(endMs) + jitterNanos - System.nanoTime());
             return;
         }
         // Real-time pacing divided by the pace factor; jitter makes deltas late (never early).
