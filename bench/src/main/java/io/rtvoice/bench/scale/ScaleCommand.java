@@ -45,6 +45,7 @@ public final class ScaleCommand implements Callable<Integer> {
 
     /** One append and one delta carry this much audio. */
     private static final int FRAME_MS = 20;
+    private static final int FIRST_STEP_EXTRA_WARMUP_SECONDS = 10;
 
     @Option(names = "--sessions", defaultValue = "100", description = "Sessions at once, one step (default: ${DEFAULT-VALUE}).")
     int sessions;
@@ -63,7 +64,7 @@ public final class ScaleCommand implements Callable<Integer> {
     int seconds;
 
     @Option(names = "--warmup-seconds", defaultValue = "3",
-            description = "Seconds of load before measuring, per step (JIT, buffers) (default: ${DEFAULT-VALUE}).")
+            description = "Seconds of load before measuring, per step; the first step adds 10 (JIT) (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
     @Option(names = "--max-p99-lateness-ms", defaultValue = "5",
@@ -100,7 +101,7 @@ public final class ScaleCommand implements Callable<Integer> {
         }
         Instant started = Instant.now();
         // The response must outlast every step: the sessions are closed before it ends.
-        int monologueSeconds = warmupSeconds + seconds + 600;
+        int monologueSeconds = warmupSeconds + FIRST_STEP_EXTRA_WARMUP_SECONDS + seconds + 600;
         List<String> emulatorArgs = List.of("--delta-ms", String.valueOf(FRAME_MS), "--pace", "1", "--jitter-ms",
                 String.valueOf(jitterMs), "--monologue-seconds", String.valueOf(monologueSeconds), "--stamp-audio");
         List<StepResult> results = new ArrayList<>();
@@ -113,8 +114,11 @@ public final class ScaleCommand implements Callable<Integer> {
                     findMax ? "ramp " + Arrays.toString(counts) : String.valueOf(sessions), seconds, warmupSeconds,
                     senderThreads, emulator.uri(), jitterMs);
             StepResult.printHeader(out);
+            boolean first = true;
             for (int n : counts) {
-                StepResult result = runStep(client, emulator, n);
+                // The first step also warms both JVMs up (class loading, JIT), which takes longer than a step's warm-up.
+                StepResult result = runStep(client, emulator, n, first ? warmupSeconds + FIRST_STEP_EXTRA_WARMUP_SECONDS : warmupSeconds);
+                first = false;
                 results.add(result);
                 result.printRow(out);
                 if (!emulator.alive()) {
@@ -141,7 +145,7 @@ public final class ScaleCommand implements Callable<Integer> {
         return results.stream().allMatch(StepResult::held) || findMax ? 0 : 1;
     }
 
-    private StepResult runStep(RealtimeClient client, EmulatorProcess emulator, int n) throws Exception {
+    private StepResult runStep(RealtimeClient client, EmulatorProcess emulator, int n, int warmupSeconds) throws Exception {
         long periodNanos = TimeUnit.MILLISECONDS.toNanos(FRAME_MS);
         Recorder lateness = new Recorder(3);
         Recorder delivery = new Recorder(3);
@@ -175,7 +179,8 @@ public final class ScaleCommand implements Callable<Integer> {
 
         long startNanos = System.nanoTime() + periodNanos;
         StepResult result;
-        try (Sender sender = new Sender(load, senderThreads, frame(), periodNanos, startNanos, lateness)) {
+        Sender sender = new Sender(load, senderThreads, frame(), periodNanos, startNanos, lateness);
+        try {
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds) + FRAME_MS); // a measurement window, not synchronisation
             for (Recorder r : List.of(lateness, delivery, audioLateness, emulatorLateness)) {
                 r.reset();
@@ -207,6 +212,8 @@ public final class ScaleCommand implements Callable<Integer> {
                     && sendLateness.getValueAtPercentile(99) <= maxP99LatenessMs * 1000;
             result = new StepResult(n, connected, usage.seconds(), sendLateness, deliveryHistogram, audioHistogram,
                     emulatorHistogram, received, expected, fewest, lost, reordered, unstamped, errors, usage, heap, emulatorCpu, held);
+        } finally {
+            sender.stop();
         }
         close(load);
         return result;

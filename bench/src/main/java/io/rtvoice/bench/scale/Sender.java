@@ -14,7 +14,7 @@ import org.HdrHistogram.Recorder;
  * after its ideal tick it was handed to {@link RealtimeSession#send}. A thread that falls behind sends
  * the late frames as soon as it can (as an app with a capture buffer would), so lateness shows the debt.
  */
-final class Sender implements AutoCloseable {
+final class Sender {
 
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
@@ -63,12 +63,16 @@ final class Sender implements AutoCloseable {
     }
 
     /** Stops sending and waits for the threads. */
-    @Override
-    public void close() throws InterruptedException {
+    void stop() {
         running = false;
         for (Thread thread : threads) {
             LockSupport.unpark(thread);
-            thread.join();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }
