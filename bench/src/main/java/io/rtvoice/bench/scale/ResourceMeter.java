@@ -43,7 +43,7 @@ final class ResourceMeter {
             }
             double used = (now - cpuByThread.getOrDefault(info.getThreadId(), 0L)) / 1e9;
             javaThreads += used;
-            cpuByGroup.merge(info.getThreadName().replaceAll("[-#]?\\d+$", ""), used, Double::sum);
+            cpuByGroup.merge(info.getThreadName().replaceAll("([-#]?\\d+| \\(pid \\d+\\))$", ""), used, Double::sum);
         }
         cpuByGroup.put("(JVM: GC, JIT, other native)", Math.max(0, cpuSeconds - javaThreads));
         return new Usage(seconds, cpuSeconds, allocated, (gcMillis() - gcMillis) / 1e3, THREADS.getThreadCount(), cpuByGroup,
