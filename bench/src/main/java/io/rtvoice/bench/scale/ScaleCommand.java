@@ -45,7 +45,6 @@ public final class ScaleCommand implements Callable<Integer> {
 
     /** One append and one delta carry this much audio. */
     private static final int FRAME_MS = 20;
-    private static final int FIRST_STEP_EXTRA_WARMUP_SECONDS = 10;
 
     @Option(names = "--sessions", defaultValue = "100", description = "Sessions at once, one step (default: ${DEFAULT-VALUE}).")
     int sessions;
@@ -64,8 +63,12 @@ public final class ScaleCommand implements Callable<Integer> {
     int seconds;
 
     @Option(names = "--warmup-seconds", defaultValue = "3",
-            description = "Seconds of load before measuring, per step; the first step adds 10 (JIT) (default: ${DEFAULT-VALUE}).")
+            description = "Seconds of load before measuring, per step (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
+
+    @Option(names = "--first-warmup-seconds", defaultValue = "13",
+            description = "The first step's warm-up: it also warms both JVMs up (class loading, JIT) (default: ${DEFAULT-VALUE}).")
+    int firstWarmupSeconds;
 
     @Option(names = "--max-p99-lateness-ms", defaultValue = "5",
             description = "A step holds when p99 send lateness is at most this, every session connected and none failed (default: ${DEFAULT-VALUE}).")
@@ -94,14 +97,14 @@ public final class ScaleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int[] counts = findMax ? steps : new int[] {sessions};
-        if (seconds < 1 || warmupSeconds < 0 || senderThreads < 1 || connectConcurrency < 1
+        if (seconds < 1 || warmupSeconds < 0 || firstWarmupSeconds < 0 || senderThreads < 1 || connectConcurrency < 1
                 || Arrays.stream(counts).anyMatch(n -> n < 1)) {
             err.println("scale: session counts, --seconds, --sender-threads and --connect-concurrency must be at least 1");
             return 2;
         }
         Instant started = Instant.now();
         // The response must outlast every step: the sessions are closed before it ends.
-        int monologueSeconds = warmupSeconds + FIRST_STEP_EXTRA_WARMUP_SECONDS + seconds + 600;
+        int monologueSeconds = Math.max(warmupSeconds, firstWarmupSeconds) + seconds + 600;
         List<String> emulatorArgs = List.of("--delta-ms", String.valueOf(FRAME_MS), "--pace", "1", "--jitter-ms",
                 String.valueOf(jitterMs), "--monologue-seconds", String.valueOf(monologueSeconds), "--stamp-audio");
         List<StepResult> results = new ArrayList<>();
@@ -116,8 +119,7 @@ public final class ScaleCommand implements Callable<Integer> {
             StepResult.printHeader(out);
             boolean first = true;
             for (int n : counts) {
-                // The first step also warms both JVMs up (class loading, JIT), which takes longer than a step's warm-up.
-                StepResult result = runStep(client, emulator, n, first ? warmupSeconds + FIRST_STEP_EXTRA_WARMUP_SECONDS : warmupSeconds);
+                StepResult result = runStep(client, emulator, n, first ? firstWarmupSeconds : warmupSeconds);
                 first = false;
                 results.add(result);
                 result.printRow(out);
@@ -258,6 +260,7 @@ public final class ScaleCommand implements Callable<Integer> {
         settings.put("mode", findMax ? "find-max" : "fixed");
         settings.put("seconds", seconds);
         settings.put("warmup_seconds", warmupSeconds);
+        settings.put("first_warmup_seconds", firstWarmupSeconds);
         settings.put("frame_ms", FRAME_MS);
         settings.put("sender_threads", senderThreads);
         settings.put("max_p99_lateness_ms", maxP99LatenessMs);

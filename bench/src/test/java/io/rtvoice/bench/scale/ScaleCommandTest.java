@@ -28,7 +28,7 @@ class ScaleCommandTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         command.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         List<String> args = new ArrayList<>(List.of(options));
-        args.addAll(List.of("--seconds", "3", "--warmup-seconds", "1", "--max-p99-lateness-ms", "1000000",
+        args.addAll(List.of("--seconds", "3", "--warmup-seconds", "1", "--first-warmup-seconds", "1", "--max-p99-lateness-ms", "1000000",
                 "--out", dir.resolve(name).toString()));
         int exit = new CommandLine(command).execute(args.toArray(String[]::new));
         String output = printed.toString(StandardCharsets.UTF_8);
