@@ -29,6 +29,16 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--jitter-ms", defaultValue = "0", description = "Random extra delay before each audio delta, up to this many ms (default: ${DEFAULT-VALUE}).")
     int jitterMs;
 
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the jitter (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--monologue-seconds", defaultValue = "0",
+            description = "Every spoken response lasts this long, its voice looping, on a drift-free schedule; 0 = as long as its words (default: ${DEFAULT-VALUE}).")
+    int monologueSeconds;
+
+    @Option(names = "--stamp-audio", description = "End each audio delta's event_id with _<seq>_<dueMicros>_<sentMicros> (epoch microseconds).")
+    boolean stampAudio;
+
     @Option(names = "--quiet", description = "Do not log connections and events.")
     boolean quiet;
 
@@ -40,7 +50,8 @@ public final class EmulatorMain implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         RealtimeEmulator emulator = RealtimeEmulator.builder().host(host).port(port).apiKey(apiKey).pace(pace)
-                .deltaMs(deltaMs).jitterMs(jitterMs).log(!quiet).start();
+                .deltaMs(deltaMs).jitterMs(jitterMs).seed(seed).monologue(java.time.Duration.ofSeconds(monologueSeconds))
+                .stampAudio(stampAudio).log(!quiet).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             emulator.close();

@@ -38,6 +38,9 @@ import javax.net.ssl.SSLException;
  */
 public final class RealtimeEmulator implements AutoCloseable {
 
+    /** The longest monologue: 10,000 s of PCM16 at 24 kHz still counts in an int of bytes. */
+    private static final long MAX_MONOLOGUE_MS = 10_000_000;
+
     private final EventLoopGroup group;
     private final Channel server;
     private final String host;
@@ -107,6 +110,8 @@ public final class RealtimeEmulator implements AutoCloseable {
         private Duration sessionDuration = Duration.ofMinutes(30);
         private Faults faults = Faults.NONE;
         private boolean log;
+        private int monologueMs;
+        private boolean stampAudio;
         private KeyManagerFactory tls;
 
         private Builder() {
@@ -199,10 +204,35 @@ public final class RealtimeEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Every spoken response lasts this long (default 0: as long as its words): its voice loops, and its
+         * deltas follow a drift-free schedule (each due at the response's start + the audio sent before it,
+         * jitter added per delta without accumulating). For load tests: one response keeps a session talking.
+         * The item then keeps only the first loop of its audio.
+         */
+        public Builder monologue(Duration length) {
+            long ms = length.toMillis();
+            if (ms < 0 || ms > MAX_MONOLOGUE_MS) {
+                throw new IllegalArgumentException("monologue : " + length + " (expected: 0..10000 s)");
+            }
+            this.monologueMs = (int) ms;
+            return this;
+        }
+
+        /**
+         * Stamps each audio delta (default off): its {@code event_id} ends with {@code _<seq>_<dueMicros>_<sentMicros>},
+         * the delta's number in its response (from 0), when it was due and when it was written, in microseconds
+         * since the Unix epoch. A client on the same machine reads delivery latency and loss from it.
+         */
+        public Builder stampAudio(boolean stampAudio) {
+            this.stampAudio = stampAudio;
+            return this;
+        }
+
         /** Binds and starts serving; the returned emulator is listening. */
         public RealtimeEmulator start() {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
-                    faults, log);
+                    faults, log, monologueMs, stampAudio);
             EmulatorStats stats = new EmulatorStats();
             SslContext ssl = serverSsl(tls);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param sessionDuration the session limit announced in {@code expires_at} and enforced
  * @param faults faults for connections that do not ask for their own
  * @param log whether to print a line per connection and event summary
+ * @param monologueMs when above 0, every spoken response lasts this long: its voice loops, on a drift-free schedule
+ * @param stampAudio whether each audio delta's {@code event_id} ends with {@code _<seq>_<dueMicros>_<sentMicros>}
  */
 public record EmulatorSettings(
         String apiKey,
@@ -26,5 +28,7 @@ public record EmulatorSettings(
         long seed,
         Duration sessionDuration,
         Faults faults,
-        boolean log) {
+        boolean log,
+        int monologueMs,
+        boolean stampAudio) {
 }

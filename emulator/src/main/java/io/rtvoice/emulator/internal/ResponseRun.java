@@ -17,7 +17,10 @@ import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.Session;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  * deltas, and ends it as completed or cancelled (the {@code *.done} events are sent either way).
  */
 final class ResponseRun {
+
+    /** Monologue voices by transcript: every session of a load test says the same words, so they are rendered once. */
+    private static final Map<String, byte[]> MONOLOGUE_VOICES = new ConcurrentHashMap<>();
 
     private final EmulatedSession session;
     private final String id;
@@ -40,7 +46,12 @@ final class ResponseRun {
     private String previousItemId;
     private byte[] audio = new byte[0];
     private String[] words = new String[0];
+    /** Bytes of audio the response speaks: its voice's length, or in a monologue the monologue's (the voice loops). */
+    private int audioLength;
     private int audioBytesSent;
+    private int deltasSent;
+    private long startNanos;
+    private long startEpochMicros;
     private int wordsSent;
     private ScheduledFuture<?> next;
     private boolean finished;
@@ -81,7 +92,9 @@ final class ResponseRun {
         String transcript = ((Responder.Reply.Speech) reply).transcript();
         words = transcript.isBlank() ? new String[0] : transcript.strip().split("\\s+");
         if (audioOut()) {
-            audio = render(transcript);
+            audio = monologue() ? monologueVoice(transcript) : render(transcript);
+            audioLength = monologue() && audio.length > 0
+                    ? session.settings().monologueMs() * EmulatedSession.bytesPerMs(format.type()) : audio.length;
         }
         item = new Item(itemId, "message", objectName(), "in_progress", "assistant", List.of(), null, null, null, null,
                 null, null, null, null, null, null);
@@ -93,7 +106,47 @@ final class ResponseRun {
             session.announceItem(previousItemId, item, false);
         }
         session.emit(new ServerEvent.ResponseContentPartAdded(session.nextEventId(), id, itemId, 0, 0, emptyPart()));
+        startNanos = System.nanoTime();
+        startEpochMicros = epochMicros();
         schedule(0);
+    }
+
+    private boolean monologue() {
+        return session.settings().monologueMs() > 0;
+    }
+
+    private byte[] monologueVoice(String transcript) {
+        String key = format.type() + ":" + transcript;
+        if (MONOLOGUE_VOICES.size() > 64) { // a responder that varies its words: no point keeping them all
+            MONOLOGUE_VOICES.clear();
+        }
+        return MONOLOGUE_VOICES.computeIfAbsent(key, k -> render(transcript));
+    }
+
+    /** Audio bytes {@code [from, to)} of what the response says; a monologue's voice repeats. */
+    private byte[] slice(int from, int to) {
+        if (!monologue()) {
+            return Arrays.copyOfRange(audio, from, to);
+        }
+        byte[] out = new byte[to - from];
+        for (int filled = 0; filled < out.length; ) {
+            int at = (from + filled) % audio.length;
+            int n = Math.min(out.length - filled, audio.length - at);
+            System.arraycopy(audio, at, out, filled, n);
+            filled += n;
+        }
+        return out;
+    }
+
+    /** When the audio after {@code ms} of it is due, counted from the start, at the configured pace. */
+    private long dueNanos(int ms) {
+        double pace = session.settings().pace();
+        return pace <= 0 ? 0 : Math.round(ms * 1_000_000.0 / pace);
+    }
+
+    private static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     /**
@@ -127,7 +180,11 @@ final class ResponseRun {
     }
 
     private void schedule(long delayMs) {
-        next = session.out().executor().schedule(this::step, Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+        scheduleNanos(TimeUnit.MILLISECONDS.toNanos(delayMs));
+    }
+
+    private void scheduleNanos(long delayNanos) {
+        next = session.out().executor().schedule(this::step, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
     }
 
     /** One delta's worth: the transcript words that start in it, then its audio. */
@@ -148,20 +205,32 @@ final class ResponseRun {
         }
         int bytesPerMs = EmulatedSession.bytesPerMs(format.type());
         int chunk = Math.max(1, s.deltaMs()) * bytesPerMs;
-        if (audioBytesSent >= audio.length) {
+        if (audioBytesSent >= audioLength) {
             complete("completed", null);
             return;
         }
-        int end = Math.min(audio.length, audioBytesSent + chunk);
+        int end = Math.min(audioLength, audioBytesSent + chunk);
         int endMs = end / bytesPerMs;
         while (wordsSent < words.length && wordsSent * 150 < endMs) {
             String delta = (wordsSent == 0 ? "" : " ") + words[wordsSent++];
             session.emit(new ServerEvent.ResponseOutputAudioTranscriptDelta(session.nextEventId(), id, itemId, 0, 0, delta));
         }
-        session.emit(new ServerEvent.ResponseOutputAudioDelta(session.nextEventId(), id, itemId, 0, 0,
-                Arrays.copyOfRange(audio, audioBytesSent, end)));
+        String eventId = session.nextEventId();
+        if (s.stampAudio()) {
+            long dueMicros = startEpochMicros + dueNanos(audioBytesSent / bytesPerMs) / 1_000;
+            eventId = eventId + "_" + deltasSent + "_" + dueMicros + "_" + epochMicros();
+        }
+        deltasSent++;
+        session.emit(new ServerEvent.ResponseOutputAudioDelta(eventId, id, itemId, 0, 0, slice(audioBytesSent, end)));
         int sentMs = (end - audioBytesSent) / bytesPerMs;
         audioBytesSent = end;
+        if (monologue()) {
+            // Drift-free: the next delta is due once the audio sent so far has played, however late this one was;
+            // its jitter counts from that due time, so late deltas do not push later ones back.
+            long jitterNanos = TimeUnit.MILLISECONDS.toNanos(session.jitterMs());
+            scheduleNanos(startNanos + dueNanos(endMs) + jitterNanos - System.nanoTime());
+            return;
+        }
         // Real-time pacing divided by the pace factor; jitter makes deltas late (never early).
         long delay = s.pace() <= 0 ? 0 : Math.round(sentMs / s.pace());
         schedule(delay + session.jitterMs());
@@ -199,7 +268,7 @@ final class ResponseRun {
         if (status.equals("completed")) {
             said = String.join(" ", words);
         }
-        byte[] played = Arrays.copyOf(audio, audioBytesSent);
+        byte[] played = Arrays.copyOf(audio, Math.min(audioBytesSent, audio.length)); // a monologue keeps one loop
         ContentPart part;
         if (audioOut()) {
             session.emit(new ServerEvent.ResponseOutputAudioDone(session.nextEventId(), id, itemId, 0, 0));

@@ -40,6 +40,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The WebSocket transport on reactor-netty: TLS for {@code wss://} with host-name verification (on the
@@ -81,12 +82,15 @@ public final class WebSocketTransport implements Transport {
     }
 
     /**
-     * A transport with reactor-netty's shared resources and keep-alive on: a ping every
+     * A transport with reactor-netty's shared event loops, a connection of its own per session (no pool, so no
+     * cap on sessions per endpoint) and keep-alive on: a ping every
      * {@link #DEFAULT_PING_INTERVAL}, and the connection ended as dead after
      * {@link #DEFAULT_DEAD_PEER_TIMEOUT} without any frame (pong or other) from the server.
      */
     public static WebSocketTransport create() {
-        return new WebSocketTransport(HttpClient.create(), false, new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_DEAD_PEER_TIMEOUT),
+        // Not reactor-netty's default pool: a WebSocket holds its connection for life, so a pool capped at 500
+        // per endpoint made session 501 wait for a free slot until its connect timed out.
+        return new WebSocketTransport(HttpClient.create(ConnectionProvider.newConnection()), false, new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_DEAD_PEER_TIMEOUT),
                 TlsEngine.AUTO, null);
     }
 

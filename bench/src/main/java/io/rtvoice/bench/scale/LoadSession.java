@@ -1,0 +1,114 @@
+package io.rtvoice.bench.scale;
+
+import io.rtvoice.RealtimeSession;
+import io.rtvoice.event.ServerEvent;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import org.HdrHistogram.Recorder;
+
+/**
+ * One load session: its place in the send schedule, and what came down — stamped audio deltas checked
+ * for sequence and timed against their stamps. The receive side runs on the connection's one thread.
+ */
+final class LoadSession {
+
+    final int index;
+    /** Offset of this session's ticks within the 20 ms period, so sends spread evenly over it. */
+    final long phaseNanos;
+    private final Recorder delivery;
+    private final Recorder audioLateness;
+    private final Recorder emulatorLateness;
+    private final CountDownLatch firstAudio;
+
+    volatile RealtimeSession session;
+    /** Cleared when the step winds down: errors after that are the close's, not the load's. */
+    volatile boolean live = true;
+    private volatile String error;
+
+    // Written by the connection's thread only; read by the step at its window's edges.
+    private long lastSeq = -1;
+    private volatile long deltas;
+    private volatile long lost;
+    private volatile long reordered;
+    private volatile long unstamped;
+
+    LoadSession(int index, long phaseNanos, Recorder delivery, Recorder audioLateness, Recorder emulatorLateness,
+            CountDownLatch firstAudio) {
+        this.index = index;
+        this.phaseNanos = phaseNanos;
+        this.delivery = delivery;
+        this.audioLateness = audioLateness;
+        this.emulatorLateness = emulatorLateness;
+        this.firstAudio = firstAudio;
+    }
+
+    void onEvent(ServerEvent event) {
+        if (event instanceof ServerEvent.ResponseOutputAudioDelta delta) {
+            onDelta(delta.eventId());
+        } else if (event instanceof ServerEvent.Error e) {
+            fail("server error: " + e.error().code() + " " + e.error().message());
+        }
+    }
+
+    /** The event id ends {@code _<seq>_<dueMicros>_<sentMicros>} (the emulator's {@code --stamp-audio}). */
+    private void onDelta(String eventId) {
+        long receivedMicros = epochMicros();
+        if (deltas++ == 0) {
+            firstAudio.countDown();
+        }
+        int c = eventId == null ? -1 : eventId.lastIndexOf('_');
+        int b = c <= 0 ? -1 : eventId.lastIndexOf('_', c - 1);
+        int a = b <= 0 ? -1 : eventId.lastIndexOf('_', b - 1);
+        if (a < 0) {
+            unstamped++;
+            return;
+        }
+        long seq = Long.parseLong(eventId, a + 1, b, 10);
+        long dueMicros = Long.parseLong(eventId, b + 1, c, 10);
+        long sentMicros = Long.parseLong(eventId, c + 1, eventId.length(), 10);
+        if (seq <= lastSeq) {
+            reordered++;
+        } else {
+            lost += seq - lastSeq - 1;
+            lastSeq = seq;
+        }
+        delivery.recordValue(Math.max(0, receivedMicros - sentMicros));
+        audioLateness.recordValue(Math.max(0, receivedMicros - dueMicros));
+        emulatorLateness.recordValue(Math.max(0, sentMicros - dueMicros));
+    }
+
+    void onEnd(Throwable cause) {
+        fail("session ended: " + cause);
+    }
+
+    void fail(String what) {
+        if (live && error == null) {
+            error = what;
+        }
+    }
+
+    String error() {
+        return error;
+    }
+
+    long deltas() {
+        return deltas;
+    }
+
+    long lost() {
+        return lost;
+    }
+
+    long reordered() {
+        return reordered;
+    }
+
+    long unstamped() {
+        return unstamped;
+    }
+
+    static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+}

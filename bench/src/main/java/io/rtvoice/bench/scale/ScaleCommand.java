@@ -1,0 +1,277 @@
+package io.rtvoice.bench.scale;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rtvoice.Credentials;
+import io.rtvoice.Dialect;
+import io.rtvoice.Endpoint;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.RealtimeSession;
+import io.rtvoice.event.ClientEvent;
+import io.rtvoice.event.Session;
+import io.rtvoice.event.TurnDetection;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code scale --find-max}: how many concurrent voice sessions one client JVM carries. Each session streams
+ * 20 ms appends up at real-time pace and receives the emulator's 20 ms deltas down at real-time pace, against
+ * the emulator in a child JVM on loopback. Reports send lateness, delivery latency, loss, CPU, heap and
+ * allocation per step.
+ */
+@Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Concurrent sessions against the emulator in a child process: send lateness, delivery latency, "
+                + "loss, CPU, heap and allocation per session; --find-max ramps up to the largest count that holds.")
+public final class ScaleCommand implements Callable<Integer> {
+
+    /** One append and one delta carry this much audio. */
+    private static final int FRAME_MS = 20;
+
+    @Option(names = "--sessions", defaultValue = "100", description = "Sessions at once, one step (default: ${DEFAULT-VALUE}).")
+    int sessions;
+
+    @Option(names = "--find-max", description = "Ramp through --steps, stopping at the first step that does not hold.")
+    boolean findMax;
+
+    @Option(names = "--steps", split = ",", defaultValue = "50,100,200,400,700,1000,1400,2000",
+            description = "Session counts for --find-max (default: ${DEFAULT-VALUE}).")
+    int[] steps;
+
+    @Option(names = "--keep-going", description = "With --find-max, run every step even after one did not hold (for the whole table).")
+    boolean keepGoing;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per step (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "3",
+            description = "Seconds of load before measuring, per step (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--first-warmup-seconds", defaultValue = "13",
+            description = "The first step's warm-up: it also warms both JVMs up (class loading, JIT) (default: ${DEFAULT-VALUE}).")
+    int firstWarmupSeconds;
+
+    @Option(names = "--max-p99-lateness-ms", defaultValue = "5",
+            description = "A step holds when p99 send lateness is at most this, every session connected and none failed (default: ${DEFAULT-VALUE}).")
+    double maxP99LatenessMs;
+
+    @Option(names = "--sender-threads", defaultValue = "2", description = "Threads driving all sessions' appends (default: ${DEFAULT-VALUE}).")
+    int senderThreads;
+
+    @Option(names = "--connect-concurrency", defaultValue = "32", description = "Connections opened at once (default: ${DEFAULT-VALUE}).")
+    int connectConcurrency;
+
+    @Option(names = "--jitter-ms", defaultValue = "0", description = "Emulator: random extra delay per delta, up to (default: ${DEFAULT-VALUE}).")
+    int jitterMs;
+
+    @Option(names = "--emulator-jvm-option", paramLabel = "OPTION",
+            description = "An option for the emulator's JVM, e.g. -Xmx2g (repeatable).")
+    List<String> emulatorJvmOptions = new ArrayList<>();
+
+    @Option(names = "--out", defaultValue = "scale-results", paramLabel = "DIR",
+            description = "Writes summary.json here (default: ${DEFAULT-VALUE}).")
+    Path outDirectory;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    @Override
+    public Integer call() throws Exception {
+        int[] counts = findMax ? steps : new int[] {sessions};
+        if (seconds < 1 || warmupSeconds < 0 || firstWarmupSeconds < 0 || senderThreads < 1 || connectConcurrency < 1
+                || Arrays.stream(counts).anyMatch(n -> n < 1)) {
+            err.println("scale: session counts, --seconds, --sender-threads and --connect-concurrency must be at least 1");
+            return 2;
+        }
+        Instant started = Instant.now();
+        // The response must outlast every step: the sessions are closed before it ends.
+        int monologueSeconds = Math.max(warmupSeconds, firstWarmupSeconds) + seconds + 600;
+        List<String> emulatorArgs = List.of("--delta-ms", String.valueOf(FRAME_MS), "--pace", "1", "--jitter-ms",
+                String.valueOf(jitterMs), "--monologue-seconds", String.valueOf(monologueSeconds), "--stamp-audio");
+        List<StepResult> results = new ArrayList<>();
+        try (EmulatorProcess emulator = EmulatorProcess.start(emulatorJvmOptions, emulatorArgs, err)) {
+            RealtimeClient client = RealtimeClient.builder()
+                    .endpoint(Endpoint.custom(emulator.uri().resolve("/v1/realtime?model=gpt-realtime"), Dialect.GA))
+                    .credentials(Credentials.apiKey("emulator"))
+                    .build();
+            out.printf("scale: %s sessions, %d s measured after %d s warm-up each, %d sender threads, emulator %s in a child JVM, jitter %d ms%n",
+                    findMax ? "ramp " + Arrays.toString(counts) : String.valueOf(sessions), seconds, warmupSeconds,
+                    senderThreads, emulator.uri(), jitterMs);
+            StepResult.printHeader(out);
+            boolean first = true;
+            for (int n : counts) {
+                StepResult result = runStep(client, emulator, n, first ? firstWarmupSeconds : warmupSeconds);
+                first = false;
+                results.add(result);
+                result.printRow(out);
+                if (!emulator.alive()) {
+                    err.println("scale: the emulator process died");
+                    break;
+                }
+                if (findMax && !keepGoing && !result.held()) {
+                    break;
+                }
+            }
+        }
+        // The largest count below which every step held: with --keep-going a lucky step after a failed one does not count.
+        int maxHeld = 0;
+        for (StepResult r : results) {
+            if (!r.held()) {
+                break;
+            }
+            maxHeld = Math.max(maxHeld, r.sessions());
+        }
+        out.printf("largest session count that held (p99 send lateness <= %s ms, all connected, no errors): %s%n",
+                maxP99LatenessMs, maxHeld == 0 ? "none" : String.valueOf(maxHeld));
+        writeSummary(started, results, maxHeld);
+        out.println("Wrote " + outDirectory.resolve("summary.json"));
+        return results.stream().allMatch(StepResult::held) || findMax ? 0 : 1;
+    }
+
+    private StepResult runStep(RealtimeClient client, EmulatorProcess emulator, int n, int warmupSeconds) throws Exception {
+        long periodNanos = TimeUnit.MILLISECONDS.toNanos(FRAME_MS);
+        Recorder lateness = new Recorder(3);
+        Recorder delivery = new Recorder(3);
+        Recorder audioLateness = new Recorder(3);
+        Recorder emulatorLateness = new Recorder(3);
+        CountDownLatch firstAudio = new CountDownLatch(n);
+        List<LoadSession> load = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            load.add(new LoadSession(i, periodNanos * i / n, delivery, audioLateness, emulatorLateness, firstAudio));
+        }
+        Session noTurnDetection = Session.builder().turnDetection(TurnDetection.DISABLED).build();
+        Flux.fromIterable(load).flatMap(s -> client.connect()
+                .doOnNext(session -> {
+                    s.session = session;
+                    session.events().subscribe(s::onEvent, s::onEnd);
+                    // Server VAD off, so the upstream audio never interrupts the monologue.
+                    session.send(new ClientEvent.SessionUpdate(null, noTurnDetection));
+                    session.send(new ClientEvent.ResponseCreate(null, null));
+                })
+                .onErrorResume(e -> {
+                    s.fail("connect failed: " + e.getMessage());
+                    return Mono.empty();
+                }), connectConcurrency).then().block(Duration.ofMinutes(5));
+        int connected = (int) load.stream().filter(s -> s.session != null).count();
+        for (int missing = n - connected; missing > 0; missing--) {
+            firstAudio.countDown(); // the unconnected will not speak
+        }
+        if (!firstAudio.await(30, TimeUnit.SECONDS)) {
+            err.println("scale: " + firstAudio.getCount() + " of " + n + " sessions had no audio after 30 s");
+        }
+
+        long startNanos = System.nanoTime() + periodNanos;
+        StepResult result;
+        Sender sender = new Sender(load, senderThreads, frame(), periodNanos, startNanos, lateness);
+        try {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds) + FRAME_MS); // a measurement window, not synchronisation
+            for (Recorder r : List.of(lateness, delivery, audioLateness, emulatorLateness)) {
+                r.reset();
+            }
+            long[] deltasBefore = load.stream().mapToLong(LoadSession::deltas).toArray();
+            Duration emulatorCpuBefore = emulator.cpuTime();
+            ResourceMeter meter = new ResourceMeter();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            ResourceMeter.Usage usage = meter.since();
+            double emulatorCpu = (emulator.cpuTime().minus(emulatorCpuBefore)).toNanos() / 1e9;
+            Histogram sendLateness = lateness.getIntervalHistogram();
+            Histogram deliveryHistogram = delivery.getIntervalHistogram();
+            Histogram audioHistogram = audioLateness.getIntervalHistogram();
+            Histogram emulatorHistogram = emulatorLateness.getIntervalHistogram();
+            long received = 0;
+            long fewest = Long.MAX_VALUE;
+            for (LoadSession s : load) {
+                long got = s.deltas() - deltasBefore[s.index];
+                received += got;
+                fewest = Math.min(fewest, got);
+            }
+            long heap = ResourceMeter.heapUsedAfterGc(); // with every session still open
+            Map<String, Integer> errors = errors(load);
+            long lost = load.stream().mapToLong(LoadSession::lost).sum();
+            long reordered = load.stream().mapToLong(LoadSession::reordered).sum();
+            long unstamped = load.stream().mapToLong(LoadSession::unstamped).sum();
+            long expected = (long) connected * Math.round(usage.seconds() * 1000 / FRAME_MS);
+            boolean held = connected == n && errors.isEmpty() && lost == 0 && reordered == 0
+                    && sendLateness.getValueAtPercentile(99) <= maxP99LatenessMs * 1000;
+            result = new StepResult(n, connected, usage.seconds(), sendLateness, deliveryHistogram, audioHistogram,
+                    emulatorHistogram, received, expected, fewest, lost, reordered, unstamped, errors, usage, heap, emulatorCpu, held);
+        } finally {
+            sender.stop();
+        }
+        close(load);
+        return result;
+    }
+
+    /** Errors by kind (the first per session), with session numbers left out so that alike ones group. */
+    private static Map<String, Integer> errors(List<LoadSession> load) {
+        Map<String, Integer> byKind = new TreeMap<>();
+        for (LoadSession s : load) {
+            if (s.error() != null) {
+                byKind.merge(s.error(), 1, Integer::sum);
+            }
+        }
+        return byKind;
+    }
+
+    private void close(List<LoadSession> load) {
+        load.forEach(s -> s.live = false);
+        Flux.fromIterable(load).filter(s -> s.session != null)
+                .flatMap(s -> s.session.closeGracefully().timeout(Duration.ofSeconds(15)).onErrorResume(e -> Mono.empty()), 64)
+                .then().block(Duration.ofMinutes(5));
+    }
+
+    /** 20 ms of a quiet 440 Hz tone, PCM16 24 kHz: the same array for every append (the client only reads it). */
+    private static byte[] frame() {
+        byte[] pcm = new byte[FRAME_MS * 48];
+        for (int i = 0; i < FRAME_MS * 24; i++) {
+            short s = (short) Math.round(3000 * Math.sin(2 * Math.PI * 440 * i / 24_000.0));
+            pcm[2 * i] = (byte) s;
+            pcm[2 * i + 1] = (byte) (s >> 8);
+        }
+        return pcm;
+    }
+
+    private void writeSummary(Instant started, List<StepResult> results, int maxHeld) throws java.io.IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        ObjectNode settings = root.putObject("settings");
+        settings.put("date", started.toString());
+        settings.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        settings.put("cpus", Runtime.getRuntime().availableProcessors());
+        settings.put("mode", findMax ? "find-max" : "fixed");
+        settings.put("seconds", seconds);
+        settings.put("warmup_seconds", warmupSeconds);
+        settings.put("first_warmup_seconds", firstWarmupSeconds);
+        settings.put("frame_ms", FRAME_MS);
+        settings.put("sender_threads", senderThreads);
+        settings.put("max_p99_lateness_ms", maxP99LatenessMs);
+        settings.put("emulator_jitter_ms", jitterMs);
+        settings.put("emulator", "child JVM on 127.0.0.1, monologue responses, stamped 20 ms deltas at real-time pace");
+        root.put("max_sessions_held", maxHeld);
+        ArrayNode steps = root.putArray("steps");
+        for (StepResult r : results) {
+            r.writeTo(steps.addObject());
+        }
+        Files.createDirectories(outDirectory);
+        json.writeValue(outDirectory.resolve("summary.json").toFile(), root);
+    }
+}

@@ -1,0 +1,131 @@
+package io.rtvoice.bench.scale;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One step's figures. Latencies are HdrHistograms in microseconds: send lateness (append handed to
+ * {@code send} after its ideal tick), delivery (emulator wrote the delta → client decoded it), and the
+ * delta's lateness against its ideal due time, split into the emulator's part (due → written).
+ */
+record StepResult(
+        int sessions,
+        int connected,
+        double seconds,
+        Histogram sendLateness,
+        Histogram delivery,
+        Histogram audioLateness,
+        Histogram emulatorLateness,
+        long deltasReceived,
+        long deltasExpected,
+        long minDeltasPerSession,
+        long lost,
+        long reordered,
+        long unstamped,
+        Map<String, Integer> errors,
+        ResourceMeter.Usage client,
+        long heapAfterGcBytes,
+        double emulatorCpuSeconds,
+        boolean held) {
+
+    int errorCount() {
+        return errors.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    double cpuPercentOfCore() {
+        return 100 * client.cpuSeconds() / seconds;
+    }
+
+    double emulatorCpuPercentOfCore() {
+        return 100 * emulatorCpuSeconds / seconds;
+    }
+
+    /** Allocation rate per session, in KB (1,000 bytes) per second. */
+    double allocationKbPerSecondPerSession() {
+        return client.allocatedBytes() / seconds / Math.max(1, connected) / 1_000;
+    }
+
+    static void printHeader(PrintStream out) {
+        out.printf(Locale.ROOT, "%8s %5s | %-27s | %-20s | %7s %6s | %6s %4s %5s %4s | %6s %7s %8s %7s %4s %5s | %6s | %s%n",
+                "sessions", "conn", "send lateness ms p50/90/99/max", "delivery ms p50/99/max", "late99", "emu99",
+                "recv%", "lost", "reord", "err", "cpu%", "cpu%/s", "KB/s/ses", "heapMB", "thr", "gc%", "emu%", "held");
+    }
+
+    void printRow(PrintStream out) {
+        out.printf(Locale.ROOT, "%8d %5d | %6.2f %6.2f %6.2f %6.1f | %6.2f %6.2f %6.1f | %7.1f %6.1f | %6.1f %4d %5d %4d | %6.1f %7.3f %8.1f %7.0f %4d %5.1f | %6.1f | %s%n",
+                sessions, connected,
+                ms(sendLateness.getValueAtPercentile(50)), ms(sendLateness.getValueAtPercentile(90)),
+                ms(sendLateness.getValueAtPercentile(99)), ms(sendLateness.getMaxValue()),
+                ms(delivery.getValueAtPercentile(50)), ms(delivery.getValueAtPercentile(99)), ms(delivery.getMaxValue()),
+                ms(audioLateness.getValueAtPercentile(99)), ms(emulatorLateness.getValueAtPercentile(99)),
+                100.0 * deltasReceived / Math.max(1, deltasExpected), lost, reordered, errorCount(),
+                cpuPercentOfCore(), cpuPercentOfCore() / Math.max(1, connected), allocationKbPerSecondPerSession(),
+                heapAfterGcBytes / 1e6, client.threads(), 100 * client.gcSeconds() / seconds,
+                emulatorCpuPercentOfCore(), held ? "yes" : "NO");
+        errors.forEach((what, count) -> out.printf("         %d x %s%n", count, what));
+        StringBuilder busy = new StringBuilder();
+        client.cpuSecondsByThreadGroup().entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(5)
+                .forEach(e -> busy.append(String.format(Locale.ROOT, "%s%s %.0f%%", busy.length() > 0 ? ", " : "",
+                        e.getKey(), 100 * e.getValue() / seconds)));
+        out.printf(Locale.ROOT, "         client CPU by thread (%% of a core): %s; machine load average %.1f%n", busy,
+                client.systemLoadAverage());
+    }
+
+    void writeTo(ObjectNode json) {
+        json.put("sessions", sessions);
+        json.put("connected", connected);
+        json.put("held", held);
+        json.put("seconds", Math.round(seconds * 100) / 100.0);
+        percentiles(json.putObject("send_lateness_ms"), sendLateness);
+        percentiles(json.putObject("delivery_ms"), delivery);
+        percentiles(json.putObject("audio_lateness_ms"), audioLateness);
+        percentiles(json.putObject("emulator_lateness_ms"), emulatorLateness);
+        json.put("deltas_received", deltasReceived);
+        json.put("deltas_expected", deltasExpected);
+        json.put("min_deltas_per_session", minDeltasPerSession);
+        json.put("deltas_lost", lost);
+        json.put("deltas_reordered", reordered);
+        json.put("deltas_unstamped", unstamped);
+        json.put("session_errors", errorCount());
+        ObjectNode byKind = json.putObject("errors");
+        errors.forEach(byKind::put);
+        ObjectNode c = json.putObject("client");
+        c.put("cpu_percent_of_core", round(cpuPercentOfCore()));
+        c.put("cpu_percent_of_core_per_session", Math.round(cpuPercentOfCore() / Math.max(1, connected) * 10_000) / 10_000.0);
+        c.put("allocated_mb_per_second", round(client.allocatedBytes() / seconds / 1e6));
+        c.put("allocated_kb_per_second_per_session", round(allocationKbPerSecondPerSession()));
+        c.put("heap_used_after_gc_mb", round(heapAfterGcBytes / 1e6));
+        c.put("heap_per_session_kb", round(heapAfterGcBytes / 1e3 / Math.max(1, connected)));
+        c.put("gc_percent_of_wall", round(100 * client.gcSeconds() / seconds));
+        c.put("threads", client.threads());
+        ObjectNode byThread = c.putObject("cpu_percent_of_core_by_thread");
+        client.cpuSecondsByThreadGroup().forEach((group, cpu) -> byThread.put(group, round(100 * cpu / seconds)));
+        json.put("machine_load_average", round(client.systemLoadAverage()));
+        json.putObject("emulator").put("cpu_percent_of_core", round(emulatorCpuPercentOfCore()));
+    }
+
+    private static void percentiles(ObjectNode json, Histogram h) {
+        json.put("count", h.getTotalCount());
+        if (h.getTotalCount() == 0) {
+            return;
+        }
+        for (int p : List.of(50, 90, 99)) {
+            json.put("p" + p, ms(h.getValueAtPercentile(p)));
+        }
+        json.put("p99_9", ms(h.getValueAtPercentile(99.9)));
+        json.put("max", ms(h.getMaxValue()));
+    }
+
+    private static double ms(long micros) {
+        return Math.round(micros / 10.0) / 100.0;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}
