@@ -225,11 +225,18 @@ class FaultMatrixTest {
         }).then().toFuture();
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
         java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean closeCalled = new java.util.concurrent.atomic.AtomicBoolean();
         List<Future<Integer>> senders = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             senders.add(pool.submit(() -> {
                 for (int i = 0; i < perThread; i++) {
+                    if (i == perThread / 2) {
+                        // Half-way, wait for the close to begin: on a fast machine the sends would all be in first.
+                        while (!closeCalled.get()) {
+                            Thread.onSpinWait();
+                        }
+                    }
                     try {
                         session.send(new ClientEvent.ConversationItemCreate(null, null,
                                 Item.userText("x").withId(String.format("item_t%d_%05d", thread, i))));
@@ -246,7 +253,9 @@ class FaultMatrixTest {
             while (sent.get() < threads * perThread / 4) { // close in the middle of the sending
                 Thread.onSpinWait();
             }
-            session.closeGracefully().block(BOUND);
+            reactor.core.publisher.Mono<Void> closing = session.closeGracefully(); // sends are refused from here on
+            closeCalled.set(true);
+            closing.block(BOUND);
             return null;
         }).get(60, TimeUnit.SECONDS);
         Map<Integer, Integer> accepted = new HashMap<>();

@@ -132,7 +132,11 @@ class ReconnectTest {
         ReconnectingSession session = client(emulator, null, Credentials.apiKey(KEY))
                 .connect(FAST.delays(Duration.ofMillis(300), Duration.ofMillis(300)).maxAttempts(3)).block(TIMEOUT);
         var ended = session.events().then().toFuture();
-        session.events().ofType(ServerEvent.ConversationCreated.class).blockFirst(TIMEOUT);
+        // A round trip proves the session is up (events before the first subscriber are not kept, so
+        // waiting for the server's greeting could miss it).
+        var updated = session.events().ofType(ServerEvent.SessionUpdated.class).next().toFuture();
+        session.send(new io.rtvoice.event.ClientEvent.SessionUpdate(null, io.rtvoice.event.Session.builder().instructions("hi").build()));
+        assertThat(updated.orTimeout(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join()).isNotNull();
         emulator.close(); // the server goes away for good
 
         Flux.interval(Duration.ofMillis(5)).filter(t -> {
