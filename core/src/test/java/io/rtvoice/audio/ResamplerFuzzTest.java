@@ -336,11 +336,6 @@ class ResamplerFuzzTest {
     }
 
     private static int gcd(int a, int b) {
-        while (b != 0) {
-            int t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
+        return java.math.BigInteger.valueOf(a).gcd(java.math.BigInteger.valueOf(b)).intValue(); // not the code under test
     }
 }
