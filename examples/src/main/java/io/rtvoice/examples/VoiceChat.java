@@ -113,8 +113,14 @@ final class VoiceChat implements Callable<Integer> {
 
             VoiceSession chat = VoiceSession.builder().conversation(conversation).output(output).session(session.build()).build();
             conversation.events().subscribe(event -> {
-                if (event instanceof ServerEvent.ResponseDone) {
+                if (event instanceof ServerEvent.ResponseDone done) {
                     responsesDone.incrementAndGet();
+                    if (!"completed".equals(done.response().status())) {
+                        // Cancelled (by a barge-in or the server's own VAD) or failed: its transcript is partial.
+                        var details = done.response().statusDetails();
+                        out.printf("[response %s%s]%n", done.response().status(),
+                                details != null && details.reason() != null ? ": " + details.reason() : "");
+                    }
                 } else if (event instanceof ServerEvent.InputAudioBufferSpeechStarted) {
                     turnsStarted.incrementAndGet();
                     out.println("[you are speaking]");
