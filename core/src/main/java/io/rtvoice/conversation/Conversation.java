@@ -42,6 +42,7 @@ public final class Conversation implements AutoCloseable {
     private final Sinks.Many<ConversationResponse> responseSink = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<InputAudioItem> inputSink = Sinks.many().multicast().directBestEffort();
     private final Disposable dispatch;
+    private final java.util.concurrent.atomic.AtomicLong eventIds = new java.util.concurrent.atomic.AtomicLong();
 
     private Conversation(RealtimeSession session) {
         this.session = session;
@@ -109,12 +110,12 @@ public final class Conversation implements AutoCloseable {
 
     /**
      * Sends {@code session.update} with {@code config} plus the registered tools; completes with the
-     * server's {@code session.updated}, or fails with {@link ConversationException} on an error event.
+     * server's {@code session.updated}, or fails with {@link ConversationException} on an error event about it.
      */
     public Mono<Session> configure(Session config) {
         Session withTools = toolDefinitions.isEmpty() ? config
                 : config.toBuilder().tools(merge(config.tools(), toolDefinitions.values())).build();
-        return request(new ClientEvent.SessionUpdate(null, withTools),
+        return request(new ClientEvent.SessionUpdate(nextEventId(), withTools),
                 events().ofType(ServerEvent.SessionUpdated.class).next().map(ServerEvent.SessionUpdated::session));
     }
 
@@ -126,7 +127,7 @@ public final class Conversation implements AutoCloseable {
 
     /** Adds a user text message to the conversation. */
     public void addUserText(String text) {
-        session.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText(text)));
+        session.send(new ClientEvent.ConversationItemCreate(nextEventId(), null, Item.userText(text)));
     }
 
     /** Appends audio (the session's input format, PCM16 24 kHz mono unless configured otherwise) to the input buffer. */
@@ -136,12 +137,12 @@ public final class Conversation implements AutoCloseable {
 
     /** Commits the input buffer as a user item (push-to-talk; with server VAD the server commits). */
     public void commitAudio() {
-        session.send(new ClientEvent.InputAudioBufferCommit(null));
+        session.send(new ClientEvent.InputAudioBufferCommit(nextEventId()));
     }
 
     /** Discards the input buffer. */
     public void clearAudio() {
-        session.send(new ClientEvent.InputAudioBufferClear(null));
+        session.send(new ClientEvent.InputAudioBufferClear(nextEventId()));
     }
 
     /** Asks for a response with the session's settings. */
@@ -154,7 +155,7 @@ public final class Conversation implements AutoCloseable {
      * {@link ConversationException} (for example {@code conversation_already_has_active_response}).
      */
     public Mono<ConversationResponse> respond(ResponseParams params) {
-        return request(new ClientEvent.ResponseCreate(null, params), responses().next());
+        return request(new ClientEvent.ResponseCreate(nextEventId(), params), responses().next());
     }
 
     /** Cancels the response in progress, if any. */
@@ -167,20 +168,23 @@ public final class Conversation implements AutoCloseable {
      * the accounting: the played position, capped at what was received (a voice session does it for you).
      */
     public void truncate(String itemId, int audioEndMs) {
-        session.send(new ClientEvent.ConversationItemTruncate(null, itemId, 0, audioEndMs));
+        session.send(new ClientEvent.ConversationItemTruncate(nextEventId(), itemId, 0, audioEndMs));
     }
 
     /** Removes an item from the conversation. */
     public void delete(String itemId) {
-        session.send(new ClientEvent.ConversationItemDelete(null, itemId));
+        session.send(new ClientEvent.ConversationItemDelete(nextEventId(), itemId));
     }
 
     /**
-     * Sends {@code request} once listening for {@code answer} and for an error event is in place (so a
-     * fast server cannot answer unheard); the first of the two decides.
+     * Sends {@code request} once listening for {@code answer} and for an error event about it is in place
+     * (so a fast server cannot answer unheard); the first of the two decides.
      */
     private <T> Mono<T> request(ClientEvent request, Mono<T> answer) {
-        Mono<T> failed = events().ofType(ServerEvent.Error.class).next()
+        // An error about another event (the service names it by event_id) is not this request's; one that
+        // names no event cannot be told apart, so it fails the request rather than leave it hanging.
+        Mono<T> failed = events().ofType(ServerEvent.Error.class)
+                .filter(e -> e.error().eventId() == null || e.error().eventId().equals(request.eventId())).next()
                 .flatMap(e -> Mono.error(new ConversationException(e.error())));
         Mono<T> replaced = session instanceof ReconnectingSession reconnecting
                 ? reconnecting.reconnections().next().flatMap(r -> Mono.error(lostConnection())) : Mono.never();
@@ -192,6 +196,11 @@ public final class Conversation implements AutoCloseable {
                 sink.error(e);
             }
         });
+    }
+
+    /** An id for each event this conversation sends (appends excepted), so that errors can be told apart. */
+    private String nextEventId() {
+        return "evt_rtv" + Long.toHexString(eventIds.incrementAndGet());
     }
 
     private void dispatch(ServerEvent event) {

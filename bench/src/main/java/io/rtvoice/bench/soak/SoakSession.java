@@ -114,6 +114,9 @@ final class SoakSession implements Runnable {
                 return SoakStats.HUNG;
             }
         }
-        return e.getClass().getSimpleName();
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        // The message's start tells refusals apart (e.g. a send while reconnecting); ids and numbers are cut off.
+        String kind = message.split("[:;(0-9]", 2)[0].strip();
+        return e.getClass().getSimpleName() + (kind.isEmpty() ? "" : ": " + (kind.length() > 60 ? kind.substring(0, 60) : kind));
     }
 }

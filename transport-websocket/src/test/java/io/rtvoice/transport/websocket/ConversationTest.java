@@ -16,6 +16,7 @@ import io.rtvoice.conversation.OutputItem;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.SyntheticVoice;
 import io.rtvoice.event.InputTranscription;
+import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.Session;
 import io.rtvoice.event.TurnDetection;
 import java.io.ByteArrayOutputStream;
@@ -112,6 +113,27 @@ class ConversationTest {
             // and the session keeps answering
             conversation.addUserText("Thanks");
             assertThat(conversation.respond().block(TIMEOUT).done().block(TIMEOUT).status()).isEqualTo("completed");
+        }
+    }
+
+    /**
+     * A truncate of an unknown item is refused just as a response is asked for: the error names the
+     * truncate's event, so the response request is not failed by it (it used to be: any error did).
+     */
+    @Test
+    void anErrorAboutAnotherEventDoesNotFailAPendingRequest() {
+        try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start();
+             Conversation conversation = Conversation.connect(RealtimeClient.builder()
+                     .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=m"), Dialect.GA))
+                     .credentials(Credentials.apiKey(KEY)).build()).block(TIMEOUT)) {
+            List<ServerEvent.Error> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+            conversation.events().ofType(ServerEvent.Error.class).subscribe(errors::add);
+            conversation.addUserText("Hello");
+            conversation.truncate("item_that_does_not_exist", 100);
+            ConversationResponse response = conversation.respond().block(TIMEOUT);
+            assertThat(response.done().block(TIMEOUT).status()).isEqualTo("completed");
+            assertThat(errors).hasSize(1);
+            assertThat(errors.get(0).error().eventId()).as("the error names the truncate").startsWith("evt_rtv");
         }
     }
 
