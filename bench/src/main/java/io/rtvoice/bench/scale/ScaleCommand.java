@@ -9,6 +9,7 @@ import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.RealtimeSession;
+import io.rtvoice.bench.EmulatorProcess;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Session;
 import io.rtvoice.event.TurnDetection;

@@ -11,11 +11,13 @@ import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.Reconnect;
+import io.rtvoice.bench.EmulatorProcess;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.transport.websocket.WebSocketTransport;
 import java.io.PrintStream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +65,10 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--pace", defaultValue = "2", description = "Emulator: audio sent this many times faster than real time (default: ${DEFAULT-VALUE}).")
     double pace;
 
+    @Option(names = "--separate-emulator", description = "Run the emulator in a child JVM, so that heap and threads are the client's alone "
+            + "(default: in this JVM).")
+    boolean separateEmulator;
+
     @Option(names = "--turn-timeout-seconds", defaultValue = "30",
             description = "A turn with no outcome after this long counts as hung (default: ${DEFAULT-VALUE}).")
     int turnTimeoutSeconds;
@@ -87,17 +93,20 @@ public final class SoakCommand implements Callable<Integer> {
         FaultInjectingTransport transport;
         List<SoakSession> callers = new ArrayList<>();
         long started = System.nanoTime();
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(pace).start()) {
+        try (AutoCloseable emulator = separateEmulator
+                ? EmulatorProcess.start(List.of(), List.of("--pace", Double.toString(pace)), err)
+                : RealtimeEmulator.builder().pace(pace).start()) {
+            URI base = emulator instanceof EmulatorProcess process ? process.uri() : ((RealtimeEmulator) emulator).uri();
             // A short keep-alive, so a stalled server is found in seconds, not the default 40.
             transport = new FaultInjectingTransport(
                     WebSocketTransport.create().keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(3)), faultProbability);
             RealtimeClient client = RealtimeClient.builder()
-                    .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
+                    .endpoint(Endpoint.custom(URI.create(base + "/v1/realtime?model=gpt-realtime"), Dialect.GA))
                     .credentials(Credentials.apiKey("emulator")).transport(transport).build();
             Reconnect policy = Reconnect.withBackoff().delays(Duration.ofMillis(50), Duration.ofSeconds(1));
             before = Sample.take(0, stats, transport);
-            out.printf(Locale.ROOT, "Soak: %d callers for %.1f min against the embedded emulator, %.0f %% of connections faulty%n",
-                    sessions, minutes, faultProbability * 100);
+            out.printf(Locale.ROOT, "Soak: %d callers for %.1f min against the emulator %s, %.0f %% of connections faulty%n",
+                    sessions, minutes, separateEmulator ? "in a child JVM" : "in this JVM", faultProbability * 100);
             out.println(Sample.HEADER);
             long deadline = started + (long) (minutes * 60e9);
             ExecutorService pool = Executors.newFixedThreadPool(sessions, task -> {
@@ -145,7 +154,7 @@ public final class SoakCommand implements Callable<Integer> {
     private ObjectNode verdict(List<Sample> samples, Sample before, Sample after, SoakStats stats,
             FaultInjectingTransport transport, List<SoakSession> callers) {
         ObjectNode summary = new ObjectMapper().createObjectNode();
-        summary.put("sessions", sessions).put("minutes", minutes).put("fault_probability", faultProbability)
+        summary.put("sessions", sessions).put("minutes", minutes).put("separate_emulator", separateEmulator).put("fault_probability", faultProbability)
                 .put("turns_per_session", turnsPerSession).put("pace", pace)
                 .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"))
                 .put("cores", Runtime.getRuntime().availableProcessors());

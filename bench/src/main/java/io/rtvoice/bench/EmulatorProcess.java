@@ -1,4 +1,4 @@
-package io.rtvoice.bench.scale;
+package io.rtvoice.bench;
 
 import io.rtvoice.emulator.EmulatorMain;
 import java.io.BufferedReader;
@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * The emulator in a child JVM (the same class path, {@link EmulatorMain}) on loopback and a free port, so
  * its CPU and garbage are not the measured client's.
  */
-final class EmulatorProcess implements AutoCloseable {
+public final class EmulatorProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on (ws://[0-9.]+:[0-9]+)");
     private static final String END_OF_OUTPUT = "\u0000end";
@@ -35,7 +35,7 @@ final class EmulatorProcess implements AutoCloseable {
     }
 
     /** Starts the child and waits (up to 60 s) until it says where it listens; its later output goes to {@code log}. */
-    static EmulatorProcess start(List<String> jvmOptions, List<String> emulatorArgs, PrintStream log) throws IOException {
+    public static EmulatorProcess start(List<String> jvmOptions, List<String> emulatorArgs, PrintStream log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -44,7 +44,7 @@ final class EmulatorProcess implements AutoCloseable {
         command.addAll(emulatorArgs);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> forward(process, lines), "rtvoice-scale-emulator-output");
+        Thread reader = new Thread(() -> forward(process, lines), "rtvoice-bench-emulator-output");
         reader.setDaemon(true);
         reader.start();
         List<String> seen = new ArrayList<>();
@@ -60,7 +60,7 @@ final class EmulatorProcess implements AutoCloseable {
                 Matcher m = LISTENING.matcher(line);
                 if (m.find()) {
                     EmulatorProcess started = new EmulatorProcess(process, URI.create(m.group(1)));
-                    Thread logger = new Thread(() -> relay(lines, log), "rtvoice-scale-emulator-log");
+                    Thread logger = new Thread(() -> relay(lines, log), "rtvoice-bench-emulator-log");
                     logger.setDaemon(true);
                     logger.start();
                     return started;
@@ -96,16 +96,16 @@ final class EmulatorProcess implements AutoCloseable {
     }
 
     /** {@code ws://127.0.0.1:port}. */
-    URI uri() {
+    public URI uri() {
         return uri;
     }
 
     /** CPU time the child has used so far, all its threads. */
-    Duration cpuTime() {
+    public Duration cpuTime() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
