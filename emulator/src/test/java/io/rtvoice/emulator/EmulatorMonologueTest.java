@@ -6,6 +6,8 @@ import io.rtvoice.Dialect;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ServerEvent;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,6 @@ class EmulatorMonologueTest {
     }
 
     private static long epochMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 }

@@ -3,6 +3,7 @@ package io.rtvoice.bench.scale;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.event.ServerEvent;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CountDownLatch;
 import org.HdrHistogram.Recorder;
 
@@ -107,8 +108,7 @@ final class LoadSession {
         return unstamped;
     }
 
-    static long epochMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    private static long epochMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 }

@@ -9,7 +9,9 @@ import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.RealtimeSession;
+import io.rtvoice.audio.Pcm;
 import io.rtvoice.bench.EmulatorProcess;
+import io.rtvoice.bench.ResourceMeter;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Session;
 import io.rtvoice.event.TurnDetection;
@@ -242,13 +244,11 @@ public final class ScaleCommand implements Callable<Integer> {
 
     /** 20 ms of a quiet 440 Hz tone, PCM16 24 kHz: the same array for every append (the client only reads it). */
     private static byte[] frame() {
-        byte[] pcm = new byte[FRAME_MS * 48];
-        for (int i = 0; i < FRAME_MS * 24; i++) {
-            short s = (short) Math.round(3000 * Math.sin(2 * Math.PI * 440 * i / 24_000.0));
-            pcm[2 * i] = (byte) s;
-            pcm[2 * i + 1] = (byte) (s >> 8);
+        short[] tone = new short[FRAME_MS * 24];
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = (short) Math.round(3000 * Math.sin(2 * Math.PI * 440 * i / 24_000.0));
         }
-        return pcm;
+        return Pcm.toBytes(tone);
     }
 
     private void writeSummary(Instant started, List<StepResult> results, int maxHeld) throws java.io.IOException {

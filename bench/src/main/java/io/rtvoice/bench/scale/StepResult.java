@@ -1,6 +1,7 @@
 package io.rtvoice.bench.scale;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rtvoice.bench.ResourceMeter;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;

@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
  */
 final class FaultInjectingTransport implements Transport {
 
-    /** The faults drawn from, each with the range of server events after which it strikes. */
+    /** The emulator's faults drawn from; {@link #draw()} picks when each strikes. */
     private static final String[] FAULTS = {"close_after", "malformed_after", "error_after", "stall_after", "expire_after_ms", "bad_base64"};
 
     private final Transport delegate;

@@ -3,6 +3,7 @@ package io.rtvoice.bench.soak;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -12,6 +13,7 @@ import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.Reconnect;
 import io.rtvoice.bench.EmulatorProcess;
+import io.rtvoice.bench.ResourceMeter;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.transport.websocket.WebSocketTransport;
 import java.io.PrintStream;
@@ -93,10 +95,10 @@ public final class SoakCommand implements Callable<Integer> {
         FaultInjectingTransport transport;
         List<SoakSession> callers = new ArrayList<>();
         long started = System.nanoTime();
-        try (AutoCloseable emulator = separateEmulator
-                ? EmulatorProcess.start(List.of(), List.of("--pace", Double.toString(pace)), err)
-                : RealtimeEmulator.builder().pace(pace).start()) {
-            URI base = emulator instanceof EmulatorProcess process ? process.uri() : ((RealtimeEmulator) emulator).uri();
+        try (EmulatorProcess child = separateEmulator
+                        ? EmulatorProcess.start(List.of(), List.of("--pace", Double.toString(pace)), err) : null;
+                RealtimeEmulator embedded = separateEmulator ? null : RealtimeEmulator.builder().pace(pace).start()) {
+            URI base = child != null ? child.uri() : embedded.uri();
             // A short keep-alive, so a stalled server is found in seconds, not the default 40.
             transport = new FaultInjectingTransport(
                     WebSocketTransport.create().keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(3)), faultProbability);
@@ -121,11 +123,10 @@ public final class SoakCommand implements Callable<Integer> {
                 pool.execute(caller);
             }
             pool.shutdown();
-            // Report on schedule until the callers are done (they stop at the deadline, after their current turn).
-            while (!pool.awaitTermination(Math.min(reportSeconds * 1000L, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
-                    TimeUnit.MILLISECONDS)) {
-                if (System.nanoTime() - deadline >= 0 && !pool.awaitTermination(2L * turnTimeoutSeconds, TimeUnit.SECONDS)) {
-                    err.println("soak: callers still running " + 2 * turnTimeoutSeconds + " s after the end");
+            // Report on schedule until the deadline; the callers then stop after their current turn.
+            while (System.nanoTime() - deadline < 0) {
+                long waitMillis = Math.min(reportSeconds * 1000L, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (pool.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
                     break;
                 }
                 if (System.nanoTime() - deadline < 0) {
@@ -133,6 +134,9 @@ public final class SoakCommand implements Callable<Integer> {
                     samples.add(sample);
                     out.println(sample.line());
                 }
+            }
+            if (!pool.awaitTermination(2L * turnTimeoutSeconds, TimeUnit.SECONDS)) {
+                err.println("soak: callers still running " + 2 * turnTimeoutSeconds + " s after the end");
             }
         }
         after = Sample.take((System.nanoTime() - started) / 60e9, stats, transport);
@@ -153,7 +157,7 @@ public final class SoakCommand implements Callable<Integer> {
 
     private ObjectNode verdict(List<Sample> samples, Sample before, Sample after, SoakStats stats,
             FaultInjectingTransport transport, List<SoakSession> callers) {
-        ObjectNode summary = new ObjectMapper().createObjectNode();
+        ObjectNode summary = JsonNodeFactory.instance.objectNode();
         summary.put("sessions", sessions).put("minutes", minutes).put("separate_emulator", separateEmulator).put("fault_probability", faultProbability)
                 .put("turns_per_session", turnsPerSession).put("pace", pace)
                 .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"))
@@ -211,8 +215,7 @@ public final class SoakCommand implements Callable<Integer> {
         static final String HEADER = "   min   heap MiB  threads  direct MiB  netty MiB     turns  calls  reconnects  connections";
 
         static Sample take(double minutes, SoakStats stats, FaultInjectingTransport transport) {
-            System.gc();
-            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long heap = ResourceMeter.heapUsedAfterGc();
             long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                     .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
             long netty = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider
@@ -227,7 +230,7 @@ public final class SoakCommand implements Callable<Integer> {
         }
 
         ObjectNode json() {
-            return new ObjectMapper().createObjectNode().put("minutes", minutes).put("heap_after_gc_mib", heapAfterGc / (double) MIB)
+            return JsonNodeFactory.instance.objectNode().put("minutes", minutes).put("heap_after_gc_mib", heapAfterGc / (double) MIB)
                     .put("threads", threads).put("direct_mib", directBytes / (double) MIB)
                     .put("netty_direct_mib", nettyDirectBytes / (double) MIB).put("turns_completed", turns)
                     .put("sessions_opened", sessionsOpened).put("reconnections", reconnections).put("connections", connections);

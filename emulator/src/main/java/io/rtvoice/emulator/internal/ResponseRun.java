@@ -15,9 +15,10 @@ import io.rtvoice.event.Response;
 import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.Session;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -145,8 +146,7 @@ final class ResponseRun {
     }
 
     private static long epochMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 
     /**

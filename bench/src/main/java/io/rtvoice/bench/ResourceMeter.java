@@ -1,4 +1,4 @@
-package io.rtvoice.bench.scale;
+package io.rtvoice.bench;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The client JVM's own costs over a window: CPU time, bytes allocated (all threads), GC time. */
-final class ResourceMeter {
+/** The client JVM's own costs over a window: CPU time, bytes allocated (all threads), GC time; and its live heap. */
+public final class ResourceMeter {
 
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -22,7 +22,7 @@ final class ResourceMeter {
     private final Map<Long, Long> cpuByThread = cpuByThread();
 
     /** What was used since this meter was made. */
-    Usage since() {
+    public Usage since() {
         double seconds = (System.nanoTime() - wallNanos) / 1e9;
         long allocated = 0;
         for (Map.Entry<Long, Long> now : allocatedByThread().entrySet()) {
@@ -62,7 +62,7 @@ final class ResourceMeter {
     }
 
     /** Heap in use right after a full collection, in bytes. */
-    static long heapUsedAfterGc() {
+    public static long heapUsedAfterGc() {
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
@@ -96,7 +96,7 @@ final class ResourceMeter {
      * @param cpuSecondsByThreadGroup CPU time per thread name (numbers stripped), and the JVM's own threads
      * @param systemLoadAverage the machine's one-minute load average at the window's end (other processes included)
      */
-    record Usage(double seconds, double cpuSeconds, long allocatedBytes, double gcSeconds, int threads,
+    public record Usage(double seconds, double cpuSeconds, long allocatedBytes, double gcSeconds, int threads,
             Map<String, Double> cpuSecondsByThreadGroup, double systemLoadAverage) {
     }
 }
