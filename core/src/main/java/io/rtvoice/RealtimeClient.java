@@ -2,6 +2,7 @@ package io.rtvoice;
 
 import io.rtvoice.event.EventCodec;
 import io.rtvoice.internal.client.DefaultRealtimeSession;
+import io.rtvoice.internal.client.ReconnectingSession;
 import io.rtvoice.transport.Transport;
 import io.rtvoice.transport.TransportProvider;
 import io.rtvoice.transport.TransportRequest;
@@ -71,11 +72,11 @@ public final class RealtimeClient {
     }
 
     /**
-     * Opens a session that reconnects by {@code policy} when its connection is lost (see {@link Reconnect}
+     * Opens a session that reconnects by {@code policy} when its connection is lost (see {@link ReconnectPolicy}
      * for what is restored and when it gives up). The first connection fails as {@link #connect()} does.
      */
-    public Mono<ReconnectingSession> connect(Reconnect policy) {
-        return ReconnectingSession.connect(this, java.util.Objects.requireNonNull(policy, "policy"));
+    public Mono<RealtimeSession> connect(ReconnectPolicy policy) {
+        return ReconnectingSession.connect(this, java.util.Objects.requireNonNull(policy, "policy")).cast(RealtimeSession.class);
     }
 
     private static Transport discoverTransport() {

@@ -5,6 +5,7 @@ import io.rtvoice.event.ServerEvent;
 import io.rtvoice.transport.CloseStatus;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** One connection to the Realtime API. Thread-safe. */
 public interface RealtimeSession extends AutoCloseable {
@@ -57,9 +58,26 @@ public interface RealtimeSession extends AutoCloseable {
         return 0;
     }
 
-    /** {@link #closeGracefully()} and wait, up to 10 s. */
+    /**
+     * Every time a new connection replaced a lost or expiring one, as it happens. Empty, completing at
+     * once, for a session opened with {@link RealtimeClient#connect()}: that one ends with its connection.
+     * With {@link RealtimeClient#connect(ReconnectPolicy)} it completes when the session ends.
+     */
+    default Flux<Reconnection> reconnections() {
+        return Flux.empty();
+    }
+
+    /**
+     * {@link #closeGracefully()}; safe from any thread. On an ordinary thread it waits, up to 10 s; on a
+     * non-blocking one (an event loop, where waiting would stall the very connection being closed) it
+     * starts the close and returns at once.
+     */
     @Override
     default void close() {
-        closeGracefully().block(java.time.Duration.ofSeconds(10));
+        if (Schedulers.isInNonBlockingThread()) {
+            closeGracefully().subscribe(null, e -> { });
+        } else {
+            closeGracefully().block(java.time.Duration.ofSeconds(10));
+        }
     }
 }

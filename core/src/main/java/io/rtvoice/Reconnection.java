@@ -11,5 +11,5 @@ import java.time.Duration;
  * @param restored what was re-sent to the new session
  * @param planned whether it was a renewal before {@code expires_at} rather than a recovery
  */
-public record Reconnection(int attempts, Duration downtime, String cause, Reconnect.Restore restored, boolean planned) {
+public record Reconnection(int attempts, Duration downtime, String cause, ReconnectPolicy.Restore restored, boolean planned) {
 }

@@ -3,14 +3,13 @@ package io.rtvoice.conversation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.rtvoice.RealtimeClient;
-import io.rtvoice.ReconnectingSession;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.Tool;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The high-level client over one {@link RealtimeSession}: configure the session, add text and audio,
@@ -42,15 +42,14 @@ public final class Conversation implements AutoCloseable {
     private final Sinks.Many<ConversationResponse> responseSink = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<InputAudioItem> inputSink = Sinks.many().multicast().directBestEffort();
     private final Disposable dispatch;
+    private final Disposable reconnected;
     private final java.util.concurrent.atomic.AtomicLong eventIds = new java.util.concurrent.atomic.AtomicLong();
 
     private Conversation(RealtimeSession session) {
         this.session = session;
         this.dispatch = session.events().subscribe(this::dispatch, this::ended, () -> ended(null));
-        if (session instanceof ReconnectingSession reconnecting) {
-            // What was in flight on the old connection will never be answered: fail it, do not leave it hanging.
-            reconnecting.reconnections().subscribe(r -> interrupted(lostConnection()));
-        }
+        // What was in flight on an old connection will never be answered: fail it, do not leave it hanging.
+        this.reconnected = session.reconnections().subscribe(r -> interrupted(lostConnection()), e -> { });
     }
 
     private static ConversationException lostConnection() {
@@ -112,8 +111,8 @@ public final class Conversation implements AutoCloseable {
      * Sends {@code session.update} with {@code config} plus the registered tools; completes with the
      * server's {@code session.updated}, or fails with {@link ConversationException} on an error event about it.
      */
-    public Mono<Session> configure(Session config) {
-        Session withTools = toolDefinitions.isEmpty() ? config
+    public Mono<SessionConfig> configure(SessionConfig config) {
+        SessionConfig withTools = toolDefinitions.isEmpty() ? config
                 : config.toBuilder().tools(merge(config.tools(), toolDefinitions.values())).build();
         return request(new ClientEvent.SessionUpdate(nextEventId(), withTools),
                 events().ofType(ServerEvent.SessionUpdated.class).next().map(ServerEvent.SessionUpdated::session));
@@ -186,8 +185,8 @@ public final class Conversation implements AutoCloseable {
         Mono<T> failed = events().ofType(ServerEvent.Error.class)
                 .filter(e -> e.error().eventId() == null || e.error().eventId().equals(request.eventId())).next()
                 .flatMap(e -> Mono.error(new ConversationException(e.error())));
-        Mono<T> replaced = session instanceof ReconnectingSession reconnecting
-                ? reconnecting.reconnections().next().flatMap(r -> Mono.error(lostConnection())) : Mono.never();
+        Mono<T> replaced = session.reconnections().next().flatMap(r -> Mono.<T>error(lostConnection()))
+                .onErrorResume(e -> Mono.never()).switchIfEmpty(Mono.never());
         return Mono.create(sink -> {
             sink.onDispose(Mono.firstWithSignal(answer, failed, replaced).subscribe(sink::success, sink::error, sink::success));
             try {
@@ -300,10 +299,24 @@ public final class Conversation implements AutoCloseable {
         inputSink.tryEmitComplete();
     }
 
-    /** Closes the session gracefully (close frame 1000) and waits up to five seconds for it. */
+    /** Closes the session gracefully (close frame 1000); completes when it is closed. Idempotent. */
+    public Mono<Void> closeGracefully() {
+        return session.closeGracefully().doFinally(s -> {
+            dispatch.dispose();
+            reconnected.dispose();
+        });
+    }
+
+    /**
+     * {@link #closeGracefully()}; safe from any thread. On an ordinary thread it waits, up to 5 s; on a
+     * non-blocking one (the connection's own event loop) it starts the close and returns at once.
+     */
     @Override
     public void close() {
-        session.closeGracefully().block(Duration.ofSeconds(5));
-        dispatch.dispose();
+        if (Schedulers.isInNonBlockingThread()) {
+            closeGracefully().subscribe(null, e -> { });
+        } else {
+            closeGracefully().block(Duration.ofSeconds(5));
+        }
     }
 }

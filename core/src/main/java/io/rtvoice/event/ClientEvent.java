@@ -20,7 +20,7 @@ public sealed interface ClientEvent {
     }
 
     /** {@code session.update}: change the session configuration; answered by {@code session.updated}. */
-    record SessionUpdate(String eventId, Session session) implements ClientEvent {
+    record SessionUpdate(String eventId, SessionConfig session) implements ClientEvent {
         /** Requires a session. */
         public SessionUpdate {
             Objects.requireNonNull(session, "session");
@@ -110,7 +110,7 @@ public sealed interface ClientEvent {
     }
 
     /** {@code transcription_session.update} (preview): configure a transcription-only session. */
-    record TranscriptionSessionUpdate(String eventId, Session session) implements ClientEvent {
+    record TranscriptionSessionUpdate(String eventId, SessionConfig session) implements ClientEvent {
     }
 
     /**

@@ -25,23 +25,23 @@ public sealed interface ServerEvent {
     }
 
     /** {@code session.created}: the first event of every connection, with the effective configuration. */
-    record SessionCreated(String eventId, Session session) implements ServerEvent {
+    record SessionCreated(String eventId, SessionConfig session) implements ServerEvent {
     }
 
     /** {@code session.updated}: the effective configuration after a {@code session.update}. */
-    record SessionUpdated(String eventId, Session session) implements ServerEvent {
+    record SessionUpdated(String eventId, SessionConfig session) implements ServerEvent {
     }
 
     /** {@code transcription_session.created} (preview): a transcription session was created. */
-    record TranscriptionSessionCreated(String eventId, Session session) implements ServerEvent {
+    record TranscriptionSessionCreated(String eventId, SessionConfig session) implements ServerEvent {
     }
 
     /** {@code transcription_session.updated} (preview): a transcription session was updated. */
-    record TranscriptionSessionUpdated(String eventId, Session session) implements ServerEvent {
+    record TranscriptionSessionUpdated(String eventId, SessionConfig session) implements ServerEvent {
     }
 
     /** {@code conversation.created}: the default conversation exists (right after session creation). */
-    record ConversationCreated(String eventId, Conversation conversation) implements ServerEvent {
+    record ConversationCreated(String eventId, ConversationInfo conversation) implements ServerEvent {
     }
 
     /** {@code conversation.item.created}: an item was added (preview; still in the GA union). */

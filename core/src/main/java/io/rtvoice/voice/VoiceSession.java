@@ -9,7 +9,7 @@ import io.rtvoice.audio.PcmSource;
 import io.rtvoice.audio.PlayoutBuffer;
 import io.rtvoice.conversation.Conversation;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import java.time.Duration;
 import java.util.Objects;
@@ -57,7 +57,7 @@ public final class VoiceSession implements AutoCloseable {
     private final AudioInput input;
     private final AudioOutput output;
     private final Mode mode;
-    private final Session config;
+    private final SessionConfig config;
     private final PlayoutBuffer playout;
     private final PcmSource speaker;
     private final Sinks.Many<LatencySample> latency = Sinks.many().multicast().directBestEffort();
@@ -98,7 +98,7 @@ public final class VoiceSession implements AutoCloseable {
      * and capture, and completes when the server has accepted the configuration.
      */
     public Mono<VoiceSession> start() {
-        Session.Builder session = (config == null ? Session.builder() : config.toBuilder());
+        SessionConfig.Builder session = (config == null ? SessionConfig.builder() : config.toBuilder());
         if (mode == Mode.PUSH_TO_TALK) {
             session.turnDetection(TurnDetection.DISABLED);
         } else if (config == null || config.audio() == null || config.audio().input() == null
@@ -322,7 +322,7 @@ public final class VoiceSession implements AutoCloseable {
         private AudioInput input;
         private AudioOutput output;
         private Mode mode = Mode.VAD;
-        private Session session;
+        private SessionConfig session;
         private int prebufferMillis = 80;
 
         private Builder() {
@@ -353,7 +353,7 @@ public final class VoiceSession implements AutoCloseable {
         }
 
         /** Session settings (instructions, voice, transcription, turn detection …) sent at start. */
-        public Builder session(Session session) {
+        public Builder session(SessionConfig session) {
             this.session = session;
             return this;
         }

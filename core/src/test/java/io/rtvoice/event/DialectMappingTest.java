@@ -15,8 +15,8 @@ class DialectMappingTest {
     private final EventCodec ga = EventCodec.of(Dialect.GA);
     private final EventCodec preview = EventCodec.of(Dialect.PREVIEW);
 
-    private static Session typicalSession() {
-        return Session.builder()
+    private static SessionConfig typicalSession() {
+        return SessionConfig.builder()
                 .outputModalities("audio")
                 .instructions("Please assist the user.")
                 .voice("alloy")
@@ -70,19 +70,19 @@ class DialectMappingTest {
 
     @Test
     void previewSessionDecodesToTheSameRecordAsTheGaSession() throws Exception {
-        Session session = typicalSession();
+        SessionConfig session = typicalSession();
         byte[] previewWire = preview.encode(new ServerEvent.SessionUpdated("event_1", session));
         byte[] gaWire = ga.encode(new ServerEvent.SessionUpdated("event_1", session));
 
         // Preview has no session.type: everything else arrives identical.
-        Session expected = session.toBuilder().type(null).build();
+        SessionConfig expected = session.toBuilder().type(null).build();
         assertThat(preview.decodeServerEvent(previewWire)).isEqualTo(new ServerEvent.SessionUpdated("event_1", expected));
         assertThat(ga.decodeServerEvent(gaWire)).isEqualTo(new ServerEvent.SessionUpdated("event_1", session));
     }
 
     @Test
     void disabledTurnDetectionIsWrittenAsNullAndReadBack() throws Exception {
-        Session session = Session.builder().turnDetection(TurnDetection.DISABLED).inputTranscription(InputTranscription.DISABLED).build();
+        SessionConfig session = SessionConfig.builder().turnDetection(TurnDetection.DISABLED).inputTranscription(InputTranscription.DISABLED).build();
 
         JsonNode gaJson = json(ga.encode(new ClientEvent.SessionUpdate(null, session)));
         JsonNode previewJson = json(preview.encode(new ClientEvent.SessionUpdate(null, session)));
@@ -98,7 +98,7 @@ class DialectMappingTest {
 
     @Test
     void absentTurnDetectionIsNotWritten() throws Exception {
-        JsonNode gaJson = json(ga.encode(new ClientEvent.SessionUpdate(null, Session.builder().instructions("x").build())));
+        JsonNode gaJson = json(ga.encode(new ClientEvent.SessionUpdate(null, SessionConfig.builder().instructions("x").build())));
         assertThat(gaJson.get("session").has("audio")).isFalse();
     }
 
@@ -171,7 +171,7 @@ class DialectMappingTest {
 
     @Test
     void temperatureIsAnErrorInGaNamingTheField() {
-        Session session = Session.builder().temperature(0.8).build();
+        SessionConfig session = SessionConfig.builder().temperature(0.8).build();
 
         assertThatThrownBy(() -> ga.encode(new ClientEvent.SessionUpdate(null, session)))
                 .isInstanceOfSatisfying(EventEncodeException.class, e -> {
@@ -184,21 +184,21 @@ class DialectMappingTest {
 
     @Test
     void temperatureTravelsInPreview() throws Exception {
-        JsonNode p = json(preview.encode(new ClientEvent.SessionUpdate(null, Session.builder().temperature(0.8).build())));
+        JsonNode p = json(preview.encode(new ClientEvent.SessionUpdate(null, SessionConfig.builder().temperature(0.8).build())));
         assertThat(p.at("/session/temperature").asDouble()).isEqualTo(0.8);
     }
 
     @Test
     void gaOnlySettingsAreErrorsInPreviewNamingTheField() {
-        assertThatThrownBy(() -> preview.encode(new ClientEvent.SessionUpdate(null, Session.builder().truncation(Truncation.DISABLED).build())))
+        assertThatThrownBy(() -> preview.encode(new ClientEvent.SessionUpdate(null, SessionConfig.builder().truncation(Truncation.DISABLED).build())))
                 .isInstanceOfSatisfying(EventEncodeException.class, e -> assertThat(e.field()).isEqualTo("session.truncation"));
         assertThatThrownBy(() -> preview.encode(new ClientEvent.SessionUpdate(null,
-                Session.builder().tools(List.of(Tool.mcp("deepwiki", "https://mcp.example/sse"))).build())))
+                SessionConfig.builder().tools(List.of(Tool.mcp("deepwiki", "https://mcp.example/sse"))).build())))
                 .isInstanceOfSatisfying(EventEncodeException.class, e -> assertThat(e.field()).isEqualTo("session.tools[0].type"));
-        assertThatThrownBy(() -> preview.encode(new ClientEvent.SessionUpdate(null, Session.builder().voice(Voice.custom("voice_1")).build())))
+        assertThatThrownBy(() -> preview.encode(new ClientEvent.SessionUpdate(null, SessionConfig.builder().voice(Voice.custom("voice_1")).build())))
                 .isInstanceOfSatisfying(EventEncodeException.class, e -> assertThat(e.field()).isEqualTo("session.audio.output.voice"));
         assertThatThrownBy(() -> preview.encode(new ClientEvent.SessionUpdate(null,
-                Session.builder().inputAudioFormat(new RealtimeAudioFormat("audio/pcm", 16_000)).build())))
+                SessionConfig.builder().inputAudioFormat(new RealtimeAudioFormat("audio/pcm", 16_000)).build())))
                 .isInstanceOfSatisfying(EventEncodeException.class, e -> assertThat(e.field()).isEqualTo("session.audio.input.format.rate"));
     }
 
@@ -213,7 +213,7 @@ class DialectMappingTest {
                  "input_audio_format":"pcm16","output_audio_format":"pcm16","input_audio_transcription":null,
                  "tool_choice":"auto","temperature":0.8,"max_response_output_tokens":"inf","tools":[]}}
                 """);
-        Session s = created.session();
+        SessionConfig s = created.session();
 
         assertThat(s.outputModalities()).containsExactly("audio");
         assertThat(s.voice()).isEqualTo(Voice.named("alloy"));

@@ -15,7 +15,7 @@ class ValueTypesTest {
         Tool mcp = new Tool("mcp", null, null, null, "crm", "https://mcp.example", null, null, "Bearer sk-supersecret",
                 null, JsonNodeFactory.instance.objectNode().put("X-Api-Key", "sk-headersecret"), null, null, null, null);
         ClientSecret secret = new ClientSecret("ek_ephemeralsecret", 1L);
-        Session session = Session.builder().tools(List.of(mcp)).clientSecret(secret).build();
+        SessionConfig session = SessionConfig.builder().tools(List.of(mcp)).clientSecret(secret).build();
 
         assertThat(mcp.toString()).doesNotContain("sk-supersecret").doesNotContain("sk-headersecret").contains("<redacted>");
         assertThat(secret.toString()).doesNotContain("ek_ephemeralsecret");
@@ -55,7 +55,7 @@ class ValueTypesTest {
 
     @Test
     void sessionBuilderKeepsAudioSettingsTogether() {
-        Session s = Session.builder().voice("marin").speed(1.2).turnDetection(TurnDetection.semanticVad("high"))
+        SessionConfig s = SessionConfig.builder().voice("marin").speed(1.2).turnDetection(TurnDetection.semanticVad("high"))
                 .inputAudioFormat(RealtimeAudioFormat.G711_ALAW).build();
 
         assertThat(s.audio().output()).isEqualTo(new AudioConfig.Output(null, Voice.named("marin"), 1.2));

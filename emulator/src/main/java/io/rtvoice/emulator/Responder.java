@@ -2,7 +2,7 @@ package io.rtvoice.emulator;
 
 import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.Item;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.Tool;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +25,7 @@ public interface Responder {
      * @param inputAudioMs duration in ms of each user audio item, by item id
      * @param session the session configuration in force
      */
-    record Turn(List<Item> conversation, Map<String, Integer> inputAudioMs, Session session) {
+    record Turn(List<Item> conversation, Map<String, Integer> inputAudioMs, SessionConfig session) {
 
         /** The newest item, or {@code null}. */
         public Item last() {

@@ -8,7 +8,7 @@ import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.Tool;
 import io.rtvoice.event.TurnDetection;
 import java.io.ByteArrayOutputStream;
@@ -229,7 +229,7 @@ class EmulatorProtocolTest {
     @Test
     void sessionUpdateValidationUsesTheServiceCodes() throws Exception {
         try (WsClient c = connect(fast, Dialect.GA)) {
-            c.send(new ClientEvent.SessionUpdate("evt_notype", Session.builder().type(null).instructions("x").build()));
+            c.send(new ClientEvent.SessionUpdate("evt_notype", SessionConfig.builder().type(null).instructions("x").build()));
             ServerEvent.Error missing = c.await(ServerEvent.Error.class);
             assertThat(missing.error().code()).isEqualTo("missing_required_parameter");
             assertThat(missing.error().param()).isEqualTo("session.type");
@@ -245,8 +245,8 @@ class EmulatorProtocolTest {
             assertThat(invalid.error().code()).isEqualTo("invalid_event");
             assertThat(invalid.error().message()).isEqualTo("The 'type' field is missing.");
 
-            c.send(new ClientEvent.SessionUpdate("evt_ok", Session.builder().instructions("Be brief.").turnDetection(TurnDetection.DISABLED).build()));
-            Session updated = c.await(ServerEvent.SessionUpdated.class).session();
+            c.send(new ClientEvent.SessionUpdate("evt_ok", SessionConfig.builder().instructions("Be brief.").turnDetection(TurnDetection.DISABLED).build()));
+            SessionConfig updated = c.await(ServerEvent.SessionUpdated.class).session();
             assertThat(updated.instructions()).isEqualTo("Be brief.");
             assertThat(updated.turnDetection()).isSameAs(TurnDetection.DISABLED);
             assertThat(updated.voice().name()).isEqualTo("alloy");
@@ -256,11 +256,11 @@ class EmulatorProtocolTest {
     @Test
     void voiceCannotChangeOnceAssistantAudioExists() throws Exception {
         try (WsClient c = connect(fast, Dialect.PREVIEW)) {
-            c.send(new ClientEvent.SessionUpdate(null, Session.builder().type(null).voice("echo").build()));
+            c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().type(null).voice("echo").build()));
             assertThat(c.await(ServerEvent.SessionUpdated.class).session().voice().name()).isEqualTo("echo");
             c.send(new ClientEvent.ResponseCreate(null, null));
             c.await(ServerEvent.ResponseDone.class);
-            c.send(new ClientEvent.SessionUpdate("evt_voice", Session.builder().type(null).voice("shimmer").build()));
+            c.send(new ClientEvent.SessionUpdate("evt_voice", SessionConfig.builder().type(null).voice("shimmer").build()));
             assertThat(c.await(ServerEvent.Error.class).error().code()).isEqualTo("cannot_update_voice");
         }
     }
@@ -268,7 +268,7 @@ class EmulatorProtocolTest {
     @Test
     void committingLessThan100msIsAnError() throws Exception {
         try (WsClient c = connect(fast, Dialect.GA)) {
-            c.send(new ClientEvent.SessionUpdate(null, Session.builder().turnDetection(TurnDetection.DISABLED).build()));
+            c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().turnDetection(TurnDetection.DISABLED).build()));
             c.await(ServerEvent.SessionUpdated.class);
             c.send(new ClientEvent.InputAudioBufferAppend(null, new byte[48 * 50]));
             c.send(new ClientEvent.InputAudioBufferCommit("evt_commit"));
@@ -290,7 +290,7 @@ class EmulatorProtocolTest {
     void functionCallRoundTrip() throws Exception {
         try (WsClient c = connect(fast, Dialect.GA)) {
             var params = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("type", "object");
-            c.send(new ClientEvent.SessionUpdate(null, Session.builder().tools(List.of(Tool.function("get_weather", "Weather now", params))).build()));
+            c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().tools(List.of(Tool.function("get_weather", "Weather now", params))).build()));
             c.await(ServerEvent.SessionUpdated.class);
             c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("What does get_weather say for Paris?")));
             c.send(new ClientEvent.ResponseCreate(null, null));
@@ -309,7 +309,7 @@ class EmulatorProtocolTest {
     @Test
     void g711OutputWhenConfigured() throws Exception {
         try (WsClient c = connect(fast, Dialect.PREVIEW)) {
-            c.send(new ClientEvent.SessionUpdate(null, Session.builder().type(null)
+            c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().type(null)
                     .outputAudioFormat(io.rtvoice.event.RealtimeAudioFormat.G711_ULAW).build()));
             c.await(ServerEvent.SessionUpdated.class);
             c.send(new ClientEvent.ResponseCreate(null, null));

@@ -11,7 +11,7 @@ import io.rtvoice.event.EventCodec;
 import io.rtvoice.event.EventDecodeException;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ class EmulatorTurnsAndFaultsTest {
     void serverVadTurnRunsFromSpeechToResponse(Dialect dialect) throws Exception {
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start();
                 WsClient c = EmulatorProtocolTest.connect(emulator, dialect)) {
-            c.send(new ClientEvent.SessionUpdate(null, Session.builder().type(dialect == Dialect.GA ? "realtime" : null)
+            c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().type(dialect == Dialect.GA ? "realtime" : null)
                     .turnDetection(TurnDetection.serverVad(0.5, 300, 500)).build()));
             c.await(ServerEvent.SessionUpdated.class);
             speak(c, pcm(1000, false));
@@ -78,7 +78,7 @@ class EmulatorTurnsAndFaultsTest {
     void idleTimeoutTriggersATurnAfterThatMuchSilence() throws Exception {
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start();
                 WsClient c = EmulatorProtocolTest.connect(emulator, Dialect.GA)) {
-            c.send(new ClientEvent.SessionUpdate(null, Session.builder()
+            c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder()
                     .turnDetection(TurnDetection.serverVad(0.5, 300, 500).withIdleTimeoutMs(5000)).build()));
             c.await(ServerEvent.SessionUpdated.class);
             speak(c, pcm(5200, false));
@@ -211,7 +211,7 @@ class EmulatorTurnsAndFaultsTest {
 
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start();
                 WsClient c = EmulatorProtocolTest.connect(emulator, dialect)) {
-            c.send(new ClientEvent.SessionUpdate(null, Session.builder().type(dialect == Dialect.GA ? "realtime" : null)
+            c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().type(dialect == Dialect.GA ? "realtime" : null)
                     .inputTranscription(io.rtvoice.event.InputTranscription.of("whisper-1")).build()));
             c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("Hello")));
             c.send(new ClientEvent.ResponseCreate(null, null));

@@ -13,7 +13,7 @@ import io.rtvoice.audio.WavAudioBackend;
 import io.rtvoice.conversation.Conversation;
 import io.rtvoice.event.InputTranscription;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import io.rtvoice.voice.LatencySample;
 import io.rtvoice.voice.TranscriptLine;
@@ -99,7 +99,7 @@ final class VoiceChat implements Callable<Integer> {
             out.println("Input: " + input.device().name() + "  Output: " + output.device().name());
 
             Conversation conversation = Conversation.connect(target.client).block(Duration.ofSeconds(30));
-            Session.Builder session = Session.builder().instructions(instructions)
+            SessionConfig.Builder session = SessionConfig.builder().instructions(instructions)
                     .turnDetection(semanticVad != null ? TurnDetection.semanticVad(semanticVad)
                             : TurnDetection.serverVad(threshold, prefixPaddingMs, silenceMs))
                     .inputTranscription(InputTranscription.of(transcriptionModel));

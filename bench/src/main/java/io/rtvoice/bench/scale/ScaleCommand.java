@@ -13,7 +13,7 @@ import io.rtvoice.audio.Pcm;
 import io.rtvoice.bench.EmulatorProcess;
 import io.rtvoice.bench.ResourceMeter;
 import io.rtvoice.event.ClientEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -161,7 +161,7 @@ public final class ScaleCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             load.add(new LoadSession(i, periodNanos * i / n, delivery, audioLateness, emulatorLateness, firstAudio));
         }
-        Session noTurnDetection = Session.builder().turnDetection(TurnDetection.DISABLED).build();
+        SessionConfig noTurnDetection = SessionConfig.builder().turnDetection(TurnDetection.DISABLED).build();
         Flux.fromIterable(load).flatMap(s -> client.connect()
                 .doOnNext(session -> {
                     s.session = session;

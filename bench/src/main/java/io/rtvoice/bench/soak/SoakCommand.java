@@ -11,7 +11,7 @@ import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
-import io.rtvoice.Reconnect;
+import io.rtvoice.ReconnectPolicy;
 import io.rtvoice.bench.EmulatorProcess;
 import io.rtvoice.bench.ResourceMeter;
 import io.rtvoice.emulator.RealtimeEmulator;
@@ -105,7 +105,7 @@ public final class SoakCommand implements Callable<Integer> {
             RealtimeClient client = RealtimeClient.builder()
                     .endpoint(Endpoint.custom(URI.create(base + "/v1/realtime?model=gpt-realtime"), Dialect.GA))
                     .credentials(Credentials.apiKey("emulator")).transport(transport).build();
-            Reconnect policy = Reconnect.withBackoff().delays(Duration.ofMillis(50), Duration.ofSeconds(1));
+            ReconnectPolicy policy = ReconnectPolicy.withBackoff().delays(Duration.ofMillis(50), Duration.ofSeconds(1));
             before = Sample.take(0, stats, transport);
             out.printf(Locale.ROOT, "Soak: %d callers for %.1f min against the emulator %s, %.0f %% of connections faulty%n",
                     sessions, minutes, separateEmulator ? "in a child JVM" : "in this JVM", faultProbability * 100);

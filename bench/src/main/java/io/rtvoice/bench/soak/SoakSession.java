@@ -1,14 +1,14 @@
 package io.rtvoice.bench.soak;
 
 import io.rtvoice.RealtimeClient;
-import io.rtvoice.Reconnect;
-import io.rtvoice.ReconnectingSession;
+import io.rtvoice.RealtimeSession;
+import io.rtvoice.ReconnectPolicy;
 import io.rtvoice.conversation.Conversation;
 import io.rtvoice.conversation.ConversationException;
 import io.rtvoice.conversation.ConversationResponse;
 import io.rtvoice.event.Response;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -22,18 +22,18 @@ import reactor.core.Disposable;
 final class SoakSession implements Runnable {
 
     private static final byte[] FRAME_20MS = new byte[960];
-    private static final Session NO_VAD = Session.builder().turnDetection(TurnDetection.DISABLED).build();
+    private static final SessionConfig NO_VAD = SessionConfig.builder().turnDetection(TurnDetection.DISABLED).build();
 
     private final int index;
     private final RealtimeClient client;
-    private final Reconnect policy;
+    private final ReconnectPolicy policy;
     private final int turnsPerSession;
     private final Duration turnTimeout;
     private final long deadlineNanos;
     private final SoakStats stats;
     long turnsCompleted;
 
-    SoakSession(int index, RealtimeClient client, Reconnect policy, int turnsPerSession, Duration turnTimeout,
+    SoakSession(int index, RealtimeClient client, ReconnectPolicy policy, int turnsPerSession, Duration turnTimeout,
             long deadlineNanos, SoakStats stats) {
         this.index = index;
         this.client = client;
@@ -60,7 +60,7 @@ final class SoakSession implements Runnable {
     }
 
     private void oneCall() {
-        ReconnectingSession session = client.connect(policy).block(turnTimeout);
+        RealtimeSession session = client.connect(policy).block(turnTimeout);
         stats.sessionsOpened.increment();
         Disposable reconnections = session.reconnections().subscribe(r -> stats.reconnections.increment());
         Disposable audio = session.events().ofType(ServerEvent.ResponseOutputAudioDelta.class)

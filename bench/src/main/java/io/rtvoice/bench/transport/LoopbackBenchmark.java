@@ -9,7 +9,7 @@ import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -61,7 +61,7 @@ public class LoopbackBenchmark {
         session = client.connect().block(TIMEOUT);
         subscription = session.events().subscribe(inbox::add);
         // No VAD: appended audio waits for the benchmark's clear, and no turn starts by itself.
-        update = new ClientEvent.SessionUpdate(null, Session.builder().instructions("Be brief.")
+        update = new ClientEvent.SessionUpdate(null, SessionConfig.builder().instructions("Be brief.")
                 .turnDetection(TurnDetection.DISABLED).build());
         outOfBand = new ClientEvent.ResponseCreate(null, ResponseParams.builder().conversation("none")
                 .instructions("Say something.").build());

@@ -6,14 +6,14 @@ import io.rtvoice.emulator.Faults;
 import io.rtvoice.emulator.Responder;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ContentPart;
-import io.rtvoice.event.Conversation;
+import io.rtvoice.event.ConversationInfo;
 import io.rtvoice.event.EventCodec;
 import io.rtvoice.event.EventDecodeException;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.RateLimit;
 import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import io.rtvoice.internal.codec.JsonMapping;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ final class EmulatedSession {
     private final Outbound out;
     private final String tag;
 
-    private Session config;
+    private SessionConfig config;
     private final List<Item> items = new ArrayList<>();
     private final Map<String, Integer> inputAudioMs = new HashMap<>();
     /** PCM (or G.711) the model produced per assistant item, as far as it was sent. */
@@ -99,7 +99,7 @@ final class EmulatedSession {
 
     void start() {
         emit(new ServerEvent.SessionCreated(nextEventId(), config));
-        emit(new ServerEvent.ConversationCreated(nextEventId(), new Conversation("conv_" + tag, "realtime.conversation")));
+        emit(new ServerEvent.ConversationCreated(nextEventId(), new ConversationInfo("conv_" + tag, "realtime.conversation")));
         long expireMs = faults.sessionExpiry() != null ? faults.sessionExpiry().toMillis() : settings.sessionDuration().toMillis();
         expiry = out.executor().schedule(this::expire, expireMs, TimeUnit.MILLISECONDS);
     }
@@ -208,7 +208,7 @@ final class EmulatedSession {
             error(update.eventId(), "invalid_request_error", "unknown_parameter", "Unknown parameter: '" + unknown + "'.", unknown);
             return;
         }
-        Session s = update.session();
+        SessionConfig s = update.session();
         if (dialect == Dialect.GA && s.type() == null) {
             error(update.eventId(), "invalid_request_error", "missing_required_parameter",
                     "Missing required parameter: 'session.type'.", "session.type");
@@ -549,7 +549,7 @@ final class EmulatedSession {
         return items.isEmpty() ? null : items.get(items.size() - 1).id();
     }
 
-    Session config() {
+    SessionConfig config() {
         return config;
     }
 

@@ -14,7 +14,7 @@ import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.event.Response;
 import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ final class ResponseRun {
     private final Responder.Reply reply;
     private final List<String> modalities;
     private final RealtimeAudioFormat format;
-    private final Session config;
+    private final SessionConfig config;
 
     private Item item;
     private final String itemId;

@@ -5,7 +5,7 @@ import io.rtvoice.event.AudioConfig;
 import io.rtvoice.event.InputTranscription;
 import io.rtvoice.event.NoiseReduction;
 import io.rtvoice.event.RealtimeAudioFormat;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TokenLimit;
 import io.rtvoice.event.ToolChoice;
 import io.rtvoice.event.Truncation;
@@ -34,8 +34,8 @@ final class SessionConfigs {
     }
 
     /** What {@code session.created} reports on a new connection. */
-    static Session initial(Dialect dialect, String id, String model, long expiresAt) {
-        Session.Builder b = Session.builder()
+    static SessionConfig initial(Dialect dialect, String id, String model, long expiresAt) {
+        SessionConfig.Builder b = SessionConfig.builder()
                 .type(dialect == Dialect.GA ? "realtime" : null)
                 .object("realtime.session")
                 .id(id)
@@ -59,8 +59,8 @@ final class SessionConfigs {
     }
 
     /** Applies an update: fields present in {@code u} replace those of {@code s}; audio merges field by field. */
-    static Session merge(Session s, Session u) {
-        return new Session(
+    static SessionConfig merge(SessionConfig s, SessionConfig u) {
+        return new SessionConfig(
                 or(u.type(), s.type()), s.object(), s.id(), s.model(),
                 or(u.outputModalities(), s.outputModalities()),
                 or(u.instructions(), s.instructions()),

@@ -17,7 +17,7 @@ import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.SyntheticVoice;
 import io.rtvoice.event.InputTranscription;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -85,7 +85,7 @@ class ConversationTest {
                         calls.add(arguments);
                         return Mono.just("{\"sky\":\"sunny\"}");
                     });
-            conversation.configure(Session.builder().instructions("Be brief.").build()).block(TIMEOUT);
+            conversation.configure(SessionConfig.builder().instructions("Be brief.").build()).block(TIMEOUT);
             conversation.addUserText("What does get_weather say for Paris?");
 
             ConversationResponse first = conversation.respond().block(TIMEOUT);
@@ -103,7 +103,7 @@ class ConversationTest {
         try (Conversation conversation = connect(Dialect.GA)) {
             conversation.tool("lookup", "Looks things up", JsonNodeFactory.instance.objectNode().put("type", "object"),
                     arguments -> Mono.error(new IllegalStateException("database down")));
-            conversation.configure(Session.builder().build()).block(TIMEOUT);
+            conversation.configure(SessionConfig.builder().build()).block(TIMEOUT);
             conversation.addUserText("Please lookup my order");
             conversation.respond().block(TIMEOUT);
             ConversationResponse continued = conversation.responses().blockFirst(TIMEOUT);
@@ -157,7 +157,7 @@ class ConversationTest {
     @Test
     void committedUserAudioBecomesAnItemWithItsTranscription() {
         try (Conversation conversation = connect(Dialect.GA)) {
-            conversation.configure(Session.builder().turnDetection(TurnDetection.DISABLED)
+            conversation.configure(SessionConfig.builder().turnDetection(TurnDetection.DISABLED)
                     .inputTranscription(InputTranscription.of("whisper-1")).build()).block(TIMEOUT);
             Mono<InputAudioItem> next = conversation.inputItems().next().cache();
             next.subscribe();

@@ -15,7 +15,7 @@ import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.transport.TransportException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -202,7 +202,7 @@ class FaultMatrixTest {
                     "invalid_request_error");
             assertThat(refused.get(1).error().code()).isEqualTo("conversation_already_has_active_response");
             assertThat(refused.get(2).error().message()).matches("Audio content of \\d+ms is already shorter than 600000ms");
-            session.send(new ClientEvent.SessionUpdate(null, Session.builder().instructions("still usable").build()));
+            session.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().instructions("still usable").build()));
             assertThat(session.events().ofType(ServerEvent.SessionUpdated.class).blockFirst(BOUND)).isNotNull();
         }
     }

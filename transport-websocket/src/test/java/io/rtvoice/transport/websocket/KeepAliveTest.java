@@ -13,7 +13,7 @@ import io.rtvoice.SessionEndedException;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.transport.TransportException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class KeepAliveTest {
             // 20 pings at 50 ms is over three dead-peer timeouts of silence but for the pongs.
             Flux.interval(Duration.ofMillis(10)).filter(tick -> emulator.pingsReceived() >= 20).blockFirst(TIMEOUT);
 
-            session.send(new ClientEvent.SessionUpdate(null, Session.builder().instructions("still there?").build()));
+            session.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().instructions("still there?").build()));
             ServerEvent.SessionUpdated updated = session.events().ofType(ServerEvent.SessionUpdated.class).blockFirst(TIMEOUT);
             assertThat(updated.session().instructions()).isEqualTo("still there?");
             session.closeGracefully().block(TIMEOUT);

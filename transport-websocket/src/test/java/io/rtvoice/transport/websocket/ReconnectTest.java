@@ -8,15 +8,15 @@ import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
-import io.rtvoice.Reconnect;
-import io.rtvoice.ReconnectingSession;
+import io.rtvoice.RealtimeSession;
+import io.rtvoice.ReconnectPolicy;
 import io.rtvoice.Reconnection;
 import io.rtvoice.conversation.Conversation;
 import io.rtvoice.conversation.ConversationException;
 import io.rtvoice.conversation.ConversationResponse;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.transport.TransportException;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +31,7 @@ class ReconnectTest {
 
     static final String KEY = "sk-reconnect-test-77";
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static final Reconnect FAST = Reconnect.withBackoff().delays(Duration.ofMillis(20), Duration.ofMillis(200)).maxAttempts(4);
+    static final ReconnectPolicy FAST = ReconnectPolicy.withBackoff().delays(Duration.ofMillis(20), Duration.ofMillis(200)).maxAttempts(4);
 
     static RealtimeClient client(RealtimeEmulator emulator, String faults, Credentials credentials) {
         String query = faults == null ? "" : "&rtvoice_fault=" + faults;
@@ -51,14 +51,14 @@ class ReconnectTest {
             RealtimeClient client = RealtimeClient.builder()
                     .endpoint(Endpoint.custom(java.net.URI.create("ws://127.0.0.1:" + network.port() + "/v1/realtime?model=m"), Dialect.GA))
                     .credentials(Credentials.apiKey(KEY)).build();
-            ReconnectingSession session = client.connect(FAST.restore(Reconnect.Restore.SESSION_AND_ITEMS)).block(TIMEOUT);
+            RealtimeSession session = client.connect(FAST.restore(ReconnectPolicy.Restore.SESSION_AND_ITEMS)).block(TIMEOUT);
             List<ServerEvent> seen = new CopyOnWriteArrayList<>();
             session.events().subscribe(seen::add, e -> { });
             List<Reconnection> reconnections = new CopyOnWriteArrayList<>();
             session.reconnections().subscribe(reconnections::add);
             Conversation conversation = Conversation.over(session);
 
-            conversation.configure(Session.builder().instructions("Answer in one word.").build()).block(TIMEOUT);
+            conversation.configure(SessionConfig.builder().instructions("Answer in one word.").build()).block(TIMEOUT);
             conversation.addUserText("first question");
             ConversationResponse first = conversation.respond().block(TIMEOUT);
             session.events().ofType(ServerEvent.ResponseOutputAudioDelta.class).blockFirst(TIMEOUT);
@@ -71,7 +71,7 @@ class ReconnectTest {
             Reconnection reconnection = reconnections.get(0);
             assertThat(reconnection.planned()).isFalse();
             assertThat(reconnection.cause()).contains("1006");
-            assertThat(reconnection.restored()).isEqualTo(Reconnect.Restore.SESSION_AND_ITEMS);
+            assertThat(reconnection.restored()).isEqualTo(ReconnectPolicy.Restore.SESSION_AND_ITEMS);
 
             // The new session got the configuration and the user's item back before anything new.
             Flux.interval(Duration.ofMillis(5)).filter(t -> lastIndexOf(seen, ServerEvent.SessionCreated.class) > 0).blockFirst(TIMEOUT);
@@ -92,11 +92,11 @@ class ReconnectTest {
     @Test
     void theSessionIsRenewedBeforeItExpiresWithoutEverSeeingTheExpiry() {
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).sessionDuration(Duration.ofSeconds(3)).start()) {
-            ReconnectingSession session = client(emulator, null, Credentials.apiKey(KEY))
+            RealtimeSession session = client(emulator, null, Credentials.apiKey(KEY))
                     .connect(FAST.renewBefore(Duration.ofMillis(2200))).block(TIMEOUT);
             List<ServerEvent> seen = new CopyOnWriteArrayList<>();
             session.events().subscribe(seen::add, e -> { });
-            session.send(new io.rtvoice.event.ClientEvent.SessionUpdate(null, Session.builder().voice("verse").build()));
+            session.send(new io.rtvoice.event.ClientEvent.SessionUpdate(null, SessionConfig.builder().voice("verse").build()));
 
             Reconnection renewal = session.reconnections().blockFirst(TIMEOUT);
             assertThat(renewal.planned()).isTrue();
@@ -117,7 +117,7 @@ class ReconnectTest {
         // The first connect gets the good key; after the drop, the key has been revoked.
         Credentials rotating = Credentials.bearerToken(() -> Mono.fromSupplier(() -> tokens.getAndIncrement() == 0 ? KEY : "sk-revoked-1234"));
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start()) {
-            ReconnectingSession session = client(emulator, "close_after:2", rotating).connect(FAST).block(TIMEOUT);
+            RealtimeSession session = client(emulator, "close_after:2", rotating).connect(FAST).block(TIMEOUT);
             Throwable ended = catchThrowable(() -> session.events().blockLast(TIMEOUT));
             assertThat(ended).isInstanceOf(TransportException.class);
             assertThat(((TransportException) ended).httpStatus()).isEqualTo(401);
@@ -129,13 +129,13 @@ class ReconnectTest {
     @Test
     void anOutageLongerThanTheAttemptsEndsTheSessionAndSendsAreRefusedMeanwhile() {
         RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start();
-        ReconnectingSession session = client(emulator, null, Credentials.apiKey(KEY))
+        RealtimeSession session = client(emulator, null, Credentials.apiKey(KEY))
                 .connect(FAST.delays(Duration.ofMillis(300), Duration.ofMillis(300)).maxAttempts(3)).block(TIMEOUT);
         var ended = session.events().then().toFuture();
         // A round trip proves the session is up (events before the first subscriber are not kept, so
         // waiting for the server's greeting could miss it).
         var updated = session.events().ofType(ServerEvent.SessionUpdated.class).next().toFuture();
-        session.send(new io.rtvoice.event.ClientEvent.SessionUpdate(null, io.rtvoice.event.Session.builder().instructions("hi").build()));
+        session.send(new io.rtvoice.event.ClientEvent.SessionUpdate(null, io.rtvoice.event.SessionConfig.builder().instructions("hi").build()));
         assertThat(updated.orTimeout(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join()).isNotNull();
         emulator.close(); // the server goes away for good
 

@@ -13,7 +13,7 @@ import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -89,7 +89,7 @@ class SlowSubscriberTest {
         // A last round trip after the response: once its answer is in, no event is still on its way.
         Flux.interval(Duration.ofMillis(5)).filter(t -> all.stream().anyMatch(ServerEvent.ResponseDone.class::isInstance))
                 .blockFirst(TIMEOUT);
-        session.send(new ClientEvent.SessionUpdate(null, Session.builder().instructions("sync").build()));
+        session.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().instructions("sync").build()));
         Flux.interval(Duration.ofMillis(5)).filter(t -> all.get(all.size() - 1) instanceof ServerEvent.SessionUpdated)
                 .blockFirst(TIMEOUT);
         return all;

@@ -6,5 +6,5 @@ package io.rtvoice.event;
  * @param id conversation id {@code conv_…}
  * @param object {@code realtime.conversation}
  */
-public record Conversation(String id, String object) {
+public record ConversationInfo(String id, String object) {
 }

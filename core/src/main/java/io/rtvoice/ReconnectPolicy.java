@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How {@link RealtimeClient#connect(Reconnect)} keeps a session going when its connection is lost.
+ * How {@link RealtimeClient#connect(ReconnectPolicy)} keeps a session going when its connection is lost.
  *
  * <p><b>What is restored.</b> The service has no session resumption: a new connection is a new, empty
  * session. What the app chooses with {@link #restore(Restore)} is re-sent to it:
  * <ul>
  *   <li>{@link Restore#NOTHING}: a fresh session; the app re-configures it itself on
- *       {@link ReconnectingSession#reconnections()};</li>
+ *       {@link RealtimeSession#reconnections()};</li>
  *   <li>{@link Restore#SESSION} (the default): every {@code session.update} the app sent, in order
  *       (instructions, voice, turn detection, tools, …);</li>
  *   <li>{@link Restore#SESSION_AND_ITEMS}: that, and then the conversation items this client saw, in order,
@@ -29,7 +29,7 @@ import java.util.Objects;
  * (1011–1014), 429, 5xx, a refused TCP connection — is retried with exponential backoff and jitter, up
  * to {@link #maxAttempts} times per outage.
  */
-public final class Reconnect {
+public final class ReconnectPolicy {
 
     /** What a reconnect re-sends to the new session. */
     public enum Restore { NOTHING, SESSION, SESSION_AND_ITEMS }
@@ -40,7 +40,7 @@ public final class Reconnect {
     private final Restore restore;
     private final Duration renewBefore;
 
-    private Reconnect(Duration initialDelay, Duration maxDelay, int maxAttempts, Restore restore, Duration renewBefore) {
+    private ReconnectPolicy(Duration initialDelay, Duration maxDelay, int maxAttempts, Restore restore, Duration renewBefore) {
         if (initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0) {
             throw new IllegalArgumentException("expected 0 <= initialDelay <= maxDelay, got " + initialDelay + " and " + maxDelay);
         }
@@ -55,23 +55,23 @@ public final class Reconnect {
     }
 
     /** 250 ms, doubling to at most 8 s, 8 attempts per outage, {@link Restore#SESSION}, no planned renewal. */
-    public static Reconnect withBackoff() {
-        return new Reconnect(Duration.ofMillis(250), Duration.ofSeconds(8), 8, Restore.SESSION, null);
+    public static ReconnectPolicy withBackoff() {
+        return new ReconnectPolicy(Duration.ofMillis(250), Duration.ofSeconds(8), 8, Restore.SESSION, null);
     }
 
     /** The first retry's delay and the largest delay; each retry doubles the last, ±20 % jitter. */
-    public Reconnect delays(Duration initial, Duration max) {
-        return new Reconnect(initial, max, maxAttempts, restore, renewBefore);
+    public ReconnectPolicy delays(Duration initial, Duration max) {
+        return new ReconnectPolicy(initial, max, maxAttempts, restore, renewBefore);
     }
 
     /** Connection attempts per outage before the session ends with the last failure. */
-    public Reconnect maxAttempts(int attempts) {
-        return new Reconnect(initialDelay, maxDelay, attempts, restore, renewBefore);
+    public ReconnectPolicy maxAttempts(int attempts) {
+        return new ReconnectPolicy(initialDelay, maxDelay, attempts, restore, renewBefore);
     }
 
     /** What to re-send to a new session. */
-    public Reconnect restore(Restore what) {
-        return new Reconnect(initialDelay, maxDelay, maxAttempts, what, renewBefore);
+    public ReconnectPolicy restore(Restore what) {
+        return new ReconnectPolicy(initialDelay, maxDelay, maxAttempts, what, renewBefore);
     }
 
     /**
@@ -79,31 +79,35 @@ public final class Reconnect {
      * response in progress to finish), restores it, and switches over: the service's time limit never
      * cuts a conversation off.
      */
-    public Reconnect renewBefore(Duration margin) {
-        return new Reconnect(initialDelay, maxDelay, maxAttempts, restore, Objects.requireNonNull(margin, "margin"));
+    public ReconnectPolicy renewBefore(Duration margin) {
+        return new ReconnectPolicy(initialDelay, maxDelay, maxAttempts, restore, Objects.requireNonNull(margin, "margin"));
     }
 
-    Duration delay(int attempt, double random) {
+    /** The wait before connection attempt {@code attempt} (1-based), jittered by {@code random} in [0, 1). */
+    public Duration delay(int attempt, double random) {
         double base = initialDelay.toMillis() * Math.pow(2, Math.max(0, attempt - 1));
         double jittered = Math.min(maxDelay.toMillis(), base) * (0.8 + 0.4 * random);
         return Duration.ofMillis((long) jittered);
     }
 
-    int maxAttempts() {
+    /** Connection attempts per outage. */
+    public int maxAttempts() {
         return maxAttempts;
     }
 
-    Restore restore() {
+    /** What a reconnect re-sends. */
+    public Restore restore() {
         return restore;
     }
 
-    Duration renewBefore() {
+    /** How long before {@code expires_at} the session is renewed, or null for never. */
+    public Duration renewBefore() {
         return renewBefore;
     }
 
     @Override
     public String toString() {
-        return "Reconnect[" + initialDelay.toMillis() + ".." + maxDelay.toMillis() + " ms, " + maxAttempts + " attempts, restore "
+        return "ReconnectPolicy[" + initialDelay.toMillis() + ".." + maxDelay.toMillis() + " ms, " + maxAttempts + " attempts, restore "
                 + restore + (renewBefore != null ? ", renew " + renewBefore.toMillis() + " ms before expiry" : "") + "]";
     }
 }

@@ -1,10 +1,19 @@
-package io.rtvoice;
+package io.rtvoice.internal.client;
+
+import io.rtvoice.Dialect;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.RealtimeSession;
+import io.rtvoice.ReconnectPolicy;
+import io.rtvoice.Reconnection;
+import io.rtvoice.SessionEndedException;
+import io.rtvoice.SlowSubscriberException;
+import io.rtvoice.AuthenticationException;
 
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ServerEvent;
-import io.rtvoice.event.Session;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.TransportException;
 import java.time.Duration;
@@ -23,7 +32,7 @@ import reactor.core.publisher.Sinks;
 
 /**
  * A {@link RealtimeSession} that outlives its connections: when one is lost it connects again by its
- * {@link Reconnect} policy, restores what the policy says, and goes on. {@link #events()} is one stream
+ * {@link ReconnectPolicy} policy, restores what the policy says, and goes on. {@link #events()} is one stream
  * across connections (each new connection's {@code session.created} included); {@link #reconnections()}
  * says when it happened. While reconnecting, {@link #send} throws {@link IllegalStateException}: audio
  * captured during an outage is not kept for later.
@@ -36,14 +45,14 @@ public final class ReconnectingSession implements RealtimeSession {
     private static final Set<Integer> FATAL_CLOSE = Set.of(1002, 1003, 1007, 1008, 1009, 1010);
 
     private final RealtimeClient client;
-    private final Reconnect policy;
+    private final ReconnectPolicy policy;
     private final Sinks.Many<ServerEvent> events = Sinks.many().multicast().onBackpressureBuffer(16_384, false);
     private final Sinks.Many<Reconnection> reconnections = Sinks.many().multicast().directBestEffort();
     private final Sinks.One<CloseStatus> finalStatus = Sinks.one();
     private final Object lock = new Object();
 
     // What a restore re-sends, learnt from what the app sent and the server confirmed.
-    private final List<Session> sessionUpdates = new CopyOnWriteArrayList<>();
+    private final List<SessionConfig> sessionUpdates = new CopyOnWriteArrayList<>();
     private final Map<String, Item> items = new LinkedHashMap<>();
     private final Set<String> truncated = new HashSet<>();
 
@@ -57,12 +66,13 @@ public final class ReconnectingSession implements RealtimeSession {
     private long pastUndecodable;
     private long pastDropped;
 
-    private ReconnectingSession(RealtimeClient client, Reconnect policy) {
+    private ReconnectingSession(RealtimeClient client, ReconnectPolicy policy) {
         this.client = client;
         this.policy = policy;
     }
 
-    static Mono<ReconnectingSession> connect(RealtimeClient client, Reconnect policy) {
+    /** Opens the first connection, then keeps the session going by {@code policy}. */
+    public static Mono<ReconnectingSession> connect(RealtimeClient client, ReconnectPolicy policy) {
         return client.connect().map(first -> {
             ReconnectingSession session = new ReconnectingSession(client, policy);
             session.attach(first);
@@ -71,6 +81,7 @@ public final class ReconnectingSession implements RealtimeSession {
     }
 
     /** Every reconnection, as it completes. */
+    @Override
     public Flux<Reconnection> reconnections() {
         return reconnections.asFlux();
     }
@@ -210,17 +221,17 @@ public final class ReconnectingSession implements RealtimeSession {
 
     /** Re-sends what the policy restores, in the order it was first sent or seen. */
     private void restore(RealtimeSession session) {
-        if (policy.restore() == Reconnect.Restore.NOTHING) {
+        if (policy.restore() == ReconnectPolicy.Restore.NOTHING) {
             return;
         }
         List<Item> replay;
         synchronized (lock) {
-            replay = policy.restore() == Reconnect.Restore.SESSION_AND_ITEMS ? replayable() : List.of();
+            replay = policy.restore() == ReconnectPolicy.Restore.SESSION_AND_ITEMS ? replayable() : List.of();
             items.clear(); // the new session's confirmations bring them back
             truncated.clear();
         }
         try {
-            for (Session update : sessionUpdates) {
+            for (SessionConfig update : sessionUpdates) {
                 session.send(new ClientEvent.SessionUpdate(null, update));
             }
             for (Item item : replay) {

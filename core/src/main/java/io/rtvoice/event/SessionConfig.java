@@ -31,7 +31,7 @@ import java.util.List;
  * @param temperature sampling temperature, 0.6..1.2 (preview only: an error in GA)
  * @param clientSecret ephemeral secret of a preview transcription session (server)
  */
-public record Session(
+public record SessionConfig(
         String type,
         String object,
         String id,
@@ -92,7 +92,7 @@ public record Session(
         return audio != null && audio.input() != null ? audio.input().turnDetection() : null;
     }
 
-    /** Builds a {@link Session}; every setter replaces the value, {@code null} removes it. */
+    /** Builds a {@link SessionConfig}; every setter replaces the value, {@code null} removes it. */
     public static final class Builder {
         private String type;
         private String object;
@@ -224,8 +224,8 @@ public record Session(
         }
 
         /** The session configuration. */
-        public Session build() {
-            return new Session(type, object, id, model, outputModalities, instructions, audio, include, tracing, tools,
+        public SessionConfig build() {
+            return new SessionConfig(type, object, id, model, outputModalities, instructions, audio, include, tracing, tools,
                     toolChoice, parallelToolCalls, reasoning, maxOutputTokens, truncation, prompt, expiresAt, temperature,
                     clientSecret);
         }
