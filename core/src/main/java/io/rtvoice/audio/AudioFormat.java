@@ -27,8 +27,6 @@ public record AudioFormat(int sampleRate, int channels, AudioEncoding encoding) 
     /** The only rate G.711 is accepted at, in Hz. */
     public static final int G711_SAMPLE_RATE = 8_000;
 
-    /** The Realtime API's PCM wire format: 16-bit little-endian, mono, 24 kHz. */
-    public static final AudioFormat PCM16_24K_MONO = new AudioFormat(24_000, 1, AudioEncoding.PCM16);
     /** The Realtime API's {@code audio/pcmu}: G.711 μ-law, mono, 8 kHz. */
     public static final AudioFormat G711_ULAW_8K = new AudioFormat(G711_SAMPLE_RATE, 1, AudioEncoding.MULAW);
     /** The Realtime API's {@code audio/pcma}: G.711 A-law, mono, 8 kHz. */

@@ -1,5 +1,8 @@
 package io.rtvoice.audio;
 
+import io.rtvoice.audio.spi.CaptureDevice;
+import io.rtvoice.internal.audio.CaptureLoop;
+import java.util.Objects;
 import reactor.core.publisher.Flux;
 
 /**
@@ -10,6 +13,17 @@ import reactor.core.publisher.Flux;
  * never waits for it.
  */
 public interface AudioInput extends AutoCloseable {
+
+    /**
+     * Capture from {@code device}, delivered as {@code spec} asks: rtvoice's thread reads the device a
+     * period at a time, downmixes and resamples. Nothing runs until {@link #frames()} is subscribed to;
+     * closing the input closes the device.
+     */
+    static AudioInput open(CaptureDevice device, AudioSpec spec) {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(spec, "spec");
+        return new CaptureLoop(spec, device, "rtvoice-capture-" + device.device().name());
+    }
 
     /** What was asked for, and is delivered. */
     AudioSpec spec();

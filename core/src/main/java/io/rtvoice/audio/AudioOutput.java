@@ -1,6 +1,9 @@
 package io.rtvoice.audio;
 
+import io.rtvoice.audio.spi.PlaybackDevice;
+import io.rtvoice.internal.audio.PlaybackLoop;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * An open playback device. After {@link #start(PcmSource)} the backend's own thread pulls one
@@ -12,6 +15,17 @@ import java.time.Duration;
  * sits in its buffer, never from wall time.
  */
 public interface AudioOutput extends AutoCloseable {
+
+    /**
+     * Play to {@code device} what a source gives in {@code spec}'s format: rtvoice's thread pulls a period
+     * at a time, resamples, upmixes and writes; the played clock is the device's own. Nothing is pulled
+     * until {@link #start}; closing the output closes the device.
+     */
+    static AudioOutput open(PlaybackDevice device, AudioSpec spec) {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(spec, "spec");
+        return new PlaybackLoop(spec, device, "rtvoice-playback-" + device.device().name());
+    }
 
     /** What was asked for: the source's format and the period. */
     AudioSpec spec();
@@ -39,6 +53,11 @@ public interface AudioOutput extends AutoCloseable {
 
     /** The device's own delay from a sample written to it to that sample played. */
     Duration latency();
+
+    /** Why playback stopped by itself (the device was lost), or null while it has not. */
+    default Throwable failure() {
+        return null;
+    }
 
     /** Stops, releases the device and its thread; idempotent. */
     @Override

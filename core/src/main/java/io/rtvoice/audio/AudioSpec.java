@@ -42,6 +42,15 @@ public record AudioSpec(AudioFormat format, String device, Duration period) {
         return new AudioSpec(AudioFormat.pcm16(sampleRate, 1), null, DEFAULT_PERIOD);
     }
 
+    /**
+     * Mono PCM16 at the Realtime API's default wire rate, 20 ms periods, on the named device ({@code null}:
+     * the default): what to open a device with when the session's format is not known yet (a
+     * {@link io.rtvoice.voice.VoiceSession} resamples to the format the server accepts).
+     */
+    public static AudioSpec forDevice(String name) {
+        return of(io.rtvoice.event.RealtimeAudioFormat.PCM_RATE_HZ).device(name);
+    }
+
     /** This spec on the named device ({@code null}: the default). */
     public AudioSpec device(String name) {
         return new AudioSpec(format, name, period);

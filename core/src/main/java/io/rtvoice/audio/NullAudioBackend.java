@@ -1,9 +1,9 @@
 package io.rtvoice.audio;
 
-import io.rtvoice.internal.audio.CaptureDevice;
-import io.rtvoice.internal.audio.CaptureLoop;
-import io.rtvoice.internal.audio.PlaybackLoop;
+import io.rtvoice.audio.spi.CaptureDevice;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import io.rtvoice.internal.audio.VirtualClock;
+import io.rtvoice.internal.audio.VirtualPlaybackDevice;
 import io.rtvoice.internal.audio.VirtualPlaybackDevice;
 import java.util.List;
 import java.util.Optional;
@@ -44,12 +44,17 @@ public final class NullAudioBackend implements AudioBackend {
     }
 
     @Override
-    public AudioInput openInput(AudioSpec spec) {
+    public CaptureDevice openCapture(AudioSpec spec) {
         check(spec);
         AudioFormat format = AudioFormat.pcm16(spec.format().sampleRate(), 1);
         VirtualClock clock = new VirtualClock(format.sampleRate(), true);
-        return new CaptureLoop(spec, DEVICE, new CaptureDevice() {
+        return new CaptureDevice() {
             private long frames;
+
+            @Override
+            public AudioDevice device() {
+                return DEVICE;
+            }
 
             @Override
             public AudioFormat format() {
@@ -67,16 +72,15 @@ public final class NullAudioBackend implements AudioBackend {
             @Override
             public void close() {
             }
-        }, "rtvoice-null-capture");
+        };
     }
 
     @Override
-    public AudioOutput openOutput(AudioSpec spec) {
+    public PlaybackDevice openPlayback(AudioSpec spec) {
         check(spec);
         AudioFormat format = AudioFormat.pcm16(spec.format().sampleRate(), 1); // no conversion: nothing listens
-        VirtualPlaybackDevice device = new VirtualPlaybackDevice(format, true, (int) format.samplesForMillis(40),
-                (samples, offset, length) -> { }, () -> { });
-        return new PlaybackLoop(spec, DEVICE, device, "rtvoice-null-playback");
+        return new VirtualPlaybackDevice(DEVICE, format, true, (int) format.samplesForMillis(40), (samples, offset, length) -> { },
+                () -> { });
     }
 
     private static void check(AudioSpec spec) {

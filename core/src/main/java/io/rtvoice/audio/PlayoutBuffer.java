@@ -669,7 +669,7 @@ public final class PlayoutBuffer {
 
     /** Configuration of a {@link PlayoutBuffer}; all durations in milliseconds. */
     public static final class Builder {
-        private int sampleRate = 24_000;
+        private int sampleRate;
         private int targetMillis = 80;
         private int maxTargetMillis = 300;
         private boolean adaptiveTarget;
@@ -681,7 +681,7 @@ public final class PlayoutBuffer {
         private Builder() {
         }
 
-        /** Rate of the samples written and read, in Hz (default 24000). */
+        /** Rate of the samples written and read, in Hz: required (a voice session uses its wire format's). */
         public Builder sampleRate(int sampleRate) {
             if (sampleRate < 1 || sampleRate > AudioFormat.MAX_SAMPLE_RATE) {
                 throw new IllegalArgumentException("sampleRate : " + sampleRate + " Hz (expected: 1.." + AudioFormat.MAX_SAMPLE_RATE + ")");
@@ -745,6 +745,9 @@ public final class PlayoutBuffer {
          * @throws IllegalArgumentException if the capacity is smaller than the target or exceeds 2^31 samples
          */
         public PlayoutBuffer build() {
+            if (sampleRate == 0) {
+                throw new IllegalStateException("sampleRate : not set (expected: the rate of the audio, in Hz)");
+            }
             if ((long) capacityMillis * sampleRate / 1000 > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("capacityMillis : " + capacityMillis + " at " + sampleRate
                         + " Hz (expected: at most 2^31 samples)");

@@ -1,8 +1,7 @@
 package io.rtvoice.audio;
 
-import io.rtvoice.internal.audio.CaptureDevice;
-import io.rtvoice.internal.audio.CaptureLoop;
-import io.rtvoice.internal.audio.PlaybackLoop;
+import io.rtvoice.audio.spi.CaptureDevice;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import io.rtvoice.internal.audio.VirtualPlaybackDevice;
 import io.rtvoice.internal.audio.VirtualClock;
 import java.io.IOException;
@@ -65,7 +64,7 @@ public final class WavAudioBackend implements AudioBackend {
     }
 
     @Override
-    public AudioInput openInput(AudioSpec spec) {
+    public CaptureDevice openCapture(AudioSpec spec) {
         Path file = file(spec);
         Wav.Audio audio;
         try {
@@ -81,8 +80,13 @@ public final class WavAudioBackend implements AudioBackend {
         VirtualClock clock = new VirtualClock(format.sampleRate(), realTime);
         AudioDevice device = new AudioDevice(file.toString(), "WAV file " + file.getFileName() + ", " + audio.format(), false,
                 List.of(audio.format()));
-        return new CaptureLoop(spec, device, new CaptureDevice() {
+        return new CaptureDevice() {
             private int next;
+
+            @Override
+            public AudioDevice device() {
+                return device;
+            }
 
             @Override
             public AudioFormat format() {
@@ -104,11 +108,11 @@ public final class WavAudioBackend implements AudioBackend {
             @Override
             public void close() {
             }
-        }, "rtvoice-wav-capture");
+        };
     }
 
     @Override
-    public AudioOutput openOutput(AudioSpec spec) {
+    public PlaybackDevice openPlayback(AudioSpec spec) {
         Path file = file(spec);
         AudioFormat format = spec.format();
         Wav.Writer writer;
@@ -118,7 +122,8 @@ public final class WavAudioBackend implements AudioBackend {
             throw new AudioDeviceException(AudioDeviceException.Reason.NO_DEVICE, "cannot write " + file + ": " + e, e);
         }
         byte[] bytes = new byte[format.sampleRate() * 2]; // a second; a device buffer is far smaller
-        VirtualPlaybackDevice device = new VirtualPlaybackDevice(format, realTime, (int) format.samplesForMillis(40),
+        AudioDevice device = new AudioDevice(file.toString(), "WAV file " + file.getFileName(), false, List.of(format));
+        return new VirtualPlaybackDevice(device, format, realTime, (int) format.samplesForMillis(40),
                 (samples, offset, length) -> {
                     Pcm.toBytes(samples, offset, bytes, 0, length);
                     try {
@@ -133,8 +138,6 @@ public final class WavAudioBackend implements AudioBackend {
                         throw new UncheckedIOException(e);
                     }
                 });
-        return new PlaybackLoop(spec, new AudioDevice(file.toString(), "WAV file " + file.getFileName(), false, List.of(format)),
-                device, "rtvoice-wav-playback");
     }
 
     private static Path file(AudioSpec spec) {

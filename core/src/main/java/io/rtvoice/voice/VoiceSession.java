@@ -3,35 +3,50 @@ package io.rtvoice.voice;
 import io.rtvoice.audio.AudioFrame;
 import io.rtvoice.audio.AudioInput;
 import io.rtvoice.audio.AudioOutput;
+import io.rtvoice.audio.AudioSpec;
 import io.rtvoice.audio.FlushResult;
 import io.rtvoice.audio.ItemPlayout;
-import io.rtvoice.audio.PcmSource;
+import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.PlayoutBuffer;
+import io.rtvoice.audio.PlayoutStats;
+import io.rtvoice.audio.spi.CaptureDevice;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import io.rtvoice.conversation.Conversation;
+import io.rtvoice.event.AudioConfig;
+import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Microphone ↔ model ↔ speaker over a {@link Conversation}: captured audio (24 kHz mono PCM16, one
- * period per {@code input_audio_buffer.append}) goes up; the model's audio goes through a
- * {@link PlayoutBuffer} to the output device. Both devices convert with rtvoice's resampler.
+ * Microphone ↔ model ↔ speaker over a {@link Conversation}, at whatever end the user is: captured audio
+ * goes up, one period per {@code input_audio_buffer.append}; the model's audio goes through a
+ * {@link PlayoutBuffer} to the playback end.
+ *
+ * <p><b>The wire format flows from the session.</b> The formats are those of the configuration the
+ * server accepted ({@code session.updated}): PCM16 at 24 kHz by default, or G.711 μ-law/A-law at 8 kHz
+ * when the {@link Builder#session} asks for them. The ends are opened at that rate; appends are encoded
+ * and deltas decoded in it ({@link RealtimeAudioFormat#encode}, {@link RealtimeAudioFormat#decode}); the
+ * playout buffer runs at it; the ends resample from and to what their devices run at.
  *
  * <p><b>Barge-in.</b> When the user starts speaking during playback ({@code speech_started} in VAD
  * mode, {@link #pressToTalk()} in push-to-talk mode, or {@link #interrupt()}), the session:
  * <ol>
- *   <li>stops the output device at once, discarding its buffer, and flushes the playout buffer with a
+ *   <li>stops the playback end at once, discarding its buffer, and flushes the playout buffer with a
  *       10 ms fade, so silence comes within one period;</li>
  *   <li>for each interrupted item, computes what the user really heard: the samples the playout buffer
- *       handed to the device (fade included), minus those the device discarded unplayed — never wall
- *       time, and never more than the audio received;</li>
+ *       handed to the end (fade included), minus those the end discarded unplayed — by the end's own
+ *       played count ({@link PlaybackDevice#playedFrames()}), never wall time, and never more than the
+ *       audio received;</li>
  *   <li>sends {@code conversation.item.truncate} at that many milliseconds; an item of which nothing
  *       was heard is deleted instead (a truncate at 0 ms is refused by the service for some items, and
  *       the model should not believe it was heard); an item that had already played to its end gets
@@ -40,6 +55,10 @@ import reactor.core.publisher.Sinks;
  *       {@link #interrupt()}); late deltas of the interrupted items are ignored.</li>
  * </ol>
  * Playback state and the output's resampler restart at that boundary, never on a silence timer.
+ *
+ * <p><b>Ending.</b> {@link #closeGracefully()} closes both ends and the conversation without blocking the
+ * caller; so does the end of the session (a dropped connection included). {@link #close()} is safe from
+ * any thread.
  */
 public final class VoiceSession implements AutoCloseable {
 
@@ -51,20 +70,38 @@ public final class VoiceSession implements AutoCloseable {
         PUSH_TO_TALK
     }
 
-    private static final int RATE = 24_000;
+    /**
+     * What barge-in did with one interrupted item.
+     *
+     * @param itemId the assistant item
+     * @param receivedMillis audio received for it, in ms
+     * @param playedMillis audio the user heard, in ms: what {@code audio_end_ms} was set to (0 when deleted)
+     * @param deleted whether the item was deleted because none of it was heard
+     */
+    public record Interruption(String itemId, long receivedMillis, long playedMillis, boolean deleted) {
+    }
 
     private final Conversation conversation;
-    private final AudioInput input;
-    private final AudioOutput output;
+    private final CaptureDevice capture;
+    private final PlaybackDevice playback;
     private final Mode mode;
     private final SessionConfig config;
-    private final PlayoutBuffer playout;
-    private final PcmSource speaker;
+    private final int prebufferMillis;
+    private final Duration period;
     private final Sinks.Many<LatencySample> latency = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<TranscriptLine> transcripts = Sinks.many().multicast().directBestEffort();
-    private final Sinks.Many<Truncation> truncations = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Many<Interruption> interruptions = Sinks.many().multicast().directBestEffort();
     private final Disposable.Composite running = Disposables.composite();
     private final Object bargeInLock = new Object();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Sinks.One<Void> closed = Sinks.one();
+
+    // Set once the server has accepted the configuration, which decides the wire formats.
+    private volatile RealtimeAudioFormat inputFormat;
+    private volatile RealtimeAudioFormat outputFormat;
+    private volatile PlayoutBuffer playout;
+    private volatile AudioInput input;
+    private volatile AudioOutput output;
 
     private volatile boolean talking;
     private volatile String activeResponse;
@@ -77,15 +114,12 @@ public final class VoiceSession implements AutoCloseable {
 
     private VoiceSession(Builder b) {
         this.conversation = Objects.requireNonNull(b.conversation, "conversation");
-        this.output = Objects.requireNonNull(b.output, "output");
-        this.input = b.input;
+        this.playback = Objects.requireNonNull(b.output, "output");
+        this.capture = b.input;
         this.mode = b.mode;
         this.config = b.session;
-        if (output.spec().format().sampleRate() != RATE || (input != null && input.spec().format().sampleRate() != RATE)) {
-            throw new IllegalArgumentException("open the devices with AudioSpec.of(24000): the session's audio is 24 kHz PCM16");
-        }
-        this.playout = PlayoutBuffer.builder().sampleRate(RATE).targetMillis(b.prebufferMillis).build();
-        this.speaker = this::pull;
+        this.prebufferMillis = b.prebufferMillis;
+        this.period = b.period;
     }
 
     /** A builder: a conversation and an output are required; an input unless audio is only sent with {@link #send}. */
@@ -94,39 +128,92 @@ public final class VoiceSession implements AutoCloseable {
     }
 
     /**
-     * Configures the session (the builder's settings, with turn detection for the mode), starts playback
-     * and capture, and completes when the server has accepted the configuration.
+     * Configures the session (the builder's settings, with turn detection for the mode), then opens the
+     * ends at the wire formats the server accepted, starts playback and capture, and completes.
      */
     public Mono<VoiceSession> start() {
-        SessionConfig.Builder session = (config == null ? SessionConfig.builder() : config.toBuilder());
+        SessionConfig.Builder session = config == null ? SessionConfig.builder() : config.toBuilder();
         if (mode == Mode.PUSH_TO_TALK) {
             session.turnDetection(TurnDetection.DISABLED);
-        } else if (config == null || config.audio() == null || config.audio().input() == null
-                || config.audio().input().turnDetection() == null) {
+        } else if (config == null || config.turnDetection() == null) {
             session.turnDetection(TurnDetection.serverVad());
         }
-        running.add(conversation.events().subscribe(this::onEvent, e -> close(), () -> { }));
-        return conversation.configure(session.build()).map(accepted -> {
-            output.start(speaker);
-            if (input != null) {
-                running.add(input.frames().subscribe(this::captured, e -> { }, () -> { }));
-            }
+        return Mono.defer(() -> {
+            // Any way the session ends closes the ends too; never blocking the connection's thread that signals it.
+            running.add(conversation.events().subscribe(this::onEvent, e -> closeGracefully().subscribe(),
+                    () -> closeGracefully().subscribe()));
+            return conversation.configure(session.build());
+        }).publishOn(Schedulers.boundedElastic()).map(accepted -> {
+            open(accepted);
             return this;
         });
     }
 
-    private void captured(AudioFrame frame) {
-        if (mode == Mode.VAD || talking) {
-            send(frame.toByteArray());
+    /** Opens both ends at the accepted wire formats and starts them. */
+    private synchronized void open(SessionConfig accepted) {
+        if (closing.get()) {
+            return; // the session ended before the server answered: closeEnds() closed the devices
+        }
+        AudioConfig audio = accepted.audio();
+        inputFormat = wireFormat(audio == null || audio.input() == null ? null : audio.input().format());
+        outputFormat = wireFormat(audio == null || audio.output() == null ? null : audio.output().format());
+        playout = PlayoutBuffer.builder().sampleRate(outputFormat.sampleRateHz()).targetMillis(prebufferMillis).build();
+        AudioOutput out = AudioOutput.open(playback, new AudioSpec(outputFormat.pcmFormat(), null, period));
+        output = out;
+        out.start(this::pull);
+        if (capture != null) {
+            AudioInput in = AudioInput.open(capture, new AudioSpec(inputFormat.pcmFormat(), null, period));
+            input = in;
+            running.add(in.frames().subscribe(this::captured, e -> { }, () -> { }));
         }
     }
 
-    /** Sends audio (24 kHz mono PCM16) as if captured: for apps that capture themselves. */
+    private static RealtimeAudioFormat wireFormat(RealtimeAudioFormat accepted) {
+        return accepted == null || accepted.type() == null ? RealtimeAudioFormat.PCM16 : accepted;
+    }
+
+    /** The format appends are sent in, once {@link #start()} has completed (null before). */
+    public RealtimeAudioFormat inputFormat() {
+        return inputFormat;
+    }
+
+    /** The format the model's audio arrives in, once {@link #start()} has completed (null before). */
+    public RealtimeAudioFormat outputFormat() {
+        return outputFormat;
+    }
+
+    private void captured(AudioFrame frame) {
+        if (mode == Mode.VAD || talking) {
+            append(toWire(frame.toByteArray()));
+        }
+    }
+
+    /** PCM16 bytes at the input rate to the wire's bytes: the same for PCM, companded for G.711. */
+    private byte[] toWire(byte[] pcm16) {
+        RealtimeAudioFormat format = inputFormat;
+        if (format.bytesPerSample() == 2) {
+            return pcm16;
+        }
+        short[] samples = Pcm.toShorts(pcm16);
+        return format.encode(samples, 0, samples.length);
+    }
+
+    /**
+     * Sends audio as if captured, for apps that capture themselves: mono PCM16 little-endian at the input
+     * format's rate ({@link #inputFormat()}), encoded to the wire format here. Call after {@link #start()}.
+     */
     public void send(byte[] pcm16) {
+        if (inputFormat == null) {
+            throw new IllegalStateException("the voice session has not started: the input format is not known yet");
+        }
+        append(toWire(pcm16));
+    }
+
+    private void append(byte[] wire) {
         try {
-            conversation.appendAudio(pcm16);
+            conversation.appendAudio(wire);
         } catch (IllegalStateException ended) {
-            // the session is over; capture stops with close()
+            // the session is over; capture stops with the close that follows
         }
     }
 
@@ -160,24 +247,14 @@ public final class VoiceSession implements AutoCloseable {
     }
 
     /** Every truncation or deletion barge-in sent, with the played position it was computed from. */
-    public Flux<Truncation> truncations() {
-        return truncations.asFlux();
+    public Flux<Interruption> interruptions() {
+        return interruptions.asFlux();
     }
 
-    /** The playout buffer's statistics (underruns, concealed ms, levels). */
-    public io.rtvoice.audio.PlayoutStats playoutStats() {
-        return playout.stats();
-    }
-
-    /**
-     * What barge-in did with one interrupted item.
-     *
-     * @param itemId the assistant item
-     * @param receivedMs audio received for it
-     * @param playedMs audio the user heard: what {@code audio_end_ms} was set to (0 when deleted)
-     * @param deleted whether the item was deleted because none of it was heard
-     */
-    public record Truncation(String itemId, long receivedMs, long playedMs, boolean deleted) {
+    /** The playout buffer's statistics (underruns, concealed ms, levels); empty statistics before {@link #start()}. */
+    public PlayoutStats playoutStats() {
+        PlayoutBuffer buffer = playout;
+        return buffer == null ? PlayoutBuffer.create(RealtimeAudioFormat.PCM_RATE_HZ).stats() : buffer.stats();
     }
 
     private void onEvent(ServerEvent event) {
@@ -190,14 +267,18 @@ public final class VoiceSession implements AutoCloseable {
             responseCreatedNanos = System.nanoTime();
             firstDeltaNanos = 0;
         } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e) {
+            PlayoutBuffer buffer = playout;
+            if (buffer == null) {
+                return; // not started: nothing can play it
+            }
             if (firstDeltaNanos == 0) {
                 firstDeltaNanos = System.nanoTime();
                 playingResponse = e.responseId();
                 firstSamplePending = true;
-                concealedAtResponseStart = playout.stats().concealedSamples();
+                concealedAtResponseStart = buffer.stats().concealedSamples();
                 emit(LatencySample.Kind.RESPONSE_TO_FIRST_DELTA, firstDeltaNanos - responseCreatedNanos, e.responseId());
             }
-            playout.write(e.itemId(), e.delta()); // IGNORED for an interrupted item: its late deltas never play
+            buffer.write(e.itemId(), outputFormat.decode(e.delta())); // IGNORED for an interrupted item: its late deltas never play
         } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDelta e) {
             transcripts.tryEmitNext(new TranscriptLine(TranscriptLine.Speaker.ASSISTANT, e.itemId(), e.delta(), false));
         } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDone e) {
@@ -208,20 +289,21 @@ public final class VoiceSession implements AutoCloseable {
             if (e.response().id().equals(activeResponse)) {
                 activeResponse = null;
             }
-            playout.endOfStream();
-            long concealed = playout.stats().concealedSamples() - concealedAtResponseStart;
+            PlayoutBuffer buffer = playout;
+            if (buffer == null) {
+                return;
+            }
+            buffer.endOfStream();
+            long concealed = buffer.stats().concealedSamples() - concealedAtResponseStart;
             if (concealed > 0 && e.response().id().equals(playingResponse)) {
-                emit(LatencySample.Kind.UNDERRUN, concealed * 1_000_000_000L / RATE, e.response().id());
+                emit(LatencySample.Kind.UNDERRUN, concealed * 1_000_000_000L / buffer.sampleRate(), e.response().id());
             }
         }
     }
 
     private Boolean interruptResponse() {
-        if (config == null || config.audio() == null || config.audio().input() == null
-                || config.audio().input().turnDetection() == null) {
-            return null;
-        }
-        return config.audio().input().turnDetection().interruptResponse();
+        TurnDetection turnDetection = config == null ? null : config.turnDetection();
+        return turnDetection == null ? null : turnDetection.interruptResponse();
     }
 
     /** The output's pull: the playout buffer, watching for the first real sample of each response. */
@@ -257,33 +339,38 @@ public final class VoiceSession implements AutoCloseable {
     }
 
     private void cut(long startedNanos) {
-        PlayoutBuffer.State state = playout.state();
-        if (state == PlayoutBuffer.State.IDLE && playout.stats().levelSamples() == 0) {
+        PlayoutBuffer buffer = playout;
+        AudioOutput out = output;
+        if (buffer == null || out == null || closing.get()) {
+            return;
+        }
+        if (buffer.state() == PlayoutBuffer.State.IDLE && buffer.stats().levelSamples() == 0) {
             return; // nothing playing or waiting to play: nothing to cut
         }
-        long discarded = output.stop();          // silence now; these never reached the ear
-        FlushResult flushed = playout.flush();   // counts a 10 ms fade of buffered audio as played
-        output.start(speaker);                   // plays that fade, then silence
+        long discarded = out.stop();            // silence now; these never reached the ear
+        FlushResult flushed = buffer.flush();   // counts a 10 ms fade of buffered audio as played
+        out.start(this::pull);                  // plays that fade, then silence
         String lastPlayed = lastInterrupted(flushed);
+        int rate = buffer.sampleRate();
         for (ItemPlayout item : flushed.items()) {
             if (!item.interrupted()) {
                 continue; // it had played to its end: nothing to correct
             }
             long played = item.playedSamples() - (item.itemId().equals(lastPlayed) ? discarded : 0);
             played = Math.max(0, Math.min(played, item.receivedSamples()));
-            long playedMs = played * 1000 / RATE;
+            long playedMillis = played * 1000 / rate;
             try {
-                if (playedMs == 0) {
+                if (playedMillis == 0) {
                     conversation.delete(item.itemId());
                 } else {
-                    conversation.truncate(item.itemId(), (int) playedMs);
+                    conversation.truncate(item.itemId(), (int) playedMillis);
                 }
             } catch (IllegalStateException ended) {
                 return;
             }
-            truncations.tryEmitNext(new Truncation(item.itemId(), item.receivedMillis(), playedMs, playedMs == 0));
+            interruptions.tryEmitNext(new Interruption(item.itemId(), item.receivedMillis(), playedMillis, playedMillis == 0));
         }
-        long fadeNanos = (long) flushed.fadeSamples() * 1_000_000_000L / RATE;
+        long fadeNanos = (long) flushed.fadeSamples() * 1_000_000_000L / rate;
         emit(LatencySample.Kind.BARGE_IN_TO_SILENCE, System.nanoTime() - startedNanos + fadeNanos, activeResponse);
     }
 
@@ -302,28 +389,64 @@ public final class VoiceSession implements AutoCloseable {
         latency.tryEmitNext(new LatencySample(kind, Duration.ofNanos(Math.max(0, nanos)), responseId));
     }
 
-    /** Stops capture and playback and closes the conversation; the devices are closed too. */
+    /**
+     * Stops capture and playback, closes both ends and the conversation; completes when all are closed.
+     * Idempotent; never blocks the caller: ending a device's thread may take a period, so it happens on
+     * a thread made for waiting.
+     */
+    public Mono<Void> closeGracefully() {
+        if (closing.compareAndSet(false, true)) {
+            running.dispose();
+            Mono.fromRunnable(this::closeEnds).subscribeOn(Schedulers.boundedElastic())
+                    .then(conversation.closeGracefully().onErrorResume(e -> Mono.empty()))
+                    .doFinally(s -> {
+                        latency.tryEmitComplete();
+                        transcripts.tryEmitComplete();
+                        interruptions.tryEmitComplete();
+                        closed.tryEmitEmpty();
+                    })
+                    .subscribe(null, e -> { });
+        }
+        return closed.asMono();
+    }
+
+    /** Closes both ends: through rtvoice's loops once opened, the bare devices before. */
+    private synchronized void closeEnds() {
+        AudioInput in = input;
+        AudioOutput out = output;
+        if (in != null) {
+            in.close();
+        } else if (capture != null) {
+            capture.close();
+        }
+        if (out != null) {
+            out.close();
+        } else {
+            playback.close();
+        }
+    }
+
+    /**
+     * {@link #closeGracefully()}; safe from any thread. On an ordinary thread it waits, up to 10 s; on a
+     * non-blocking one (the connection's own) it starts the close and returns at once.
+     */
     @Override
     public void close() {
-        running.dispose();
-        if (input != null) {
-            input.close();
+        Mono<Void> done = closeGracefully();
+        if (!Schedulers.isInNonBlockingThread()) {
+            done.block(Duration.ofSeconds(10));
         }
-        output.close();
-        conversation.close();
-        latency.tryEmitComplete();
-        transcripts.tryEmitComplete();
-        truncations.tryEmitComplete();
     }
 
     /** Builds a {@link VoiceSession}. */
     public static final class Builder {
         private Conversation conversation;
-        private AudioInput input;
-        private AudioOutput output;
+        private CaptureDevice input;
+        private PlaybackDevice output;
         private Mode mode = Mode.VAD;
         private SessionConfig session;
         private int prebufferMillis = 80;
+        private Duration period = AudioSpec.DEFAULT_PERIOD;
 
         private Builder() {
         }
@@ -334,14 +457,20 @@ public final class VoiceSession implements AutoCloseable {
             return this;
         }
 
-        /** Where the user's voice comes from: open it with {@code AudioSpec.of(24000)}. */
-        public Builder input(AudioInput input) {
+        /**
+         * Where the user's voice comes from ({@link io.rtvoice.audio.AudioBackend#openCapture}, or an end
+         * of your own); it is read at the session's input rate. The session owns it from now on and closes it.
+         */
+        public Builder input(CaptureDevice input) {
             this.input = input;
             return this;
         }
 
-        /** Where the model's voice goes: open it with {@code AudioSpec.of(24000)}. */
-        public Builder output(AudioOutput output) {
+        /**
+         * Where the model's voice goes ({@link io.rtvoice.audio.AudioBackend#openPlayback}, or an end of your
+         * own); it is fed at the session's output rate. The session owns it from now on and closes it.
+         */
+        public Builder output(PlaybackDevice output) {
             this.output = output;
             return this;
         }
@@ -352,15 +481,21 @@ public final class VoiceSession implements AutoCloseable {
             return this;
         }
 
-        /** Session settings (instructions, voice, transcription, turn detection …) sent at start. */
+        /** Session settings (instructions, voice, audio formats, transcription, turn detection …) sent at start. */
         public Builder session(SessionConfig session) {
             this.session = session;
             return this;
         }
 
-        /** Audio buffered before playback starts (default 80 ms). */
+        /** Audio buffered before playback starts, in ms (default 80). */
         public Builder prebufferMillis(int millis) {
             this.prebufferMillis = millis;
+            return this;
+        }
+
+        /** Audio per append and per playback pull (default 20 ms; 5 to 200 ms). */
+        public Builder period(Duration period) {
+            this.period = Objects.requireNonNull(period, "period");
             return this;
         }
 

@@ -11,18 +11,18 @@ class AudioFormatTest {
 
     @Test
     void wireFormatsHaveTheRealtimeApiShapes() {
-        assertThat(AudioFormat.PCM16_24K_MONO.sampleRate()).isEqualTo(24_000);
-        assertThat(AudioFormat.PCM16_24K_MONO.bytesPerFrame()).isEqualTo(2);
+        assertThat(AudioFormat.pcm16(24_000, 1).sampleRate()).isEqualTo(24_000);
+        assertThat(AudioFormat.pcm16(24_000, 1).bytesPerFrame()).isEqualTo(2);
         assertThat(AudioFormat.G711_ULAW_8K.bytesPerFrame()).isEqualTo(1);
         assertThat(AudioFormat.G711_ALAW_8K.encoding()).isEqualTo(AudioEncoding.ALAW);
         assertThat(AudioFormat.float32(48_000, 2).bytesPerFrame()).isEqualTo(8);
-        assertThat(AudioFormat.PCM16_24K_MONO).hasToString("PCM16 24000 Hz mono");
+        assertThat(AudioFormat.pcm16(24_000, 1)).hasToString("PCM16 24000 Hz mono");
         assertThat(AudioFormat.pcm16(48_000, 2)).hasToString("PCM16 48000 Hz stereo");
     }
 
     @Test
     void convertsBetweenBytesSamplesAndTime() {
-        AudioFormat f = AudioFormat.PCM16_24K_MONO;
+        AudioFormat f = AudioFormat.pcm16(24_000, 1);
         assertThat(f.bytesForSamples(480)).isEqualTo(960);
         assertThat(f.samplesInBytes(4_800)).isEqualTo(2_400);
         assertThat(f.samplesForMillis(20)).isEqualTo(480);
@@ -53,18 +53,18 @@ class AudioFormatTest {
 
     @Test
     void tornFramesAndNegativeCountsAreRejected() {
-        assertThatThrownBy(() -> AudioFormat.PCM16_24K_MONO.samplesInBytes(3))
+        assertThatThrownBy(() -> AudioFormat.pcm16(24_000, 1).samplesInBytes(3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytes : 3").hasMessageContaining("multiple of 2");
         assertThatThrownBy(() -> AudioFormat.pcm16(48_000, 2).samplesInBytes(6)).hasMessageContaining("multiple of 4");
-        assertThatThrownBy(() -> AudioFormat.PCM16_24K_MONO.bytesForSamples(-1)).hasMessageContaining("samples : -1");
-        assertThatThrownBy(() -> AudioFormat.PCM16_24K_MONO.samplesForDuration(Duration.ofMillis(-1)))
+        assertThatThrownBy(() -> AudioFormat.pcm16(24_000, 1).bytesForSamples(-1)).hasMessageContaining("samples : -1");
+        assertThatThrownBy(() -> AudioFormat.pcm16(24_000, 1).samplesForDuration(Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void frameIsAViewPlacedOnTheSampleClock() {
         byte[] pcm = new byte[1_000];
-        AudioFrame frame = AudioFrame.wrap(AudioFormat.PCM16_24K_MONO, pcm, 40, 960, 1_200);
+        AudioFrame frame = AudioFrame.wrap(AudioFormat.pcm16(24_000, 1), pcm, 40, 960, 1_200);
         assertThat(frame.samples()).isEqualTo(480);
         assertThat(frame.position()).isEqualTo(1_200);
         assertThat(frame.endPosition()).isEqualTo(1_680);
@@ -80,7 +80,7 @@ class AudioFormatTest {
     @Test
     void copiedFrameDoesNotSeeLaterChanges() {
         byte[] pcm = {1, 2, 3, 4};
-        AudioFrame copy = AudioFrame.copyOf(AudioFormat.PCM16_24K_MONO, pcm, 0, 4, 0);
+        AudioFrame copy = AudioFrame.copyOf(AudioFormat.pcm16(24_000, 1), pcm, 0, 4, 0);
         pcm[0] = 9;
         assertThat(copy.toByteArray()).containsExactly(1, 2, 3, 4);
         byte[] out = new byte[6];
@@ -93,11 +93,11 @@ class AudioFormatTest {
         AudioFrame empty = AudioFrame.wrap(AudioFormat.G711_ULAW_8K, new byte[0], 0);
         assertThat(empty.samples()).isZero();
         assertThat(empty.duration()).isEqualTo(Duration.ZERO);
-        assertThatThrownBy(() -> AudioFrame.wrap(AudioFormat.PCM16_24K_MONO, new byte[3], 0))
+        assertThatThrownBy(() -> AudioFrame.wrap(AudioFormat.pcm16(24_000, 1), new byte[3], 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length : 3");
-        assertThatThrownBy(() -> AudioFrame.wrap(AudioFormat.PCM16_24K_MONO, new byte[2], -1))
+        assertThatThrownBy(() -> AudioFrame.wrap(AudioFormat.pcm16(24_000, 1), new byte[2], -1))
                 .hasMessageContaining("position : -1");
-        assertThatThrownBy(() -> AudioFrame.wrap(AudioFormat.PCM16_24K_MONO, new byte[4], 2, 4, 0))
+        assertThatThrownBy(() -> AudioFrame.wrap(AudioFormat.pcm16(24_000, 1), new byte[4], 2, 4, 0))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
 }

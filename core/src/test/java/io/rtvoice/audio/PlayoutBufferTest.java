@@ -616,7 +616,7 @@ class PlayoutBufferTest {
         assertThatThrownBy(() -> buffer.read(new short[4], 2, 4)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> PlayoutBuffer.builder().targetMillis(-1)).hasMessage("targetMillis : -1 (expected: 0..10000)");
         assertThatThrownBy(() -> PlayoutBuffer.builder().sampleRate(0)).hasMessageContaining("sampleRate : 0");
-        assertThatThrownBy(() -> PlayoutBuffer.builder().capacityMillis(50).build()).hasMessageContaining("capacityMillis : 50");
+        assertThatThrownBy(() -> PlayoutBuffer.builder().sampleRate(24_000).capacityMillis(50).build()).hasMessageContaining("capacityMillis : 50");
         assertThat(buffer.read(new short[0], 0, 0)).isZero();
         assertThat(buffer.write("A", new short[0])).isEqualTo(WriteResult.ACCEPTED);
         assertThat(buffer.state()).isEqualTo(State.IDLE);

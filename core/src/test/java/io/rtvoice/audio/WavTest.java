@@ -85,7 +85,7 @@ class WavTest {
     @Test
     void aWriterCutOffBeforeCloseStillLeavesAReadableFile() throws IOException {
         Path file = dir.resolve("cut.wav");
-        try (Wav.Writer writer = Wav.Writer.create(file, AudioFormat.PCM16_24K_MONO)) {
+        try (Wav.Writer writer = Wav.Writer.create(file, AudioFormat.pcm16(24_000, 1))) {
             writer.write(Pcm.toBytes(new short[] {7, 8, 9}), 0, 6);
             // as after a crash: the sizes are still "unknown"
             assertThat(Pcm.toShorts(Wav.read(file).data())).containsExactly(7, 8, 9);

@@ -1,6 +1,7 @@
 package io.rtvoice.examples;
 
 import io.rtvoice.audio.AudioBackend;
+import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.audio.AudioBackends;
 import io.rtvoice.audio.AudioOutput;
 import io.rtvoice.audio.AudioSpec;
@@ -16,7 +17,7 @@ import reactor.core.publisher.Flux;
  */
 final class Speaker implements AutoCloseable {
 
-    private final PlayoutBuffer buffer = PlayoutBuffer.create(24_000);
+    private final PlayoutBuffer buffer = PlayoutBuffer.create(RealtimeAudioFormat.PCM_RATE_HZ);
     private final AudioOutput output;
 
     private Speaker(AudioOutput output) {
@@ -30,7 +31,7 @@ final class Speaker implements AutoCloseable {
         String name = colon < 0 ? choice : choice.substring(0, colon);
         String device = colon < 0 ? null : choice.substring(colon + 1);
         AudioBackend backend = AudioBackends.named(name);
-        return new Speaker(backend.openOutput(AudioSpec.of(24_000).device(device)));
+        return new Speaker(backend.openOutput(AudioSpec.forDevice(device)));
     }
 
     void play(String itemId, byte[] pcm16) {
@@ -44,7 +45,7 @@ final class Speaker implements AutoCloseable {
                 .blockFirst(timeout);
         PlayoutStats stats = buffer.stats();
         return String.format("Played %.0f ms through %s (%s): first sound %.0f ms after the first delta, %d underruns, "
-                        + "device latency %d ms.", stats.playedSamples() / 24.0, output.device().name(),
+                        + "device latency %d ms.", stats.playedSamples() * 1000.0 / buffer.sampleRate(), output.device().name(),
                 output.device().description(), stats.startupLatencyMillis(), stats.underruns(), output.latency().toMillis());
     }
 

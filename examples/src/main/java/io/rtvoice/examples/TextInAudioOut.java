@@ -1,6 +1,7 @@
 package io.rtvoice.examples;
 
 import io.rtvoice.RealtimeSession;
+import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.audio.AudioFormat;
 import io.rtvoice.audio.Wav;
 import io.rtvoice.event.ClientEvent;
@@ -66,7 +67,7 @@ final class TextInAudioOut implements Callable<Integer> {
                 out.println(speaker.finish(Duration.ofSeconds(timeoutSeconds)));
             }
             if (wavOut != null) {
-                Wav.write(wavOut, AudioFormat.PCM16_24K_MONO, audio.toByteArray());
+                Wav.write(wavOut, RealtimeAudioFormat.PCM16.pcmFormat(), audio.toByteArray());
                 out.println("Saved " + audio.size() + " bytes of audio to " + wavOut);
             }
             boolean completed = last instanceof ServerEvent.ResponseDone done && "completed".equals(done.response().status());

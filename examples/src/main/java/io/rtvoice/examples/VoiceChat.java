@@ -5,7 +5,7 @@ import io.rtvoice.audio.AudioBackends;
 import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.AudioFrame;
 import io.rtvoice.audio.AudioInput;
-import io.rtvoice.audio.AudioOutput;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import io.rtvoice.audio.AudioSpec;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.PlayoutBuffer;
@@ -92,10 +92,11 @@ final class VoiceChat implements Callable<Integer> {
         }
         try (Target target = Target.from(env)) {
             out.println("Connecting to " + target.description);
+            // The app routes capture itself (into the session and a level meter), at the session's PCM rate.
             AudioInput input = inputFile != null
-                    ? new WavAudioBackend().openInput(AudioSpec.of(24_000).device(inputFile.toString()))
-                    : open(inputChoice).openInput(AudioSpec.of(24_000).device(device(inputChoice)));
-            AudioOutput output = open(outputChoice).openOutput(AudioSpec.of(24_000).device(device(outputChoice)));
+                    ? new WavAudioBackend().openInput(AudioSpec.forDevice(inputFile.toString()))
+                    : open(inputChoice).openInput(AudioSpec.forDevice(device(inputChoice)));
+            PlaybackDevice output = open(outputChoice).openPlayback(AudioSpec.forDevice(device(outputChoice)));
             out.println("Input: " + input.device().name() + "  Output: " + output.device().name());
 
             Conversation conversation = Conversation.connect(target.client).block(Duration.ofSeconds(30));
@@ -131,8 +132,8 @@ final class VoiceChat implements Callable<Integer> {
             chat.transcripts().subscribe(line -> print(line));
             chat.latency().subscribe(sample -> out.printf("[latency] %s %d ms%n",
                     sample.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), sample.value().toMillis()));
-            chat.truncations().subscribe(t -> out.printf("[interrupted] %s: heard %d of %d ms%s%n", t.itemId(), t.playedMs(),
-                    t.receivedMs(), t.deleted() ? " (deleted)" : ""));
+            chat.interruptions().subscribe(t -> out.printf("[interrupted] %s: heard %d of %d ms%s%n", t.itemId(), t.playedMillis(),
+                    t.receivedMillis(), t.deleted() ? " (deleted)" : ""));
             chat.start().block(Duration.ofSeconds(30));
             out.println("<< Session Started >>");
 
@@ -150,7 +151,7 @@ final class VoiceChat implements Callable<Integer> {
                 System.in.read();
             } else {
                 inputEnded.await(timeoutSeconds, TimeUnit.SECONDS);
-                chat.send(new byte[48 * (silenceMs + 500)]); // close the last turn: VAD needs the silence after it
+                chat.send(new byte[(int) input.spec().format().bytesForSamples(input.spec().format().samplesForMillis(silenceMs + 500))]); // close the last turn: VAD needs the silence after it
                 // Done when every turn the server heard has its response and that response has played.
                 // Counting turns (not open responses) closes the gap between speech ending and response.created.
                 Flux.interval(Duration.ofMillis(50))

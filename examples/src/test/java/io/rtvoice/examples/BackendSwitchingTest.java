@@ -48,7 +48,7 @@ class BackendSwitchingTest {
             for (int i = 0; i < tone.length; i++) {
                 tone[i] = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / 24_000.0));
             }
-            Wav.write(file, AudioFormat.PCM16_24K_MONO, Pcm.toBytes(tone));
+            Wav.write(file, AudioFormat.pcm16(24_000, 1), Pcm.toBytes(tone));
         }
         return spec.device(file.toString());
     }
@@ -90,7 +90,7 @@ class BackendSwitchingTest {
             List<AudioFrame> frames = input.frames().take(10).collectList().block(TIMEOUT);
             assertThat(frames).hasSize(10);
             for (int i = 0; i < frames.size(); i++) {
-                assertThat(frames.get(i).format()).isEqualTo(AudioFormat.PCM16_24K_MONO);
+                assertThat(frames.get(i).format()).isEqualTo(AudioFormat.pcm16(24_000, 1));
                 assertThat(frames.get(i).samples()).isEqualTo(480);
                 assertThat(frames.get(i).position()).isEqualTo(480L * i);
             }

@@ -60,8 +60,8 @@ class VoiceSessionOnPulseTest {
             recorder.frames().subscribe(frame -> record(recorded, frame));
             Conversation conversation = VoiceSessionTest.conversation(emulator, Dialect.GA);
             VoiceSession voice = VoiceSession.builder().conversation(conversation)
-                    .input(javasound.openInput(AudioSpec.of(24_000)))
-                    .output(openal.openOutput(AudioSpec.of(24_000).device(speaker)))
+                    .input(javasound.openCapture(AudioSpec.of(24_000)))
+                    .output(openal.openPlayback(AudioSpec.of(24_000).device(speaker)))
                     .build();
             Mono<String> answer = conversation.events().ofType(ServerEvent.ResponseOutputAudioTranscriptDone.class).next()
                     .map(ServerEvent.ResponseOutputAudioTranscriptDone::transcript).cache();

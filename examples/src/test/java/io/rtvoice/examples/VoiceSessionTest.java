@@ -53,7 +53,7 @@ class VoiceSessionTest {
             pcm.writeBytes(new byte[silenceMs * 48]);
         }
         Path file = dir.resolve(name + ".wav");
-        Wav.write(file, AudioFormat.PCM16_24K_MONO, pcm.toByteArray());
+        Wav.write(file, AudioFormat.pcm16(24_000, 1), pcm.toByteArray());
         return file;
     }
 
@@ -83,8 +83,8 @@ class VoiceSessionTest {
             Conversation conversation = conversation(emulator, dialect);
             WavAudioBackend files = new WavAudioBackend(); // real-time pace, like a microphone and a speaker
             VoiceSession voice = VoiceSession.builder().conversation(conversation)
-                    .input(files.openInput(AudioSpec.of(24_000).device(microphone.toString())))
-                    .output(files.openOutput(AudioSpec.of(24_000).device(speaker.toString())))
+                    .input(files.openCapture(AudioSpec.of(24_000).device(microphone.toString())))
+                    .output(files.openPlayback(AudioSpec.of(24_000).device(speaker.toString())))
                     .build();
             voice.latency().subscribe(latency::add);
             reactor.core.publisher.Mono<String> answer = conversation.events()
@@ -123,17 +123,17 @@ class VoiceSessionTest {
             conversation.events().subscribe(seen::add);
             WavAudioBackend files = new WavAudioBackend();
             VoiceSession voice = VoiceSession.builder().conversation(conversation)
-                    .input(files.openInput(AudioSpec.of(24_000).device(microphone.toString())))
-                    .output(files.openOutput(AudioSpec.of(24_000).device(speaker.toString())))
+                    .input(files.openCapture(AudioSpec.of(24_000).device(microphone.toString())))
+                    .output(files.openPlayback(AudioSpec.of(24_000).device(speaker.toString())))
                     .build();
-            reactor.core.publisher.Mono<VoiceSession.Truncation> cut = voice.truncations().next().cache();
+            reactor.core.publisher.Mono<VoiceSession.Interruption> cut = voice.interruptions().next().cache();
             cut.subscribe();
             reactor.core.publisher.Mono<ServerEvent.ConversationItemTruncated> truncated = conversation.events()
                     .ofType(ServerEvent.ConversationItemTruncated.class).next().cache();
             truncated.subscribe();
             voice.start().block(TIMEOUT);
 
-            VoiceSession.Truncation truncation = cut.block(TIMEOUT);
+            VoiceSession.Interruption truncation = cut.block(TIMEOUT);
             ServerEvent.ConversationItemTruncated confirmed = truncated.block(TIMEOUT);
             // The second utterance is answered too: the session goes on after the interruption.
             Flux.fromIterable(seen).concatWith(conversation.events()).ofType(ServerEvent.ResponseDone.class)
@@ -150,13 +150,13 @@ class VoiceSessionTest {
             }
             long heardMs = exact * 1000L / 24_000;
             System.out.printf("barge-in: received %d ms, heard untouched %d ms, truncated at %d ms%n",
-                    truncation.receivedMs(), heardMs, truncation.playedMs());
+                    truncation.receivedMillis(), heardMs, truncation.playedMillis());
             assertThat(truncation.deleted()).isFalse();
-            assertThat(truncation.playedMs()).isLessThan(truncation.receivedMs());
+            assertThat(truncation.playedMillis()).isLessThan(truncation.receivedMillis());
             assertThat(confirmed.itemId()).isEqualTo(truncation.itemId());
-            assertThat((long) confirmed.audioEndMs()).isEqualTo(truncation.playedMs());
+            assertThat((long) confirmed.audioEndMs()).isEqualTo(truncation.playedMillis());
             // What was played untouched, then a 10 ms fade: the truncate is within one 20 ms period of it.
-            assertThat(truncation.playedMs() - heardMs).isBetween(0L, 10L + 20L);
+            assertThat(truncation.playedMillis() - heardMs).isBetween(0L, 10L + 20L);
             assertThat(seen).noneMatch(e -> e instanceof ServerEvent.Error);
         }
     }
@@ -171,11 +171,11 @@ class VoiceSessionTest {
             Conversation conversation = conversation(emulator, Dialect.GA);
             conversation.events().subscribe(seen::add);
             VoiceSession voice = VoiceSession.builder().conversation(conversation).mode(VoiceSession.Mode.PUSH_TO_TALK)
-                    .output(new WavAudioBackend().openOutput(AudioSpec.of(24_000).device(speaker.toString())))
+                    .output(new WavAudioBackend().openPlayback(AudioSpec.of(24_000).device(speaker.toString())))
                     .prebufferMillis(5_000) // nothing plays until five seconds are buffered
                     .build();
-            List<VoiceSession.Truncation> cuts = new CopyOnWriteArrayList<>();
-            voice.truncations().subscribe(cuts::add);
+            List<VoiceSession.Interruption> cuts = new CopyOnWriteArrayList<>();
+            voice.interruptions().subscribe(cuts::add);
             voice.start().block(TIMEOUT);
             reactor.core.publisher.Mono<ServerEvent.ConversationItemDeleted> deleted = conversation.events()
                     .ofType(ServerEvent.ConversationItemDeleted.class).next().cache();
@@ -187,7 +187,7 @@ class VoiceSessionTest {
             voice.interrupt(); // audio received, none played yet
             assertThat(cuts).singleElement().satisfies(c -> {
                 assertThat(c.deleted()).isTrue();
-                assertThat(c.playedMs()).isZero();
+                assertThat(c.playedMillis()).isZero();
             });
             assertThat(deleted.block(TIMEOUT).itemId()).isEqualTo(cuts.get(0).itemId());
             assertThat(first.done().block(TIMEOUT).status()).isEqualTo("cancelled");

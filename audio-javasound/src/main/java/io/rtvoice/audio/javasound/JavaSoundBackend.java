@@ -3,9 +3,9 @@ package io.rtvoice.audio.javasound;
 import io.rtvoice.audio.AudioBackend;
 import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.AudioDeviceException;
-import io.rtvoice.audio.AudioInput;
-import io.rtvoice.audio.AudioOutput;
 import io.rtvoice.audio.AudioSpec;
+import io.rtvoice.audio.spi.CaptureDevice;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -77,20 +77,20 @@ public final class JavaSoundBackend implements AudioBackend {
      *         taken)
      */
     @Override
-    public AudioInput openInput(AudioSpec spec) {
+    public CaptureDevice openCapture(AudioSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return JavaSoundDevices.openInput(spec, INPUT_BUFFER_MILLIS);
+        return JavaSoundDevices.openCapture(spec, INPUT_BUFFER_MILLIS);
     }
 
     /**
      * Opens the mixer's playback line at its native format.
      *
-     * @throws AudioDeviceException as for {@link #openInput}
+     * @throws AudioDeviceException as for {@link #openCapture}
      */
     @Override
-    public AudioOutput openOutput(AudioSpec spec) {
+    public PlaybackDevice openPlayback(AudioSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return JavaSoundDevices.openOutput(spec, OUTPUT_BUFFER_MILLIS);
+        return JavaSoundDevices.openPlayback(spec, OUTPUT_BUFFER_MILLIS);
     }
 
     @Override

@@ -1,13 +1,14 @@
 package io.rtvoice.audio.javasound;
 
+import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.AudioDeviceException;
 import io.rtvoice.audio.AudioFormat;
 import io.rtvoice.audio.Pcm;
-import io.rtvoice.internal.audio.CaptureDevice;
+import io.rtvoice.audio.spi.CaptureDevice;
 import javax.sound.sampled.TargetDataLine;
 
 /**
- * An open {@link TargetDataLine} as {@link io.rtvoice.internal.audio.CaptureLoop}'s device, started at
+ * An open {@link TargetDataLine} as a {@link CaptureDevice}, started at
  * the first read so that audio captured before anyone listens does not sit stale in the buffer. Used
  * by the capture thread only.
  */
@@ -16,14 +17,21 @@ final class JavaSoundCapture implements CaptureDevice {
     /** Consecutive reads that give nothing before the device counts as lost (AUDIO.md B4.5). */
     private static final int STALLS_BEFORE_LOST = 2;
 
+    private final AudioDevice device;
     private final TargetDataLine line;
     private final AudioFormat format;
     private byte[] bytes = new byte[0];
     private boolean started;
 
-    JavaSoundCapture(TargetDataLine line, AudioFormat format) {
+    JavaSoundCapture(AudioDevice device, TargetDataLine line, AudioFormat format) {
+        this.device = device;
         this.line = line;
         this.format = format;
+    }
+
+    @Override
+    public AudioDevice device() {
+        return device;
     }
 
     @Override

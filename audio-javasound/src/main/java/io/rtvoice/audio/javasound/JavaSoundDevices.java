@@ -4,11 +4,7 @@ import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.AudioDeviceException;
 import io.rtvoice.audio.AudioDeviceException.Reason;
 import io.rtvoice.audio.AudioFormat;
-import io.rtvoice.audio.AudioInput;
-import io.rtvoice.audio.AudioOutput;
 import io.rtvoice.audio.AudioSpec;
-import io.rtvoice.internal.audio.CaptureLoop;
-import io.rtvoice.internal.audio.PlaybackLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -84,28 +80,28 @@ final class JavaSoundDevices {
         return devices;
     }
 
-    static AudioInput openInput(AudioSpec spec, int minBufferMillis) {
+    static JavaSoundCapture openCapture(AudioSpec spec, int minBufferMillis) {
         Mixer.Info info = find(spec.device(), Direction.INPUT);
         // At least two periods, so a period's read never waits on a full buffer.
         long bufferMillis = Math.max(minBufferMillis, 2 * spec.period().toMillis());
         TargetDataLine line = (TargetDataLine) open(info, Direction.INPUT, bufferMillis);
         try {
             AudioDevice device = device(info, isDefault(info, Direction.INPUT), Direction.INPUT);
-            return new CaptureLoop(spec, device, new JavaSoundCapture(line, rtvoiceFormat(line)), "rtvoice-javasound-capture");
+            return new JavaSoundCapture(device, line, rtvoiceFormat(line));
         } catch (RuntimeException e) {
             line.close();
             throw e;
         }
     }
 
-    static AudioOutput openOutput(AudioSpec spec, int bufferMillis) {
+    static JavaSoundPlayback openPlayback(AudioSpec spec, int bufferMillis) {
         Mixer.Info info = find(spec.device(), Direction.OUTPUT);
         SourceDataLine line = (SourceDataLine) open(info, Direction.OUTPUT, bufferMillis);
         try {
             AudioDevice device = device(info, isDefault(info, Direction.OUTPUT), Direction.OUTPUT);
-            JavaSoundPlayback playback = new JavaSoundPlayback(line, rtvoiceFormat(line));
+            JavaSoundPlayback playback = new JavaSoundPlayback(device, line, rtvoiceFormat(line));
             line.start(); // a started line makes write() block while the buffer is full: that paces the loop
-            return new PlaybackLoop(spec, device, playback, "rtvoice-javasound-playback");
+            return playback;
         } catch (RuntimeException e) {
             line.close();
             throw e;

@@ -11,9 +11,10 @@ import static org.lwjgl.openal.ALC11.alcCaptureSamples;
 import static org.lwjgl.openal.ALC11.alcCaptureStart;
 import static org.lwjgl.openal.ALC11.alcCaptureStop;
 
+import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.AudioDeviceException;
 import io.rtvoice.audio.AudioFormat;
-import io.rtvoice.internal.audio.CaptureDevice;
+import io.rtvoice.audio.spi.CaptureDevice;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.lwjgl.openal.EXTDisconnect;
@@ -36,29 +37,36 @@ final class AlCapture implements CaptureDevice {
     private final String name;
     private final long device;
     private final AudioFormat format = AudioFormat.pcm16(RATE, 1);
+    private final AudioDevice info;
     private short[] chunk = new short[0];
     private boolean started;
     private volatile boolean closed;
 
-    private AlCapture(String name, long device) {
+    private AlCapture(String name, long device, boolean isDefault) {
         this.name = name;
         this.device = device;
+        this.info = new AudioDevice(name, name, isDefault, java.util.List.of(format));
     }
 
     /** Opens a capture device by name ({@code null}: the default). */
-    static AlCapture open(String name) {
+    static AlCapture open(String name, boolean isDefault) {
         long device = alcCaptureOpenDevice(name, RATE, AL_FORMAT_MONO16, RING_FRAMES);
         if (device == 0L) {
             throw new AudioDeviceException(AudioDeviceException.Reason.NO_DEVICE, "cannot open OpenAL capture device "
                     + (name == null ? "(default)" : "'" + name + "'") + " at " + RATE + " Hz mono 16-bit: " + Al.alcError(0L));
         }
         String actual = alcGetString(device, ALC_CAPTURE_DEVICE_SPECIFIER);
-        return new AlCapture(actual != null ? actual : name == null ? "(default capture)" : name, device);
+        return new AlCapture(actual != null ? actual : name == null ? "(default capture)" : name, device, isDefault);
     }
 
     /** The device's name as OpenAL gives it. */
     String name() {
         return name;
+    }
+
+    @Override
+    public AudioDevice device() {
+        return info;
     }
 
     @Override

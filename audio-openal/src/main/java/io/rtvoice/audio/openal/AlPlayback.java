@@ -38,13 +38,15 @@ import static org.lwjgl.openal.ALC10.alcOpenDevice;
 
 import io.rtvoice.audio.AudioDeviceException;
 import io.rtvoice.audio.AudioFormat;
-import io.rtvoice.internal.audio.PlaybackDevice;
+import io.rtvoice.audio.AudioDevice;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -62,6 +64,10 @@ import org.lwjgl.openal.SOFTOutputLimiter;
  * the device's rate (so OpenAL's own resampler, a low-pass, never runs). Every AL call happens under
  * {@link #lock} with the context current on the calling thread only, so outputs on other devices and
  * other threads never see it.
+ *
+ * <p>Played frames are the device's own account: frames queued, less those dropped by aborts, less
+ * those not yet mixed (the queue past the source's offset) and, while playing, the device's own
+ * latency as OpenAL Soft reports it.
  */
 final class AlPlayback implements PlaybackDevice {
 
@@ -79,6 +85,7 @@ final class AlPlayback implements PlaybackDevice {
     }
 
     private final String name;
+    private final AudioDevice info;
     private final long device;
     private final long context;
     private final boolean loopback;
@@ -105,23 +112,24 @@ final class AlPlayback implements PlaybackDevice {
     private int freeCount;
     /** Written to, or started, since opened or last discarded: a loopback render waits for the writer. */
     private boolean writtenSinceDiscard;
-    /**
-     * Frames queued by the last write that PlaybackLoop may not have counted yet: it adds a period to
-     * written only after write returns. They are left out of bufferedFrames until the loop pulls its
-     * next period ({@link #previousWriteCounted}), or played would lag by up to a period.
-     */
-    private int inProgressFrames;
+    /** Frames ever queued, and those of them dropped by aborts; guarded by the lock. */
+    private long queuedTotal;
+    private long droppedTotal;
+    private long playedFloor;
+    /** Counts aborts, so that a write begun before one returns. */
+    private long aborts;
     /** The writer waits for a free buffer: the ring is full and nothing moves until a render (loopback). */
     private boolean writerBlocked;
     /** When a buffer last came back, or the source last started: a playing device that stops moving is lost. */
     private long lastProgressNanos;
     private volatile boolean closed;
-    private volatile int aborting;
     private volatile long underruns;
     private volatile Released released;
 
-    private AlPlayback(String name, long device, long context, boolean loopback, int rate, int channels) {
+    private AlPlayback(String name, long device, long context, boolean loopback, boolean isDefault, int rate, int channels) {
         this.name = name;
+        this.info = new AudioDevice(name, loopback ? "OpenAL Soft loopback: renders into memory on demand" : name,
+                isDefault, List.of(AudioFormat.pcm16(rate, channels)));
         this.device = device;
         this.context = context;
         this.loopback = loopback;
@@ -167,7 +175,7 @@ final class AlPlayback implements PlaybackDevice {
     }
 
     /** Opens a playback device by name ({@code null}: the default) at its own rate, stereo. */
-    static AlPlayback open(String name) {
+    static AlPlayback open(String name, boolean isDefault) {
         long device = alcOpenDevice(name);
         if (device == 0L) {
             throw new AudioDeviceException(AudioDeviceException.Reason.NO_DEVICE, "cannot open OpenAL playback device "
@@ -183,7 +191,7 @@ final class AlPlayback implements PlaybackDevice {
             int rate = alcGetInteger(device, ALC_FREQUENCY);
             String actual = alcGetString(device, ALC_ALL_DEVICES_SPECIFIER);
             // Stereo buffers: a mono source on a stereo device is panned to -4.5 dB per channel.
-            return new AlPlayback(actual == null ? String.valueOf(name) : actual, device, context, false, rate, 2);
+            return new AlPlayback(actual == null ? String.valueOf(name) : actual, device, context, false, isDefault, rate, 2);
         } catch (RuntimeException e) {
             if (context != 0L) {
                 alcDestroyContext(context);
@@ -225,7 +233,7 @@ final class AlPlayback implements PlaybackDevice {
                 throw new AudioDeviceException(AudioDeviceException.Reason.UNSUPPORTED_FORMAT,
                         "cannot create a context on the OpenAL loopback device: " + Al.alcError(device));
             }
-            return new AlPlayback("loopback", device, context, true, rate, channels);
+            return new AlPlayback("loopback", device, context, true, true, rate, channels);
         } catch (RuntimeException e) {
             if (context != 0L) {
                 alcDestroyContext(context);
@@ -251,6 +259,11 @@ final class AlPlayback implements PlaybackDevice {
         return name;
     }
 
+    @Override
+    public AudioDevice device() {
+        return info;
+    }
+
     boolean isLoopback() {
         return loopback;
     }
@@ -267,10 +280,10 @@ final class AlPlayback implements PlaybackDevice {
         lock.lock();
         long previous = Al.enter(context);
         try {
-            inProgressFrames = 0;
+            long generation = aborts;
             while (done < frames) {
-                if (closed || aborting > 0) {
-                    return; // closing or stopping: what is left would be discarded anyway
+                if (closed || aborts != generation) {
+                    return; // closing or aborted: what is left would be discarded anyway
                 }
                 checkConnected();
                 reclaim();
@@ -290,24 +303,14 @@ final class AlPlayback implements PlaybackDevice {
                 queuedFrames[(queueHead + queueCount) % BUFFERS] = n;
                 queueCount++;
                 queuedSum += n;
+                queuedTotal += n;
                 done += n;
-                inProgressFrames = done;
                 writtenSinceDiscard = true;
                 ensurePlaying();
                 changed.signalAll();
             }
         } finally {
             Al.exit(context, previous);
-            lock.unlock();
-        }
-    }
-
-    /** The playback loop is pulling its next period: it has counted everything written before. */
-    void previousWriteCounted() {
-        lock.lock();
-        try {
-            inProgressFrames = 0;
-        } finally {
             lock.unlock();
         }
     }
@@ -400,21 +403,26 @@ final class AlPlayback implements PlaybackDevice {
     }
 
     @Override
-    public int bufferedFrames() {
+    public long playedFrames() {
         lock.lock();
         long previous = Al.enter(context);
         try {
-            if (closed) {
-                return 0;
+            if (!closed) {
+                playedFloor = Math.max(playedFloor, queuedTotal - droppedTotal - bufferedFrames());
             }
-            int unmixed = Math.max(0, unmixedFrames() - inProgressFrames);
-            // Frames already mixed sit in the device (Pulse: ~50 ms) until they are heard.
-            boolean playing = alGetSourcei(source, AL_SOURCE_STATE) == AL_PLAYING;
-            return unmixed + (playing ? deviceLatencyFrames() : 0);
+            return playedFloor;
         } finally {
             Al.exit(context, previous);
             lock.unlock();
         }
+    }
+
+    /** Frames queued but not yet heard. Lock held, context current. */
+    private int bufferedFrames() {
+        int unmixed = unmixedFrames();
+        // Frames already mixed sit in the device (Pulse: ~50 ms) until they are heard.
+        boolean playing = alGetSourcei(source, AL_SOURCE_STATE) == AL_PLAYING;
+        return unmixed + (playing ? deviceLatencyFrames() : 0);
     }
 
     private int deviceLatencyFrames() {
@@ -425,16 +433,26 @@ final class AlPlayback implements PlaybackDevice {
         return (int) (Math.max(0, nanos) * format.sampleRate() / 1_000_000_000L);
     }
 
+    /**
+     * Drops the queue. Frames already mixed into the device (its reported latency) will still sound, but
+     * count as dropped: the truncation errs towards less heard, never more.
+     */
     @Override
-    public void discard() {
+    public long abort() {
         lock.lock();
         long previous = Al.enter(context);
         try {
-            if (closed) {
-                return;
-            }
-            clearQueue();
+            aborts++;
             changed.signalAll();
+            if (closed) {
+                return 0;
+            }
+            long played = Math.max(playedFloor, queuedTotal - droppedTotal - bufferedFrames());
+            long dropped = queuedTotal - droppedTotal - played;
+            clearQueue();
+            droppedTotal += dropped;
+            playedFloor = played;
+            return dropped;
         } finally {
             Al.exit(context, previous);
             lock.unlock();
@@ -451,7 +469,6 @@ final class AlPlayback implements PlaybackDevice {
             queueHead = (queueHead + 1) % BUFFERS;
         }
         queuedSum = 0;
-        inProgressFrames = 0;
         writtenSinceDiscard = false;
     }
 
@@ -491,26 +508,6 @@ final class AlPlayback implements PlaybackDevice {
         }
     }
 
-    /** Makes a blocked {@link #write} return (dropping what it holds) until {@link #endAbort}. */
-    void beginAbort() {
-        lock.lock();
-        try {
-            aborting++;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    void endAbort() {
-        lock.lock();
-        try {
-            aborting--;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * Renders {@code frames} frames (interleaved, the device's channels) into {@code out}. Loopback only.
      * Waits for the writer to have queued them (up to 200 ms per buffer), so a renderer faster than real
@@ -538,7 +535,7 @@ final class AlPlayback implements PlaybackDevice {
                 // More than n queued: a source that plays its last queued frame stops (an underrun), even if the
                 // writer was on time. And playing: a new source starts only once its ring is full.
                 long waited = 0;
-                while (writtenSinceDiscard && aborting == 0 && !closed && !readyToRender(n) && waited < RENDER_WAIT_NANOS) {
+                while (writtenSinceDiscard && !closed && !readyToRender(n) && waited < RENDER_WAIT_NANOS) {
                     long start = System.nanoTime();
                     changed.awaitNanos(RENDER_WAIT_NANOS - waited);
                     waited += System.nanoTime() - start;

@@ -4,9 +4,9 @@ import io.rtvoice.audio.AudioBackend;
 import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.AudioDeviceException;
 import io.rtvoice.audio.AudioFormat;
-import io.rtvoice.audio.AudioInput;
 import io.rtvoice.audio.AudioSpec;
-import io.rtvoice.internal.audio.CaptureLoop;
+import io.rtvoice.audio.spi.CaptureDevice;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -118,17 +118,30 @@ public final class OpenAlBackend implements AudioBackend {
     }
 
     @Override
-    public AudioInput openInput(AudioSpec spec) {
+    public CaptureDevice openCapture(AudioSpec spec) {
         requireLoaded();
         if (isLoopback()) {
             throw new AudioDeviceException(AudioDeviceException.Reason.NO_DEVICE, "an OpenAL loopback backend has no inputs");
         }
         List<String> names = Al.inputNames();
         String name = resolve(spec.device(), names, "capture");
-        AlCapture capture = AlCapture.open(name);
-        AudioDevice device = new AudioDevice(capture.name(), capture.name(), name == null || names.indexOf(name) == 0,
-                List.of(capture.format()));
-        return new CaptureLoop(spec, device, capture, "rtvoice-openal-capture");
+        return AlCapture.open(name, name == null || names.indexOf(name) == 0);
+    }
+
+    /** Opens a playback device (or, for a {@link #loopback} backend, a new loopback device). */
+    @Override
+    public PlaybackDevice openPlayback(AudioSpec spec) {
+        requireLoaded();
+        if (isLoopback()) {
+            if (spec.device() != null && !spec.device().equals("loopback")) {
+                throw new AudioDeviceException(AudioDeviceException.Reason.NO_DEVICE, "no device '" + spec.device()
+                        + "' in an OpenAL loopback backend (it has one: 'loopback')");
+            }
+            return AlPlayback.openLoopback(loopbackRate, loopbackChannels);
+        }
+        List<String> names = Al.outputNames();
+        String name = resolve(spec.device(), names, "playback");
+        return AlPlayback.open(name, name == null || names.indexOf(name) == 0);
     }
 
     /**
@@ -138,25 +151,9 @@ public final class OpenAlBackend implements AudioBackend {
      */
     @Override
     public OpenAlOutput openOutput(AudioSpec spec) {
-        requireLoaded();
-        AlPlayback playback;
-        AudioDevice device;
-        if (isLoopback()) {
-            if (spec.device() != null && !spec.device().equals("loopback")) {
-                throw new AudioDeviceException(AudioDeviceException.Reason.NO_DEVICE, "no device '" + spec.device()
-                        + "' in an OpenAL loopback backend (it has one: 'loopback')");
-            }
-            playback = AlPlayback.openLoopback(loopbackRate, loopbackChannels);
-            device = loopbackDevice();
-        } else {
-            List<String> names = Al.outputNames();
-            String name = resolve(spec.device(), names, "playback");
-            playback = AlPlayback.open(name);
-            device = new AudioDevice(playback.name(), playback.name(), name == null || names.indexOf(name) == 0,
-                    List.of(playback.format()));
-        }
+        AlPlayback playback = (AlPlayback) openPlayback(spec);
         try {
-            return new OpenAlOutput(spec, device, playback);
+            return new OpenAlOutput(spec, playback);
         } catch (RuntimeException | Error e) { // the playback thread could not start: release the device
             playback.close();
             throw e;

@@ -5,7 +5,6 @@ import io.rtvoice.audio.AudioFormat;
 import io.rtvoice.audio.AudioOutput;
 import io.rtvoice.audio.AudioSpec;
 import io.rtvoice.audio.PcmSource;
-import io.rtvoice.internal.audio.PlaybackLoop;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,12 +15,12 @@ import java.util.Objects;
  */
 public final class OpenAlOutput implements AudioOutput {
 
-    private final PlaybackLoop loop;
+    private final AudioOutput loop;
     private final AlPlayback playback;
 
-    OpenAlOutput(AudioSpec spec, AudioDevice device, AlPlayback playback) {
+    OpenAlOutput(AudioSpec spec, AlPlayback playback) {
         this.playback = playback;
-        this.loop = new PlaybackLoop(spec, device, playback, "rtvoice-openal-playback");
+        this.loop = AudioOutput.open(playback, spec);
     }
 
     @Override
@@ -47,22 +46,13 @@ public final class OpenAlOutput implements AudioOutput {
     @Override
     public void start(PcmSource source) {
         Objects.requireNonNull(source, "source");
-        playback.expectWrites();
-        loop.start((out, offset, length) -> {
-            playback.previousWriteCounted(); // see AlPlayback.inProgressFrames
-            return source.read(out, offset, length);
-        });
+        playback.expectWrites(); // a loopback render now waits for the first write instead of rendering silence
+        loop.start(source);
     }
 
     @Override
     public long stop() {
-        // A loopback write may wait for a render that never comes: release it before taking the loop's lock.
-        playback.beginAbort();
-        try {
-            return loop.stop();
-        } finally {
-            playback.endAbort();
-        }
+        return loop.stop();
     }
 
     @Override
@@ -86,7 +76,7 @@ public final class OpenAlOutput implements AudioOutput {
         return playback.underruns();
     }
 
-    /** Why playback stopped by itself (e.g. {@code DEVICE_LOST}), or null. */
+    @Override
     public Throwable failure() {
         return loop.failure();
     }
@@ -107,9 +97,8 @@ public final class OpenAlOutput implements AudioOutput {
     /** Stops, ends the playback thread, deletes the source, buffers and context and closes the device; idempotent. */
     @Override
     public void close() {
-        playback.beginAbort(); // never endAbort: writes stay released until the device is closed
         loop.close();
-        playback.close(); // PlaybackLoop.close closed it already, unless its thread failed to end
+        playback.close(); // the loop closed it already, unless its thread failed to end
     }
 
     AlPlayback playback() {

@@ -3,6 +3,7 @@ package io.rtvoice.bench.latency;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rtvoice.audio.AudioBackend;
+import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.audio.AudioBackends;
 import io.rtvoice.audio.AudioSpec;
 import io.rtvoice.audio.Pcm;
@@ -99,10 +100,10 @@ public final class LatencyCommand implements Callable<Integer> {
             return 2;
         }
         byte[] utterance = inputFile != null ? load(inputFile) : SyntheticVoice.speak(utteranceText);
-        byte[] interruption = Arrays.copyOf(utterance, Math.min(utterance.length, 48_000)); // its first second
+        byte[] interruption = Arrays.copyOf(utterance, Math.min(utterance.length, 2 * RealtimeAudioFormat.PCM_RATE_HZ)); // its first second
         int colon = output.indexOf(':');
         AudioBackend backend = AudioBackends.named(colon < 0 ? output : output.substring(0, colon));
-        AudioSpec speaker = AudioSpec.of(24_000).device(colon < 0 ? null : output.substring(colon + 1));
+        AudioSpec speaker = AudioSpec.forDevice(colon < 0 ? null : output.substring(colon + 1));
 
         java.util.Optional<Target> service = Target.service(env);
         boolean emulated = service.isEmpty();
@@ -186,7 +187,7 @@ public final class LatencyCommand implements Callable<Integer> {
             Pcm.downmixToMono(samples, 0, channels, mono, 0, mono.length);
             samples = mono;
         }
-        return Pcm.toBytes(Resampler.convert(samples, audio.format().sampleRate(), 24_000));
+        return Pcm.toBytes(Resampler.convert(samples, audio.format().sampleRate(), RealtimeAudioFormat.PCM_RATE_HZ));
     }
 
     /** {@code [#####-----] 42/100 turns}, redrawn in place; silent when there is no stream. */

@@ -3,7 +3,7 @@ package io.rtvoice.bench.latency;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.audio.AudioBackend;
-import io.rtvoice.audio.AudioOutput;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import io.rtvoice.audio.AudioSpec;
 import io.rtvoice.audio.PlayoutBuffer;
 import io.rtvoice.conversation.Conversation;
@@ -52,9 +52,9 @@ final class TurnRunner {
         RealtimeSession session = client.connect().block(timeout);
         measurements.record(Stage.CONNECT, System.nanoTime() - connecting);
         Conversation conversation = Conversation.over(session);
-        AudioOutput speaker;
+        PlaybackDevice speaker;
         try {
-            speaker = speakerBackend.openOutput(speakerSpec);
+            speaker = speakerBackend.openPlayback(speakerSpec);
         } catch (RuntimeException e) {
             conversation.close();
             throw e;
@@ -70,7 +70,7 @@ final class TurnRunner {
             microphone.say(utterance);
             int responses = 1;
             if (bargeIn) {
-                long heardEnough = 24L * bargeInAfterMillis;
+                long heardEnough = voice.outputFormat().pcmFormat().samplesForMillis(bargeInAfterMillis);
                 await(turn, () -> voice.playoutStats().playedSamples() >= heardEnough);
                 microphone.say(interruption);
                 responses = 2; // the interrupted one (cancelled) and the answer to the interruption

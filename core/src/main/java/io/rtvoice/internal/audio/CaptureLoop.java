@@ -8,6 +8,7 @@ import io.rtvoice.audio.AudioInput;
 import io.rtvoice.audio.AudioSpec;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.Resampler;
+import io.rtvoice.audio.spi.CaptureDevice;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.BufferOverflowStrategy;
@@ -25,7 +26,6 @@ public final class CaptureLoop implements AudioInput {
     private static final long MAX_LAG_NANOS = 2_000_000_000L;
 
     private final AudioSpec spec;
-    private final AudioDevice device;
     private final CaptureDevice source;
     private final String threadName;
     private final AtomicBoolean subscribed = new AtomicBoolean();
@@ -36,9 +36,8 @@ public final class CaptureLoop implements AudioInput {
     private volatile boolean running;
 
     /** Capture from {@code source}; nothing runs until {@link #frames()} is subscribed to. */
-    public CaptureLoop(AudioSpec spec, AudioDevice device, CaptureDevice source, String threadName) {
+    public CaptureLoop(AudioSpec spec, CaptureDevice source, String threadName) {
         this.spec = spec;
-        this.device = device;
         this.source = source;
         this.threadName = threadName;
     }
@@ -50,7 +49,7 @@ public final class CaptureLoop implements AudioInput {
 
     @Override
     public AudioDevice device() {
-        return device;
+        return source.device();
     }
 
     @Override
@@ -129,7 +128,7 @@ public final class CaptureLoop implements AudioInput {
         } catch (AudioDeviceException e) {
             sink.error(e);
         } catch (RuntimeException e) {
-            sink.error(new AudioDeviceException(AudioDeviceException.Reason.DEVICE_LOST, "capture from " + device.name()
+            sink.error(new AudioDeviceException(AudioDeviceException.Reason.DEVICE_LOST, "capture from " + source.device().name()
                     + " failed: " + e, e));
         } finally {
             running = false;

@@ -4,11 +4,13 @@ import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.AudioFormat;
 import io.rtvoice.audio.AudioOutput;
 import io.rtvoice.audio.AudioSpec;
-import io.rtvoice.audio.PcmSource;
 import io.rtvoice.audio.Pcm;
+import io.rtvoice.audio.PcmSource;
 import io.rtvoice.audio.Resampler;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,32 +18,42 @@ import java.util.concurrent.locks.ReentrantLock;
  * An {@link AudioOutput} over any {@link PlaybackDevice}: a dedicated thread pulls one period from the
  * source, resamples it to the device's rate with rtvoice's {@link Resampler}, copies it to every
  * channel and writes it to the device, whose blocking write paces the loop.
+ *
+ * <p>The played position is the device's own {@link PlaybackDevice#playedFrames()} mapped back to the
+ * source's rate: {@code playedBase + (devicePlayed - deviceBase) × rate / deviceRate - resampler delay},
+ * capped by what was written and never running backwards. Each {@link #stop()} moves both bases to the
+ * position reached, as the audio after it begins a new signal.
  */
 public final class PlaybackLoop implements AudioOutput {
 
     private final AudioSpec spec;
-    private final AudioDevice device;
-    private final PlaybackDevice sink;
+    private final PlaybackDevice device;
     private final Thread thread;
     /** Held for one period's pull-convert-write, so that stop() waits for it and never races a write. */
     // Fair: the loop re-locks right after each write, and an unfair lock let it starve stop() for many periods.
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition started = lock.newCondition();
     private final Resampler resampler;
+    private final int rate;
+    private final int deviceRate;
+    /** Guards the position fields below, read from any thread. */
+    private final Object clock = new Object();
+    private long written;      // source samples handed to the device since open, less what stops discarded
+    private long playedBase;   // source samples played at the last stop
+    private long deviceBase;   // the device's played frames at the last stop
+    private long playedFloor;
     private volatile PcmSource source;
     private volatile boolean closed;
-    /** Source samples handed to the device; reset to played on stop, as the rest was discarded. */
-    private volatile long written;
-    private volatile long playedFloor;
     private volatile Throwable failure;
 
-    /** Plays to {@code sink}; nothing is pulled until {@link #start}. */
-    public PlaybackLoop(AudioSpec spec, AudioDevice device, PlaybackDevice sink, String threadName) {
+    /** Plays to {@code device}; nothing is pulled until {@link #start}. */
+    public PlaybackLoop(AudioSpec spec, PlaybackDevice device, String threadName) {
         this.spec = spec;
         this.device = device;
-        this.sink = sink;
-        int deviceRate = sink.format().sampleRate();
-        this.resampler = deviceRate == spec.format().sampleRate() ? null : Resampler.create(spec.format().sampleRate(), deviceRate);
+        this.rate = spec.format().sampleRate();
+        this.deviceRate = device.format().sampleRate();
+        this.resampler = deviceRate == rate ? null : Resampler.create(rate, deviceRate);
+        this.deviceBase = device.playedFrames();
         this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
         thread.setPriority(Thread.MAX_PRIORITY); // an underrun is audible
@@ -49,7 +61,7 @@ public final class PlaybackLoop implements AudioOutput {
     }
 
     private void run() {
-        AudioFormat deviceFormat = sink.format();
+        AudioFormat deviceFormat = device.format();
         int channels = deviceFormat.channels();
         int period = spec.periodSamples();
         short[] pulled = new short[period];
@@ -67,8 +79,10 @@ public final class PlaybackLoop implements AudioOutput {
                 source.read(pulled, 0, period);
                 int frames = resampler == null ? copy(pulled, converted, period) : resampler.process(pulled, 0, period, converted, 0);
                 Pcm.upmixMono(converted, 0, interleaved, 0, channels, frames);
-                sink.write(interleaved, 0, frames * channels);
-                written += period;
+                device.write(interleaved, 0, frames * channels);
+                synchronized (clock) {
+                    written += period;
+                }
             } catch (RuntimeException e) {
                 failure = e; // the device is gone: stop pulling, keep the counters
                 source = null;
@@ -90,7 +104,7 @@ public final class PlaybackLoop implements AudioOutput {
 
     @Override
     public AudioDevice device() {
-        return device;
+        return device.device();
     }
 
     @Override
@@ -111,50 +125,74 @@ public final class PlaybackLoop implements AudioOutput {
 
     @Override
     public long stop() {
-        lock.lock(); // waits for at most the period being written
+        source = null;
+        lockAborting();
         try {
-            source = null;
-            long played = playedSamples();
-            long discarded = written - played;
-            sink.discard();
+            device.abort(); // what the last write handed over goes too
             if (resampler != null) {
                 resampler.reset(); // the next start begins a new signal: no tail of the old one
             }
-            written = played;
-            playedFloor = played;
-            return discarded;
+            synchronized (clock) {
+                long played = played();
+                long discarded = written - played;
+                written = played;
+                playedBase = played;
+                deviceBase = device.playedFrames();
+                return discarded;
+            }
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * Takes the loop's lock, aborting the device until it is free: a write may block on a full device
+     * for as long as nobody plays it (a loopback device waits for a render), and one may begin just
+     * after an abort. The source is already null, so once the lock is ours no further write starts.
+     */
+    private void lockAborting() {
+        try {
+            while (!lock.tryLock(5, TimeUnit.MILLISECONDS)) {
+                device.abort();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lock.lock();
+        }
+    }
+
     @Override
     public long writtenSamples() {
-        return written;
+        synchronized (clock) {
+            return written;
+        }
     }
 
     @Override
     public long playedSamples() {
-        long w = written;
-        long bufferedDeviceFrames = sink.bufferedFrames();
-        long buffered = bufferedDeviceFrames * spec.format().sampleRate() / sink.format().sampleRate()
-                + (resampler == null ? 0 : (long) resampler.delaySamples() * spec.format().sampleRate() / sink.format().sampleRate());
-        long played = Math.max(0, Math.min(w, w - buffered));
-        // The device's own account moves in steps; never let the position run backwards.
-        long floor = playedFloor;
-        if (played < floor) {
-            return floor;
+        synchronized (clock) {
+            return played();
         }
-        playedFloor = played;
-        return played;
+    }
+
+    /** The played position; the clock's lock is held. */
+    private long played() {
+        long deviceFrames = Math.max(0, device.playedFrames() - deviceBase);
+        long delay = resampler == null ? 0 : resampler.delaySamples();
+        long sinceBase = Math.max(0, (deviceFrames - delay) * rate / deviceRate);
+        long played = Math.min(written, playedBase + sinceBase);
+        // The device's own account moves in steps; never let the position run backwards.
+        playedFloor = Math.max(playedFloor, played);
+        return playedFloor;
     }
 
     @Override
     public Duration latency() {
-        return sink.latency();
+        return device.latency();
     }
 
     /** Why playback stopped by itself (the device was lost), or null. */
+    @Override
     public Throwable failure() {
         return failure;
     }
@@ -164,19 +202,21 @@ public final class PlaybackLoop implements AudioOutput {
         if (closed) {
             return;
         }
-        lock.lock();
+        closed = true;
+        source = null;
+        lockAborting();
         try {
-            closed = true;
-            source = null;
             started.signalAll();
         } finally {
             lock.unlock();
         }
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (thread != Thread.currentThread()) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        sink.close();
+        device.close();
     }
 }

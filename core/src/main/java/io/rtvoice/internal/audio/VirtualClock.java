@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class VirtualClock {
     private final int sampleRate;
     private final boolean realTime;
-    private long startNanos = -1;
+    private volatile long startNanos = -1;
 
     /** A clock at {@code sampleRate} frames per second, or an unpaced one when {@code realTime} is false. */
     public VirtualClock(int sampleRate, boolean realTime) {

@@ -1,12 +1,14 @@
 package io.rtvoice.internal.audio;
 
+import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.AudioFormat;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import java.time.Duration;
 
 /**
  * A playback device with no hardware: frames are "played" at a {@link VirtualClock}'s pace into a
  * {@link Sink} (a WAV file, or nowhere), through a buffer of {@code bufferFrames} — a write blocks
- * until the clock has played enough to make room, as with a sound card, and {@link #discard()} drops
+ * until the clock has played enough to make room, as with a sound card, and {@link #abort()} drops
  * what the clock has not reached, so it never reaches the sink.
  */
 public final class VirtualPlaybackDevice implements PlaybackDevice {
@@ -18,6 +20,7 @@ public final class VirtualPlaybackDevice implements PlaybackDevice {
         void played(short[] interleaved, int offset, int length);
     }
 
+    private final AudioDevice device;
     private final AudioFormat format;
     private final VirtualClock clock;
     private final int bufferFrames;
@@ -27,9 +30,13 @@ public final class VirtualPlaybackDevice implements PlaybackDevice {
     private long written; // frames
     private long played;  // frames handed to the sink
     private long clockBase; // frames played before the clock last restarted
+    private long aborts;
+    private boolean closed;
 
     /** A device of {@code format} with a buffer of {@code bufferFrames}, paced in real time or not at all. */
-    public VirtualPlaybackDevice(AudioFormat format, boolean realTime, int bufferFrames, Sink sink, Runnable onClose) {
+    public VirtualPlaybackDevice(AudioDevice device, AudioFormat format, boolean realTime, int bufferFrames, Sink sink,
+            Runnable onClose) {
+        this.device = device;
         this.format = format;
         this.clock = new VirtualClock(format.sampleRate(), realTime);
         this.bufferFrames = bufferFrames;
@@ -39,23 +46,44 @@ public final class VirtualPlaybackDevice implements PlaybackDevice {
     }
 
     @Override
+    public AudioDevice device() {
+        return device;
+    }
+
+    @Override
     public AudioFormat format() {
         return format;
     }
 
     @Override
-    public synchronized void write(short[] interleaved, int offset, int length) {
+    public void write(short[] interleaved, int offset, int length) {
         int channels = format.channels();
+        long generation;
+        synchronized (this) {
+            generation = aborts;
+        }
         for (int done = 0; done < length; ) {
             int frames = Math.min((length - done) / channels, bufferFrames);
-            clock.awaitFrame(written + frames - bufferFrames - clockBase);
-            release();
-            for (int i = 0; i < frames * channels; i++) {
-                ring[(int) (((written * channels) + i) % ring.length)] = interleaved[offset + done + i];
+            long due;
+            synchronized (this) {
+                if (closed || aborts != generation) {
+                    return; // aborted: the rest is dropped
+                }
+                due = written + frames - bufferFrames - clockBase;
             }
-            written += frames;
-            done += frames * channels;
-            release();
+            clock.awaitFrame(due); // outside the lock, so that an abort never waits for the clock
+            synchronized (this) {
+                if (closed || aborts != generation) {
+                    return;
+                }
+                release();
+                for (int i = 0; i < frames * channels; i++) {
+                    ring[(int) (((written * channels) + i) % ring.length)] = interleaved[offset + done + i];
+                }
+                written += frames;
+                done += frames * channels;
+                release();
+            }
         }
     }
 
@@ -72,17 +100,25 @@ public final class VirtualPlaybackDevice implements PlaybackDevice {
     }
 
     @Override
-    public synchronized int bufferedFrames() {
-        release();
-        return (int) (written - played);
+    public synchronized long playedFrames() {
+        if (!closed) {
+            release();
+        }
+        return played;
     }
 
     @Override
-    public synchronized void discard() {
+    public synchronized long abort() {
+        aborts++;
+        if (closed) {
+            return 0;
+        }
         release();
+        long dropped = written - played;
         written = played;
         clockBase = played;
         clock.restart();
+        return dropped;
     }
 
     @Override
@@ -91,9 +127,19 @@ public final class VirtualPlaybackDevice implements PlaybackDevice {
     }
 
     @Override
-    public synchronized void close() {
-        clock.awaitFrame(written - clockBase); // what was written plays out, as a sound card's would
-        release();
+    public void close() {
+        long end;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            end = written - clockBase;
+        }
+        clock.awaitFrame(end); // what was written plays out, as a sound card's would
+        synchronized (this) {
+            release();
+            closed = true;
+        }
         onClose.run();
     }
 }
