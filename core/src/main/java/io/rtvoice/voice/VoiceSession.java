@@ -231,9 +231,27 @@ public final class VoiceSession implements AutoCloseable {
         conversation.respond().subscribe(r -> { }, e -> { });
     }
 
-    /** Interrupts playback now, as barge-in does, and cancels the response in progress. */
+    /**
+     * Interrupts playback now, as barge-in does, and cancels the response in progress. Called on an event
+     * loop, it is done just after, on a thread made for waiting.
+     */
     public void interrupt() {
-        bargeIn(System.nanoTime(), true);
+        long startedNanos = System.nanoTime();
+        offTheEventLoop(() -> bargeIn(startedNanos, true));
+    }
+
+    /**
+     * Runs {@code action} here, or on a thread made for waiting when this is an event loop: stopping the
+     * output waits for the period being written (up to 20 ms), which must never stall a connection.
+     * Deltas that arrive meanwhile are harmless: the flush drops them, and later ones of the cut items
+     * are ignored.
+     */
+    private static void offTheEventLoop(Runnable action) {
+        if (Schedulers.isInNonBlockingThread()) {
+            Schedulers.boundedElastic().schedule(action);
+        } else {
+            action.run();
+        }
     }
 
     /** Latency figures as they are measured: voice to voice, response to first delta, delta to played, barge-in to silence, underruns. */
@@ -259,7 +277,9 @@ public final class VoiceSession implements AutoCloseable {
 
     private void onEvent(ServerEvent event) {
         if (event instanceof ServerEvent.InputAudioBufferSpeechStarted) {
-            bargeIn(System.nanoTime(), Boolean.FALSE.equals(interruptResponse()));
+            long startedNanos = System.nanoTime();
+            boolean cancel = Boolean.FALSE.equals(interruptResponse());
+            offTheEventLoop(() -> bargeIn(startedNanos, cancel));
         } else if (event instanceof ServerEvent.InputAudioBufferSpeechStopped) {
             speechStoppedNanos = System.nanoTime();
         } else if (event instanceof ServerEvent.ResponseCreated e) {

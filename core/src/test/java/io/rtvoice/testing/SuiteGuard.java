@@ -19,6 +19,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Hooks;
 
 /**
@@ -30,7 +32,10 @@ import reactor.core.publisher.Hooks;
  *       {@code java.util.logging} logger, which is where slf4j, Netty and Reactor log here), on stdout or
  *       stderr, in an error passing through any Reactor operator, in an uncaught exception, or in an
  *       exception a test failed with;</li>
- *   <li>Netty's {@code ResourceLeakDetector} (at {@code paranoid} level in the build) reported a leak.</li>
+ *   <li>Netty's {@code ResourceLeakDetector} (at {@code paranoid} level in the build) reported a leak;</li>
+ *   <li>a <b>blocking call</b> ran on a non-blocking thread (a Netty event loop, Reactor's parallel or
+ *       single schedulers), as {@link BlockHound} detects it: the call fails there with
+ *       {@link BlockingOperationError}, and the class fails here even if the code swallowed that error.</li>
  * </ul>
  * Leak reports come when a leaked buffer has been collected and Netty next allocates, so after each class
  * the guard collects garbage and allocates a buffer, and a leak is charged to the class that leaked it
@@ -76,10 +81,27 @@ public final class SuiteGuard implements BeforeAllCallback, AfterAllCallback, Te
         return drain();
     }
 
+    /** Clears and returns every finding so far (secrets, leaks, blocking calls); for tests of the guard itself. */
+    public static synchronized List<String> expectFindings() {
+        return drain();
+    }
+
     private static synchronized List<String> drain() {
         List<String> found = List.copyOf(findings);
         findings.clear();
         return found;
+    }
+
+    /** Where a blocking call came from: the innermost frames of rtvoice's own code. */
+    private static String callers() {
+        List<String> frames = new ArrayList<>();
+        for (StackTraceElement frame : new Throwable().getStackTrace()) {
+            if (frame.getClassName().startsWith("io.rtvoice") && !frame.getClassName().startsWith("io.rtvoice.testing")
+                    && frames.size() < 4) {
+                frames.add(frame.toString());
+            }
+        }
+        return frames.isEmpty() ? "outside rtvoice" : String.join(" < ", frames);
     }
 
     private static synchronized void record(String finding) {
@@ -103,6 +125,16 @@ public final class SuiteGuard implements BeforeAllCallback, AfterAllCallback, Te
             return;
         }
         installed = true;
+        BlockHound.install(builder -> builder
+                // Jackson builds each type's deserializer once, under a lock: two threads racing the first use
+                // of a type wait for each other, once, at warm-up. Everything else that waits is a finding.
+                .allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache",
+                        "_createAndCacheValueDeserializer")
+                .blockingMethodCallback(method -> {
+            record("a blocking call, " + method + ", on the non-blocking thread " + Thread.currentThread().getName()
+                    + ", from " + callers());
+            throw new BlockingOperationError(method);
+        }));
         Logger root = Logger.getLogger("");
         root.addHandler(new ScanningHandler());
         // Scan debug records too (they go to our handler only: the console handler keeps its INFO level).
@@ -112,6 +144,9 @@ public final class SuiteGuard implements BeforeAllCallback, AfterAllCallback, Te
                 logger.setLevel(Level.FINE);
             }
         }
+        // The JDK's HTTP client, which tests use to probe the emulator, dumps its own request headers at debug
+        // level: what it logs is the test's doing, not rtvoice's.
+        Logger.getLogger("jdk.internal.httpclient.debug").setLevel(Level.INFO);
         System.setOut(new PrintStream(new LineScanner("stdout", System.out), true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(new LineScanner("stderr", System.err), true, StandardCharsets.UTF_8));
         Hooks.onOperatorError(SuiteGuard.class.getName(), (error, value) -> {

@@ -8,6 +8,9 @@ import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.audio.AudioFormat;
 import io.rtvoice.audio.AudioSpec;
+import io.rtvoice.audio.NullAudioBackend;
+import io.rtvoice.audio.spi.CaptureDevice;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.Resampler;
 import io.rtvoice.audio.Wav;
@@ -17,7 +20,9 @@ import io.rtvoice.conversation.Conversation;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.Responder;
 import io.rtvoice.emulator.SyntheticVoice;
+import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.event.ServerEvent;
+import io.rtvoice.event.SessionConfig;
 import io.rtvoice.voice.LatencySample;
 import io.rtvoice.voice.VoiceSession;
 import java.net.URI;
@@ -25,11 +30,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 /**
  * Microphone ↔ model ↔ speaker end to end: espeak-ng speech from a WAV file as the microphone, the
@@ -205,6 +213,168 @@ class VoiceSessionTest {
             assertThat(conversation.respond().flatMap(r -> r.done()).block(TIMEOUT).status()).isEqualTo("completed");
             voice.close();
             assertThat(seen).noneMatch(e -> e instanceof ServerEvent.Error);
+        }
+    }
+
+    /**
+     * The wire format flows from the session: asked for G.711 μ-law, the session sends μ-law appends (the
+     * emulator measures them at one byte per sample) and plays the μ-law answer, decoded sample for sample.
+     */
+    @Test
+    void aMuLawSessionSendsMuLawAndPlaysTheMuLawAnswerExactly() throws Exception {
+        Path speaker = dir.resolve("speaker.wav");
+        List<byte[]> deltas = new CopyOnWriteArrayList<>();
+        try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start()) {
+            Conversation conversation = conversation(emulator, Dialect.GA);
+            conversation.events().ofType(ServerEvent.ResponseOutputAudioDelta.class).subscribe(d -> deltas.add(d.delta()));
+            VoiceSession voice = VoiceSession.builder().conversation(conversation).mode(VoiceSession.Mode.PUSH_TO_TALK)
+                    .session(SessionConfig.builder().inputAudioFormat(RealtimeAudioFormat.G711_ULAW)
+                            .outputAudioFormat(RealtimeAudioFormat.G711_ULAW).build())
+                    // The file runs at 8 kHz: no resampling between the decoded answer and what it records.
+                    .output(new WavAudioBackend().openPlayback(AudioSpec.of(8_000).device(speaker.toString())))
+                    .build();
+            Mono<ServerEvent.ResponseOutputAudioTranscriptDone> answer = conversation.events()
+                    .ofType(ServerEvent.ResponseOutputAudioTranscriptDone.class).next().cache();
+            answer.subscribe();
+            voice.start().block(TIMEOUT);
+            assertThat(voice.inputFormat()).isEqualTo(RealtimeAudioFormat.G711_ULAW);
+            assertThat(voice.outputFormat()).isEqualTo(RealtimeAudioFormat.G711_ULAW);
+
+            voice.pressToTalk();
+            short[] tone = Signals.tone(440, voice.inputFormat().sampleRateHz(), 0.3, 1.5); // 1.5 s at the input rate
+            for (int at = 0; at < tone.length; at += 160) {
+                voice.send(Pcm.toBytes(java.util.Arrays.copyOfRange(tone, at, Math.min(tone.length, at + 160))));
+            }
+            voice.releaseToTalk();
+            String transcript = answer.block(TIMEOUT).transcript();
+            java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+            deltas.forEach(wire::writeBytes);
+            short[] reply = io.rtvoice.audio.G711.decodeMuLaw(wire.toByteArray());
+            Flux.interval(Duration.ofMillis(20)).filter(t -> voice.playoutStats().playedSamples() >= reply.length)
+                    .blockFirst(TIMEOUT);
+            voice.close();
+
+            // PCM16 appends of 1.5 s at 8 kHz would have been measured as 3.0 s.
+            assertThat(transcript).isEqualTo("I heard 1.5 seconds of audio.");
+            Wav.Audio played = Wav.read(speaker);
+            assertThat(played.format().sampleRate()).isEqualTo(8_000);
+            assertThat(reply.length).isGreaterThan(4_000); // half a second or more of answer
+            assertThat(indexOf(Pcm.toShorts(played.data()), reply, reply.length))
+                    .as("the whole μ-law answer, decoded, every sample, in what the speaker played").isNotNegative();
+        }
+    }
+
+    /**
+     * The connection drops while a session runs (the emulator cuts TCP mid-answer): the session ends by
+     * itself, closing both ends exactly once and ending their threads, without blocking the connection's
+     * event loop (BlockHound, installed by SuiteGuard, fails this class if anything does).
+     */
+    @Test
+    void aDroppedConnectionClosesBothEndsAndEndsEveryThread() throws Exception {
+        try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(1).start()) {
+            Conversation conversation = Conversation.connect(RealtimeClient.builder()
+                    .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=m&rtvoice_fault=close_after:12"), Dialect.GA))
+                    .credentials(Credentials.apiKey(KEY)).build()).block(TIMEOUT);
+            NullAudioBackend nothing = new NullAudioBackend();
+            RecordingEnds ends = new RecordingEnds(nothing.openCapture(AudioSpec.forDevice(null)),
+                    nothing.openPlayback(AudioSpec.forDevice(null)));
+            VoiceSession voice = VoiceSession.builder().conversation(conversation)
+                    .input(ends.capture()).output(ends.playback()).build();
+            voice.start().block(TIMEOUT);
+            assertThat(liveEndThreads()).isNotEmpty();
+
+            conversation.addUserText("Tell me a long story.");
+            conversation.respond().subscribe(r -> { }, e -> { });
+            // Every stream of the session completes when it has closed itself.
+            voice.transcripts().then().block(TIMEOUT);
+            StepVerifier.create(conversation.events()).expectError(io.rtvoice.SessionEndedException.class).verify(TIMEOUT);
+
+            Flux.interval(Duration.ofMillis(10)).filter(t -> liveEndThreads().isEmpty()).blockFirst(TIMEOUT);
+            assertThat(ends.captureCloses()).hasValue(1);
+            assertThat(ends.playbackCloses()).hasValue(1);
+        }
+    }
+
+    private static List<String> liveEndThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("rtvoice-capture-") || n.startsWith("rtvoice-playback-")).toList();
+    }
+
+    /** Two ends that count their closes. */
+    private record RecordingEnds(CaptureDevice capture, PlaybackDevice playback, AtomicInteger captureCloses,
+            AtomicInteger playbackCloses) {
+
+        RecordingEnds(CaptureDevice capture, PlaybackDevice playback) {
+            this(capture, playback, new AtomicInteger(), new AtomicInteger());
+        }
+
+        @Override
+        public CaptureDevice capture() {
+            CaptureDevice inner = capture;
+            return new CaptureDevice() {
+                @Override
+                public io.rtvoice.audio.AudioDevice device() {
+                    return inner.device();
+                }
+
+                @Override
+                public AudioFormat format() {
+                    return inner.format();
+                }
+
+                @Override
+                public int read(short[] buffer, int offset, int length) {
+                    return inner.read(buffer, offset, length);
+                }
+
+                @Override
+                public void close() {
+                    captureCloses.incrementAndGet();
+                    inner.close();
+                }
+            };
+        }
+
+        @Override
+        public PlaybackDevice playback() {
+            PlaybackDevice inner = playback;
+            return new PlaybackDevice() {
+                @Override
+                public io.rtvoice.audio.AudioDevice device() {
+                    return inner.device();
+                }
+
+                @Override
+                public AudioFormat format() {
+                    return inner.format();
+                }
+
+                @Override
+                public void write(short[] interleaved, int offset, int length) {
+                    inner.write(interleaved, offset, length);
+                }
+
+                @Override
+                public long playedFrames() {
+                    return inner.playedFrames();
+                }
+
+                @Override
+                public long abort() {
+                    return inner.abort();
+                }
+
+                @Override
+                public Duration latency() {
+                    return inner.latency();
+                }
+
+                @Override
+                public void close() {
+                    playbackCloses.incrementAndGet();
+                    inner.close();
+                }
+            };
         }
     }
 }

@@ -126,7 +126,7 @@ public final class PlaybackLoop implements AudioOutput {
     @Override
     public long stop() {
         source = null;
-        lockAborting();
+        lockAborting(0);
         try {
             device.abort(); // what the last write handed over goes too
             if (resampler != null) {
@@ -146,12 +146,16 @@ public final class PlaybackLoop implements AudioOutput {
     }
 
     /**
-     * Takes the loop's lock, aborting the device until it is free: a write may block on a full device
+     * Takes the loop's lock, waiting up to {@code patienceMillis} for the write in progress, then aborting
+     * the device until the lock is free: a write may block on a full device
      * for as long as nobody plays it (a loopback device waits for a render), and one may begin just
      * after an abort. The source is already null, so once the lock is ours no further write starts.
      */
-    private void lockAborting() {
+    private void lockAborting(long patienceMillis) {
         try {
+            if (patienceMillis > 0 && lock.tryLock(patienceMillis, TimeUnit.MILLISECONDS)) {
+                return;
+            }
             while (!lock.tryLock(5, TimeUnit.MILLISECONDS)) {
                 device.abort();
             }
@@ -204,7 +208,9 @@ public final class PlaybackLoop implements AudioOutput {
         }
         closed = true;
         source = null;
-        lockAborting();
+        // What was written plays out (a device's close may drain it), unless the write is stuck: a loopback
+        // device nobody renders.
+        lockAborting(500);
         try {
             started.signalAll();
         } finally {
