@@ -16,6 +16,7 @@ import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import reactor.core.Exceptions;
 import reactor.core.publisher.BufferOverflowStrategy;
@@ -50,6 +51,8 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     /** Completes when every frame accepted by {@link #send} has been written (or the writer failed). */
     private final Sinks.Empty<Void> flushed = Sinks.empty();
     private final AtomicBoolean closedByClient = new AtomicBoolean();
+    /** The one close every {@link #closeGracefully()} returns. */
+    private final AtomicReference<Mono<Void>> closing = new AtomicReference<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicLong undecodable = new AtomicLong();
 
@@ -163,14 +166,21 @@ public final class DefaultRealtimeSession implements RealtimeSession {
 
     @Override
     public Mono<Void> closeGracefully() {
-        if (closedByClient.compareAndSet(false, true) && !ended.get()) {
-            // Every send that returned is written before the close frame; later ones are refused.
-            return Mono.fromRunnable(this::completeOutbound)
-                    .then(flushed.asMono().timeout(FLUSH_TIMEOUT).onErrorResume(e -> Mono.empty()))
-                    .then(Mono.defer(() -> connection.close(1000, "client closed")).onErrorResume(e -> Mono.empty()))
-                    .then(Mono.fromRunnable(() -> end(new CloseStatus(1000, "client closed"), null)));
-        }
-        return Mono.fromRunnable(() -> end(new CloseStatus(1000, "client closed"), null));
+        // Sends are refused from this call on; the close itself runs once, when a caller first subscribes,
+        // and every call returns that same close: a second call must not end the events before the
+        // server's answer, nor a first call nobody subscribed to leave the connection open.
+        closedByClient.set(true);
+        closing.compareAndSet(null, Mono.defer(() -> ended.get() ? Mono.<Void>empty() : flushThenClose())
+                .then(Mono.<Void>fromRunnable(() -> end(new CloseStatus(1000, "client closed"), null)))
+                .cache());
+        return closing.get();
+    }
+
+    /** Every send that returned is written before the close frame (waiting up to {@link #FLUSH_TIMEOUT}). */
+    private Mono<Void> flushThenClose() {
+        completeOutbound();
+        return flushed.asMono().timeout(FLUSH_TIMEOUT).onErrorResume(e -> Mono.empty())
+                .then(Mono.defer(() -> connection.close(1000, "client closed")).onErrorResume(e -> Mono.empty()));
     }
 
     @Override
