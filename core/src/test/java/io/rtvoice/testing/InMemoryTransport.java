@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -137,21 +138,28 @@ public final class InMemoryTransport implements Transport, AutoCloseable {
 
     @Override
     public Mono<TransportConnection> connect(TransportRequest request) {
-        return Mono.create(sink -> onLoop(() -> {
-            requests.add(request);
-            TransportException refusal = refusals.poll();
-            if (refusal != null) {
-                sink.error(refusal);
-                return;
-            }
-            Server server = new Server(request, accepted.getAndIncrement());
-            connections.tryEmitNext(server);
-            sink.success(server.connection);
-            onConnect.accept(server);
-        }));
+        return Mono.create(sink -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            sink.onCancel(() -> cancelled.set(true));
+            onLoop(() -> {
+                requests.add(request);
+                if (cancelled.get()) {
+                    return; // the client gave up before the handshake: no connection
+                }
+                TransportException refusal = refusals.poll();
+                if (refusal != null) {
+                    sink.error(refusal);
+                    return;
+                }
+                Server server = new Server(request, accepted.getAndIncrement());
+                connections.tryEmitNext(server);
+                sink.success(server.connection);
+                onConnect.accept(server);
+            });
+        });
     }
 
-    /** Every connect asked for, refused ones included, in order. */
+    /** Every connect asked for, refused and cancelled ones included, in order. */
     public List<TransportRequest> requests() {
         return List.copyOf(requests);
     }
