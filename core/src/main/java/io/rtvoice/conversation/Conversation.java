@@ -185,8 +185,10 @@ public final class Conversation implements AutoCloseable {
         Mono<T> failed = events().ofType(ServerEvent.Error.class)
                 .filter(e -> e.error().eventId() == null || e.error().eventId().equals(request.eventId())).next()
                 .flatMap(e -> Mono.error(new ConversationException(e.error())));
-        Mono<T> replaced = session.reconnections().next().flatMap(r -> Mono.<T>error(lostConnection()))
-                .onErrorResume(e -> Mono.never()).switchIfEmpty(Mono.never());
+        // Never deciding for a session that does not reconnect (its reconnections() is empty). Nothing may
+        // resume errors after the flatMap: the error it makes is the answer (swallowed, the request hung).
+        Mono<T> replaced = session.reconnections().next().switchIfEmpty(Mono.never())
+                .flatMap(r -> Mono.<T>error(lostConnection()));
         return Mono.create(sink -> {
             sink.onDispose(Mono.firstWithSignal(answer, failed, replaced).subscribe(sink::success, sink::error, sink::success));
             try {
