@@ -59,6 +59,8 @@ public final class ReconnectingSession implements RealtimeSession {
     private volatile RealtimeSession current;
     private volatile Disposable forwarding;
     private volatile Disposable renewal;
+    /** The wait and connect of a recovery in progress, disposed by a close. */
+    private volatile Disposable reconnecting;
     private volatile boolean closed;
     private volatile boolean responseActive;
     private volatile boolean renewWhenIdle;
@@ -86,12 +88,17 @@ public final class ReconnectingSession implements RealtimeSession {
         return reconnections.asFlux();
     }
 
-    private void attach(RealtimeSession session) {
+    /** Makes {@code session} the current one and forwards its events; false when this session was closed meanwhile. */
+    private boolean attach(RealtimeSession session) {
         synchronized (lock) {
+            if (closed) {
+                return false;
+            }
             current = session;
             lastErrorCode = null;
             responseActive = false;
             forwarding = session.events().subscribe(e -> forward(session, e), e -> lost(session, e), () -> lost(session, null));
+            return true;
         }
     }
 
@@ -199,14 +206,15 @@ public final class ReconnectingSession implements RealtimeSession {
             return;
         }
         Duration wait = policy.delay(attempt, ThreadLocalRandom.current().nextDouble());
-        Mono.delay(wait).then(client.connect()).subscribe(session -> {
-            if (closed) {
-                session.closeGracefully().subscribe();
+        reconnecting = Mono.delay(wait).then(client.connect()).subscribe(session -> {
+            // Restored before it is attached, so that nothing the app sends can overtake what is restored
+            // (until attached, the app's sends are refused as "reconnecting").
+            restore(session);
+            if (!attach(session)) { // closed while connecting
+                session.closeGracefully().subscribe(null, e -> { });
                 finish(null);
                 return;
             }
-            attach(session);
-            restore(session);
             reconnections.tryEmitNext(new Reconnection(attempt, Duration.ofNanos(System.nanoTime() - lostAtNanos), cause,
                     policy.restore(), false));
         }, failure -> {
@@ -297,19 +305,19 @@ public final class ReconnectingSession implements RealtimeSession {
         renewWhenIdle = false;
         long started = System.nanoTime();
         client.connect().subscribe(next -> {
+            restore(next); // first, as in a recovery
             RealtimeSession old;
             synchronized (lock) {
                 old = current;
                 if (closed || old == null) {
-                    next.closeGracefully().subscribe();
+                    next.closeGracefully().subscribe(null, e -> { });
                     return;
                 }
                 pastUndecodable += old.undecodableFrames();
                 pastDropped += old.droppedEvents();
                 forwarding.dispose();
+                attach(next); // under the same lock: a close meanwhile finds the old connection or the new one, never neither
             }
-            attach(next);
-            restore(next);
             old.closeGracefully().subscribe(null, e -> { });
             reconnections.tryEmitNext(new Reconnection(1, Duration.ZERO, "planned renewal (took "
                     + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)", policy.restore(), true));
@@ -357,18 +365,28 @@ public final class ReconnectingSession implements RealtimeSession {
         return client.endpoint().dialect();
     }
 
+    /**
+     * Sends are refused, and no new connection is opened, from this call on (as for a plain session). Closes the
+     * current connection, whose end ends this session; between connections, there is nothing to close and the
+     * session ends at once.
+     */
     @Override
     public Mono<Void> closeGracefully() {
-        return Mono.defer(() -> {
+        RealtimeSession session;
+        synchronized (lock) {
             closed = true;
-            cancelRenewal();
-            RealtimeSession session = current;
-            if (session == null) {
-                finish(null);
-                return Mono.empty();
-            }
-            return session.closeGracefully();
-        });
+            session = current;
+        }
+        cancelRenewal();
+        Disposable recovery = reconnecting;
+        if (recovery != null) {
+            recovery.dispose(); // a connection opened now would only be closed again
+        }
+        if (session == null) {
+            finish(null);
+            return Mono.empty();
+        }
+        return session.closeGracefully();
     }
 
     @Override
