@@ -10,12 +10,17 @@ import io.rtvoice.event.ServerEvent;
 import io.rtvoice.testing.InMemoryTransport;
 import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.TransportException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -226,6 +231,45 @@ class RealtimeSessionTest {
         assertThat(recorded).containsExactly(true, true, "closed");
         StepVerifier.create(server.clientClose()).expectNext(new CloseStatus(1000, "client closed")).expectComplete().verify(TIMEOUT);
         assertThat(transport.loopFailures()).isEmpty();
+    }
+
+    /** The contract of events() holds for a session that reconnects as for a plain one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "reconnecting"})
+    void aSlowSubscriberIsCutOffWithTheEventsItsBufferHeldWithoutHoldingBackTheOthers(String kind) {
+        RealtimeClient client = transport.clientBuilder().subscriberBuffer(16, SlowSubscriberPolicy.FAIL).build();
+        RealtimeSession session = (kind.equals("plain") ? client.connect()
+                : client.connect(ReconnectPolicy.withBackoff().delays(Duration.ZERO, Duration.ZERO))).block(TIMEOUT);
+        List<String> fast = new CopyOnWriteArrayList<>();
+        session.events().subscribe(e -> fast.add(e.eventId()));
+        List<Object> slow = new CopyOnWriteArrayList<>();
+        BaseSubscriber<ServerEvent> stalled = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                request(1);
+            }
+
+            @Override
+            protected void hookOnNext(ServerEvent event) {
+                slow.add(event.eventId());
+            }
+
+            @Override
+            protected void hookOnError(Throwable error) {
+                slow.add(error);
+            }
+        };
+        session.events().subscribe(stalled);
+        InMemoryTransport.Server server = transport.connection(0);
+        IntStream.range(0, 100).forEach(i -> server.push(clear(i)));
+        transport.settle();
+
+        assertThat(fast).hasSize(100);
+        assertThat(slow).containsExactly("event_0");
+        stalled.request(Long.MAX_VALUE);
+        assertThat(slow).hasSize(1 + 16 + 1).startsWith(IntStream.range(0, 17).mapToObj(i -> "event_" + i).toArray());
+        assertThat(slow.get(17)).isInstanceOf(SlowSubscriberException.class);
+        session.send(new ClientEvent.InputAudioBufferClear(null)); // the session goes on
     }
 
     @Test

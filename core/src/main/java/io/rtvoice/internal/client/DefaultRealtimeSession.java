@@ -4,7 +4,6 @@ import io.rtvoice.Dialect;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.SendQueueFullException;
 import io.rtvoice.SessionEndedException;
-import io.rtvoice.SlowSubscriberException;
 import io.rtvoice.SlowSubscriberPolicy;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.EventCodec;
@@ -17,9 +16,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
-import reactor.core.Exceptions;
-import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -37,17 +33,13 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     private static final java.time.Duration FLUSH_TIMEOUT = java.time.Duration.ofSeconds(5);
     /** How long {@link #send} waits for room in a full queue before it gives up. */
     private static final long QUEUE_FULL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    /** Events kept before the first subscriber arrives; after that each subscriber has its own buffer. */
-    private static final int STARTUP_BUFFER = 16_384;
 
     private final TransportConnection connection;
     private final EventCodec codec;
     private final int sendQueueCapacity;
     private final Sinks.Many<byte[]> outbound;
-    private final Sinks.Many<ServerEvent> events = Sinks.many().multicast().onBackpressureBuffer(STARTUP_BUFFER, false);
-    private final int subscriberBuffer;
-    private final SlowSubscriberPolicy slowSubscriberPolicy;
-    private final LongAdder dropped = new LongAdder();
+    private final Sinks.Many<ServerEvent> events = SubscriberBuffers.shared();
+    private final SubscriberBuffers subscriberBuffers;
     /** Completes when every frame accepted by {@link #send} has been written (or the writer failed). */
     private final Sinks.Empty<Void> flushed = Sinks.empty();
     private final AtomicBoolean closedByClient = new AtomicBoolean();
@@ -59,8 +51,7 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     /** Starts both directions on {@code connection}. */
     public DefaultRealtimeSession(TransportConnection connection, EventCodec codec, int sendQueueCapacity,
             int subscriberBuffer, SlowSubscriberPolicy slowSubscriberPolicy) {
-        this.subscriberBuffer = subscriberBuffer;
-        this.slowSubscriberPolicy = slowSubscriberPolicy;
+        this.subscriberBuffers = new SubscriberBuffers(subscriberBuffer, slowSubscriberPolicy);
         this.connection = connection;
         this.codec = codec;
         this.sendQueueCapacity = sendQueueCapacity;
@@ -81,7 +72,7 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         // Only the connection's thread emits. Subscribers' own buffers take every event at once, so the
         // sink overflows only when nobody has subscribed yet and 16k events came: those are counted.
         if (events.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW) {
-            dropped.increment();
+            subscriberBuffers.lostBeforeSubscribers();
         }
     }
 
@@ -107,17 +98,12 @@ public final class DefaultRealtimeSession implements RealtimeSession {
 
     @Override
     public Flux<ServerEvent> events() {
-        Flux<ServerEvent> shared = events.asFlux();
-        if (slowSubscriberPolicy == SlowSubscriberPolicy.DROP_OLDEST) {
-            return shared.onBackpressureBuffer(subscriberBuffer, lost -> dropped.increment(), BufferOverflowStrategy.DROP_OLDEST);
-        }
-        return shared.onBackpressureBuffer(subscriberBuffer, lost -> { }, BufferOverflowStrategy.ERROR)
-                .onErrorMap(Exceptions::isOverflow, overflow -> new SlowSubscriberException(subscriberBuffer));
+        return subscriberBuffers.each(events.asFlux());
     }
 
     @Override
     public long droppedEvents() {
-        return dropped.sum();
+        return subscriberBuffers.dropped();
     }
 
     @Override

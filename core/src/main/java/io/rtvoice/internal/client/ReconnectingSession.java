@@ -7,6 +7,7 @@ import io.rtvoice.ReconnectPolicy;
 import io.rtvoice.Reconnection;
 import io.rtvoice.SessionEndedException;
 import io.rtvoice.SlowSubscriberException;
+import io.rtvoice.SlowSubscriberPolicy;
 import io.rtvoice.AuthenticationException;
 
 import io.rtvoice.event.ClientEvent;
@@ -46,7 +47,9 @@ public final class ReconnectingSession implements RealtimeSession {
 
     private final RealtimeClient client;
     private final ReconnectPolicy policy;
-    private final Sinks.Many<ServerEvent> events = Sinks.many().multicast().onBackpressureBuffer(16_384, false);
+    /** The connections' events are forwarded to this session's subscribers through buffers of their own. */
+    private final SubscriberBuffers subscriberBuffers;
+    private final Sinks.Many<ServerEvent> events = SubscriberBuffers.shared();
     private final Sinks.Many<Reconnection> reconnections = Sinks.many().multicast().directBestEffort();
     private final Sinks.One<CloseStatus> finalStatus = Sinks.one();
     private final Object lock = new Object();
@@ -68,15 +71,20 @@ public final class ReconnectingSession implements RealtimeSession {
     private long pastUndecodable;
     private long pastDropped;
 
-    private ReconnectingSession(RealtimeClient client, ReconnectPolicy policy) {
+    private ReconnectingSession(RealtimeClient client, ReconnectPolicy policy, SubscriberBuffers subscriberBuffers) {
         this.client = client;
         this.policy = policy;
+        this.subscriberBuffers = subscriberBuffers;
     }
 
-    /** Opens the first connection, then keeps the session going by {@code policy}. */
-    public static Mono<ReconnectingSession> connect(RealtimeClient client, ReconnectPolicy policy) {
+    /**
+     * Opens the first connection, then keeps the session going by {@code policy}. Each subscriber of
+     * {@link #events()} has a buffer of {@code subscriberBuffer} events, as with a plain session.
+     */
+    public static Mono<ReconnectingSession> connect(RealtimeClient client, ReconnectPolicy policy, int subscriberBuffer,
+            SlowSubscriberPolicy slowSubscriberPolicy) {
         return client.connect().map(first -> {
-            ReconnectingSession session = new ReconnectingSession(client, policy);
+            ReconnectingSession session = new ReconnectingSession(client, policy, new SubscriberBuffers(subscriberBuffer, slowSubscriberPolicy));
             session.attach(first);
             return session;
         });
@@ -108,7 +116,9 @@ public final class ReconnectingSession implements RealtimeSession {
                 return; // an old connection's last words after a switch-over
             }
             learn(event);
-            events.tryEmitNext(event);
+            if (events.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW) {
+                subscriberBuffers.lostBeforeSubscribers();
+            }
         }
         if (event instanceof ServerEvent.ResponseDone && renewWhenIdle) {
             renew();
@@ -342,7 +352,7 @@ public final class ReconnectingSession implements RealtimeSession {
 
     @Override
     public Flux<ServerEvent> events() {
-        return events.asFlux();
+        return subscriberBuffers.each(events.asFlux());
     }
 
     @Override
@@ -403,7 +413,7 @@ public final class ReconnectingSession implements RealtimeSession {
     @Override
     public long droppedEvents() {
         RealtimeSession session = current;
-        return pastDropped + (session == null ? 0 : session.droppedEvents());
+        return pastDropped + subscriberBuffers.dropped() + (session == null ? 0 : session.droppedEvents());
     }
 
     @Override
