@@ -11,7 +11,7 @@ import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.Tool;
-import java.time.Duration;
+import io.rtvoice.internal.client.CloseFromAnyThread;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The high-level client over one {@link RealtimeSession}: configure the session, add text and audio,
@@ -310,15 +309,12 @@ public final class Conversation implements AutoCloseable {
     }
 
     /**
-     * {@link #closeGracefully()}; safe from any thread. On an ordinary thread it waits, up to 5 s; on a
-     * non-blocking one (the connection's own event loop) it starts the close and returns at once.
+     * {@link #closeGracefully()}; safe from any thread. On an ordinary thread it waits, up to 10 s (as
+     * {@link RealtimeSession#close()} does); on a non-blocking one (the connection's own event loop) it
+     * starts the close and returns at once.
      */
     @Override
     public void close() {
-        if (Schedulers.isInNonBlockingThread()) {
-            closeGracefully().subscribe(null, e -> { });
-        } else {
-            closeGracefully().block(Duration.ofSeconds(5));
-        }
+        CloseFromAnyThread.close(closeGracefully());
     }
 }
