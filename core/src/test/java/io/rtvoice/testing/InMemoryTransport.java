@@ -96,7 +96,10 @@ public final class InMemoryTransport implements Transport, AutoCloseable {
                 .answer("session.update", (server, update) -> server.push(sessionUpdated(update)));
     }
 
-    /** Runs {@code action} on the loop for every accepted connection, once the client has it. */
+    /**
+     * Runs {@code action} on the loop for every accepted connection, just before the client has it: what
+     * it pushes arrives first, before anything the test asks for once the connect completed.
+     */
     public InMemoryTransport onConnect(Consumer<Server> action) {
         this.onConnect = action;
         return this;
@@ -153,8 +156,10 @@ public final class InMemoryTransport implements Transport, AutoCloseable {
                 }
                 Server server = new Server(request, accepted.getAndIncrement());
                 connections.tryEmitNext(server);
-                sink.success(server.connection);
+                // Before the client has the connection, so that what it queues (a greeting) goes before anything
+                // the test does next; it still runs after this task, and so reaches a client that has subscribed.
                 onConnect.accept(server);
+                sink.success(server.connection);
             });
         });
     }

@@ -304,6 +304,58 @@ class ReconnectingSessionTest {
         assertThat(transport.loopFailures()).isEmpty();
     }
 
+    /** A session.created whose session expires {@code inSeconds} from now (wall clock, as the service counts). */
+    static String expiringSessionCreated(String id, long inSeconds) {
+        return "{\"type\":\"session.created\",\"event_id\":\"event_c\",\"session\":{\"type\":\"realtime\",\"id\":\"" + id
+                + "\",\"expires_at\":" + (System.currentTimeMillis() / 1000 + inSeconds) + "}}";
+    }
+
+    @Test
+    void aSessionIsRenewedBeforeItExpiresRestoredAndTheOldConnectionClosedAfterTheSwitch() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+        transport.onConnect(server -> server.push(expiringSessionCreated("sess_" + server.index(), 3600)));
+        RealtimeSession session = connect(AT_ONCE.renewBefore(Duration.ofMinutes(10)));
+        List<Reconnection> reconnections = new CopyOnWriteArrayList<>();
+        session.reconnections().subscribe(reconnections::add);
+        session.events().subscribe(e -> { }, e -> { }); // takes session.created, which schedules the renewal
+        update(session, "keep me");
+        transport.settle();
+
+        time.advanceTimeBy(Duration.ofMinutes(49)); // not yet: 50 minutes, and a little jitter of the wall clock
+        transport.settle();
+        assertThat(transport.requests()).hasSize(1);
+        time.advanceTimeBy(Duration.ofMinutes(2));
+        InMemoryTransport.Server next = transport.connection(1);
+        assertThat(next.awaitReceived("session.update").path("session").path("instructions").asText()).isEqualTo("keep me");
+        StepVerifier.create(transport.connection(0).clientClose()).expectNext(new CloseStatus(1000, "client closed"))
+                .expectComplete().verify(TIMEOUT);
+        transport.settle();
+        assertThat(reconnections).singleElement().satisfies(r -> {
+            assertThat(r.planned()).isTrue();
+            assertThat(r.downtime()).isZero();
+        });
+        session.send(new ClientEvent.InputAudioBufferClear("evt_after"));
+        assertThat(next.awaitReceived("input_audio_buffer.clear").path("event_id").asText()).isEqualTo("evt_after");
+    }
+
+    @Test
+    void aRenewalWaitsForTheResponseInProgressToFinish() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+        transport.onConnect(server -> server.push(expiringSessionCreated("sess_" + server.index(), 3600)));
+        RealtimeSession session = connect(AT_ONCE.renewBefore(Duration.ofMinutes(10)));
+        session.events().subscribe(e -> { }, e -> { });
+        InMemoryTransport.Server first = transport.connection(0);
+        first.push("{\"type\":\"response.created\",\"event_id\":\"e1\",\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\"}}");
+        transport.settle();
+
+        time.advanceTimeBy(Duration.ofMinutes(55));
+        transport.settle();
+        assertThat(transport.requests()).as("no renewal while a response is in progress").hasSize(1);
+        first.push("{\"type\":\"response.done\",\"event_id\":\"e2\",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\"}}");
+        assertThat(transport.connection(1).index()).isEqualTo(1);
+        StepVerifier.create(first.clientClose()).expectNext(new CloseStatus(1000, "client closed")).expectComplete().verify(TIMEOUT);
+    }
+
     @Test
     void aConversationItemRestoredKeepsItsId() {
         RealtimeSession session = connect(AT_ONCE.restore(ReconnectPolicy.Restore.SESSION_AND_ITEMS));
