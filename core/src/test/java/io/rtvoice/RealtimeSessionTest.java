@@ -22,7 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** A plain session ({@link RealtimeClient#connect()}) over the in-memory transport: order, ends and close. */
@@ -215,21 +214,11 @@ class RealtimeSessionTest {
     @Test
     void closeFromTheConnectionsOwnThreadNeitherBlocksNorThrows() {
         RealtimeSession session = connect();
-        InMemoryTransport.Server server = transport.connection(0);
-        List<Object> recorded = new CopyOnWriteArrayList<>();
-        Mono<Void> ended = session.events().doOnNext(e -> {
-            recorded.add(transport.isLoop(Thread.currentThread()));
-            recorded.add(Schedulers.isInNonBlockingThread());
-            try {
-                session.close();
-                recorded.add("closed");
-            } catch (RuntimeException e2) {
-                recorded.add(e2);
-            }
-        }).then();
-        StepVerifier.create(ended).then(() -> server.push(clear(1))).expectComplete().verify(TIMEOUT);
-        assertThat(recorded).containsExactly(true, true, "closed");
-        StepVerifier.create(server.clientClose()).expectNext(new CloseStatus(1000, "client closed")).expectComplete().verify(TIMEOUT);
+        Mono<Void> ended = session.events().then();
+        assertThat(transport.callFromAnEventHandler(session.events(), 0, session::close)).containsExactly(true, true, "returned");
+        StepVerifier.create(ended).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(transport.connection(0).clientClose()).expectNext(new CloseStatus(1000, "client closed"))
+                .expectComplete().verify(TIMEOUT);
         assertThat(transport.loopFailures()).isEmpty();
     }
 

@@ -18,7 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** {@link Conversation} over the in-memory transport: requests and their answers, reconnection and close. */
@@ -33,11 +32,6 @@ class ConversationTest {
 
     Conversation connect() {
         return Conversation.connect(transport.client()).block(TIMEOUT);
-    }
-
-    static String responseCreated(String id) {
-        return "{\"type\":\"response.created\",\"event_id\":\"event_rc\",\"response\":{\"id\":\"" + id
-                + "\",\"object\":\"realtime.response\",\"status\":\"in_progress\",\"output\":[]}}";
     }
 
     static String outputItemAdded(String responseId, String itemId) {
@@ -58,11 +52,6 @@ class ConversationTest {
     static String outputItemDone(String responseId, String item) {
         return "{\"type\":\"response.output_item.done\",\"event_id\":\"event_id\",\"response_id\":\"" + responseId
                 + "\",\"output_index\":0,\"item\":" + item + "}";
-    }
-
-    static String responseDone(String id, String... output) {
-        return "{\"type\":\"response.done\",\"event_id\":\"event_rd\",\"response\":{\"id\":\"" + id
-                + "\",\"object\":\"realtime.response\",\"status\":\"completed\",\"output\":[" + String.join(",", output) + "]}}";
     }
 
     @Test
@@ -105,12 +94,12 @@ class ConversationTest {
     @Test
     void respondCompletesWithTheCreatedResponseWhoseItemsAndEndStream() {
         transport.answer("response.create", (server, create) -> {
-            server.push(responseCreated("resp_1"));
+            server.push(InMemoryTransport.responseCreated("resp_1"));
             server.push(outputItemAdded("resp_1", "item_1"));
             server.push(textDelta("resp_1", "item_1", "Hel"));
             server.push(textDelta("resp_1", "item_1", "lo"));
             server.push(outputItemDone("resp_1", message("item_1", "Hello")));
-            server.push(responseDone("resp_1", message("item_1", "Hello")));
+            server.push(InMemoryTransport.responseDone("resp_1", message("item_1", "Hello")));
         });
         Conversation conversation = connect();
         conversation.addUserText("Hi");
@@ -130,8 +119,8 @@ class ConversationTest {
                 + "\"call_id\":\"call_1\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}";
         transport.answer("response.create", (server, create) -> {
             if (server.receivedTypes().stream().filter("response.create"::equals).count() == 1) {
-                server.push(responseCreated("resp_1"));
-                server.push(responseDone("resp_1", call));
+                server.push(InMemoryTransport.responseCreated("resp_1"));
+                server.push(InMemoryTransport.responseDone("resp_1", call));
             }
         });
         Conversation conversation = connect();
@@ -154,7 +143,7 @@ class ConversationTest {
     @Test
     void pendingRequestsFailWithSessionReconnectedWhenTheSessionReconnects() {
         transport.answer("session.update", (server, update) -> { }); // the first connection never answers
-        transport.answer("response.create", (server, create) -> server.push(responseCreated("resp_1")));
+        transport.answer("response.create", (server, create) -> server.push(InMemoryTransport.responseCreated("resp_1")));
         RealtimeSession session = transport.client()
                 .connect(ReconnectPolicy.withBackoff().delays(Duration.ZERO, Duration.ZERO)).block(TIMEOUT);
         Conversation conversation = Conversation.over(session);
@@ -216,23 +205,9 @@ class ConversationTest {
     @Test
     void closeFromTheConnectionsOwnThreadNeitherBlocksNorThrows() {
         Conversation conversation = connect();
-        List<Object> recorded = new CopyOnWriteArrayList<>();
         Mono<Void> responsesEnded = conversation.responses().then();
-        StepVerifier.create(conversation.events().take(1).doOnNext(e -> {
-                    recorded.add(transport.isLoop(Thread.currentThread()));
-                    recorded.add(Schedulers.isInNonBlockingThread());
-                    try {
-                        conversation.close();
-                        recorded.add("closed");
-                    } catch (RuntimeException thrown) {
-                        recorded.add(thrown);
-                    }
-                }))
-                .then(() -> transport.connection(0).push(InMemoryTransport.error("nothing", "evt_nobody")))
-                .expectNextCount(1)
-                .expectComplete()
-                .verify(TIMEOUT);
-        assertThat(recorded).containsExactly(true, true, "closed");
+        assertThat(transport.callFromAnEventHandler(conversation.events(), 0, conversation::close))
+                .containsExactly(true, true, "returned");
         StepVerifier.create(transport.connection(0).clientClose()).expectNext(new CloseStatus(1000, "client closed"))
                 .expectComplete().verify(TIMEOUT);
         StepVerifier.create(responsesEnded).expectComplete().verify(TIMEOUT);

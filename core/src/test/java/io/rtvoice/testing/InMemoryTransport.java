@@ -7,6 +7,7 @@ import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
+import io.rtvoice.event.ServerEvent;
 import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.Transport;
 import io.rtvoice.transport.TransportConnection;
@@ -19,14 +20,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -38,6 +42,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.NonBlocking;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A {@link Transport} in memory, for testing the session classes without a network. Each connection
@@ -205,6 +210,41 @@ public final class InMemoryTransport implements Transport, AutoCloseable {
         } while (queued.get() != before);
     }
 
+    /**
+     * Calls {@code action} from inside a subscriber of {@code events}, as an app's event handler is called:
+     * on the loop, when connection {@code index} sends an event for the purpose (an {@code error} with code
+     * {@code handler_trigger}, about no event of the client's). Waits up to {@link #TIMEOUT} for it to run,
+     * and returns what happened, in order: whether it ran on the loop, whether Reactor deems that thread
+     * non-blocking, then {@code "returned"} or what it threw.
+     */
+    public List<Object> callFromAnEventHandler(Flux<ServerEvent> events, int index, Runnable action) {
+        List<Object> happened = new CopyOnWriteArrayList<>();
+        CompletableFuture<ServerEvent> handled = events
+                .filter(e -> e instanceof ServerEvent.Error error && "handler_trigger".equals(error.error().code()))
+                .next()
+                .doOnNext(trigger -> {
+                    happened.add(isLoop(Thread.currentThread()));
+                    happened.add(Schedulers.isInNonBlockingThread());
+                    try {
+                        action.run();
+                        happened.add("returned");
+                    } catch (RuntimeException thrown) {
+                        happened.add(thrown);
+                    }
+                })
+                .toFuture();
+        connection(index).push(error("handler_trigger", "evt_handler_trigger"));
+        try {
+            handled.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("the handler did not run: " + e, e);
+        }
+        return List.copyOf(happened);
+    }
+
     /** Whatever threw on the loop thread (a subscriber, a responder), in order. */
     public List<Throwable> loopFailures() {
         return List.copyOf(loopFailures);
@@ -249,6 +289,18 @@ public final class InMemoryTransport implements Transport, AutoCloseable {
         ObjectNode updated = JSON.createObjectNode().put("type", "session.updated").put("event_id", "event_u_" + sessionUpdate.path("event_id").asText());
         updated.set("session", sessionUpdate.path("session"));
         return updated.toString();
+    }
+
+    /** {@code response.created} for response {@code id}, in progress. */
+    public static String responseCreated(String id) {
+        return "{\"type\":\"response.created\",\"event_id\":\"event_rc_" + id + "\",\"response\":{\"id\":\"" + id
+                + "\",\"object\":\"realtime.response\",\"status\":\"in_progress\",\"output\":[]}}";
+    }
+
+    /** {@code response.done} for response {@code id}, completed with the items {@code output} (each as JSON). */
+    public static String responseDone(String id, String... output) {
+        return "{\"type\":\"response.done\",\"event_id\":\"event_rd_" + id + "\",\"response\":{\"id\":\"" + id
+                + "\",\"object\":\"realtime.response\",\"status\":\"completed\",\"output\":[" + String.join(",", output) + "]}}";
     }
 
     /** An {@code error} event with {@code code}, about the client event {@code eventId} (may be null). */

@@ -22,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -282,25 +281,12 @@ class ReconnectingSessionTest {
     @Test
     void closeFromTheConnectionsOwnThreadNeitherBlocksNorThrows() {
         RealtimeSession session = connect(AT_ONCE);
-        List<Object> recorded = new CopyOnWriteArrayList<>();
-        StepVerifier.create(session.events().filter(e -> e instanceof ServerEvent.Error).doOnNext(e -> {
-                    recorded.add(transport.isLoop(Thread.currentThread()));
-                    recorded.add(Schedulers.isInNonBlockingThread());
-                    try {
-                        session.close();
-                        recorded.add("closed");
-                    } catch (RuntimeException thrown) {
-                        recorded.add(thrown);
-                    }
-                }))
-                .then(() -> transport.connection(0).push(InMemoryTransport.error("nothing", "evt_nobody")))
-                .expectNextCount(1)
-                .expectComplete()
-                .verify(TIMEOUT);
-        assertThat(recorded).containsExactly(true, true, "closed");
+        Mono<Void> ended = session.events().then();
+        assertThat(transport.callFromAnEventHandler(session.events(), 0, session::close)).containsExactly(true, true, "returned");
+        StepVerifier.create(ended).expectComplete().verify(TIMEOUT);
         StepVerifier.create(session.reconnections()).expectComplete().verify(TIMEOUT);
         transport.settle();
-        assertThat(transport.requests()).hasSize(1);
+        assertThat(transport.requests()).as("a close is not a loss: no reconnect").hasSize(1);
         assertThat(transport.loopFailures()).isEmpty();
     }
 
@@ -345,13 +331,13 @@ class ReconnectingSessionTest {
         RealtimeSession session = connect(AT_ONCE.renewBefore(Duration.ofMinutes(10)));
         session.events().subscribe(e -> { }, e -> { });
         InMemoryTransport.Server first = transport.connection(0);
-        first.push("{\"type\":\"response.created\",\"event_id\":\"e1\",\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\"}}");
+        first.push(InMemoryTransport.responseCreated("resp_1"));
         transport.settle();
 
         time.advanceTimeBy(Duration.ofMinutes(55));
         transport.settle();
         assertThat(transport.requests()).as("no renewal while a response is in progress").hasSize(1);
-        first.push("{\"type\":\"response.done\",\"event_id\":\"e2\",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\"}}");
+        first.push(InMemoryTransport.responseDone("resp_1"));
         assertThat(transport.connection(1).index()).isEqualTo(1);
         StepVerifier.create(first.clientClose()).expectNext(new CloseStatus(1000, "client closed")).expectComplete().verify(TIMEOUT);
     }
