@@ -76,7 +76,8 @@ public final class RealtimeClient {
      * for what is restored and when it gives up). The first connection fails as {@link #connect()} does.
      */
     public Mono<RealtimeSession> connect(ReconnectPolicy policy) {
-        return ReconnectingSession.connect(this, java.util.Objects.requireNonNull(policy, "policy")).cast(RealtimeSession.class);
+        return ReconnectingSession.connect(this, Objects.requireNonNull(policy, "policy"), subscriberBuffer, slowSubscriberPolicy)
+                .cast(RealtimeSession.class);
     }
 
     private static Transport discoverTransport() {

@@ -2,10 +2,10 @@ package io.rtvoice;
 
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ServerEvent;
+import io.rtvoice.internal.client.CloseFromAnyThread;
 import io.rtvoice.transport.CloseStatus;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /** One connection to the Realtime API. Thread-safe. */
 public interface RealtimeSession extends AutoCloseable {
@@ -74,10 +74,6 @@ public interface RealtimeSession extends AutoCloseable {
      */
     @Override
     default void close() {
-        if (Schedulers.isInNonBlockingThread()) {
-            closeGracefully().subscribe(null, e -> { });
-        } else {
-            closeGracefully().block(java.time.Duration.ofSeconds(10));
-        }
+        CloseFromAnyThread.close(closeGracefully());
     }
 }

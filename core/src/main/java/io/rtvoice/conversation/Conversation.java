@@ -11,7 +11,7 @@ import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.Tool;
-import java.time.Duration;
+import io.rtvoice.internal.client.CloseFromAnyThread;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The high-level client over one {@link RealtimeSession}: configure the session, add text and audio,
@@ -185,8 +184,10 @@ public final class Conversation implements AutoCloseable {
         Mono<T> failed = events().ofType(ServerEvent.Error.class)
                 .filter(e -> e.error().eventId() == null || e.error().eventId().equals(request.eventId())).next()
                 .flatMap(e -> Mono.error(new ConversationException(e.error())));
-        Mono<T> replaced = session.reconnections().next().flatMap(r -> Mono.<T>error(lostConnection()))
-                .onErrorResume(e -> Mono.never()).switchIfEmpty(Mono.never());
+        // Never deciding for a session that does not reconnect (its reconnections() is empty). Nothing may
+        // resume errors after the flatMap: the error it makes is the answer (swallowed, the request hung).
+        Mono<T> replaced = session.reconnections().next().switchIfEmpty(Mono.never())
+                .flatMap(r -> Mono.<T>error(lostConnection()));
         return Mono.create(sink -> {
             sink.onDispose(Mono.firstWithSignal(answer, failed, replaced).subscribe(sink::success, sink::error, sink::success));
             try {
@@ -308,15 +309,12 @@ public final class Conversation implements AutoCloseable {
     }
 
     /**
-     * {@link #closeGracefully()}; safe from any thread. On an ordinary thread it waits, up to 5 s; on a
-     * non-blocking one (the connection's own event loop) it starts the close and returns at once.
+     * {@link #closeGracefully()}; safe from any thread. On an ordinary thread it waits, up to 10 s (as
+     * {@link RealtimeSession#close()} does); on a non-blocking one (the connection's own event loop) it
+     * starts the close and returns at once.
      */
     @Override
     public void close() {
-        if (Schedulers.isInNonBlockingThread()) {
-            closeGracefully().subscribe(null, e -> { });
-        } else {
-            closeGracefully().block(Duration.ofSeconds(5));
-        }
+        CloseFromAnyThread.close(closeGracefully());
     }
 }

@@ -4,7 +4,6 @@ import io.rtvoice.Dialect;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.SendQueueFullException;
 import io.rtvoice.SessionEndedException;
-import io.rtvoice.SlowSubscriberException;
 import io.rtvoice.SlowSubscriberPolicy;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.EventCodec;
@@ -16,9 +15,7 @@ import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import reactor.core.Exceptions;
-import reactor.core.publisher.BufferOverflowStrategy;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -36,28 +33,25 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     private static final java.time.Duration FLUSH_TIMEOUT = java.time.Duration.ofSeconds(5);
     /** How long {@link #send} waits for room in a full queue before it gives up. */
     private static final long QUEUE_FULL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    /** Events kept before the first subscriber arrives; after that each subscriber has its own buffer. */
-    private static final int STARTUP_BUFFER = 16_384;
 
     private final TransportConnection connection;
     private final EventCodec codec;
     private final int sendQueueCapacity;
     private final Sinks.Many<byte[]> outbound;
-    private final Sinks.Many<ServerEvent> events = Sinks.many().multicast().onBackpressureBuffer(STARTUP_BUFFER, false);
-    private final int subscriberBuffer;
-    private final SlowSubscriberPolicy slowSubscriberPolicy;
-    private final LongAdder dropped = new LongAdder();
+    private final Sinks.Many<ServerEvent> events = SubscriberBuffers.shared();
+    private final SubscriberBuffers subscriberBuffers;
     /** Completes when every frame accepted by {@link #send} has been written (or the writer failed). */
     private final Sinks.Empty<Void> flushed = Sinks.empty();
     private final AtomicBoolean closedByClient = new AtomicBoolean();
+    /** The one close every {@link #closeGracefully()} returns. */
+    private final AtomicReference<Mono<Void>> closing = new AtomicReference<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicLong undecodable = new AtomicLong();
 
     /** Starts both directions on {@code connection}. */
     public DefaultRealtimeSession(TransportConnection connection, EventCodec codec, int sendQueueCapacity,
             int subscriberBuffer, SlowSubscriberPolicy slowSubscriberPolicy) {
-        this.subscriberBuffer = subscriberBuffer;
-        this.slowSubscriberPolicy = slowSubscriberPolicy;
+        this.subscriberBuffers = new SubscriberBuffers(subscriberBuffer, slowSubscriberPolicy);
         this.connection = connection;
         this.codec = codec;
         this.sendQueueCapacity = sendQueueCapacity;
@@ -78,7 +72,7 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         // Only the connection's thread emits. Subscribers' own buffers take every event at once, so the
         // sink overflows only when nobody has subscribed yet and 16k events came: those are counted.
         if (events.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW) {
-            dropped.increment();
+            subscriberBuffers.lostBeforeSubscribers();
         }
     }
 
@@ -104,17 +98,12 @@ public final class DefaultRealtimeSession implements RealtimeSession {
 
     @Override
     public Flux<ServerEvent> events() {
-        Flux<ServerEvent> shared = events.asFlux();
-        if (slowSubscriberPolicy == SlowSubscriberPolicy.DROP_OLDEST) {
-            return shared.onBackpressureBuffer(subscriberBuffer, lost -> dropped.increment(), BufferOverflowStrategy.DROP_OLDEST);
-        }
-        return shared.onBackpressureBuffer(subscriberBuffer, lost -> { }, BufferOverflowStrategy.ERROR)
-                .onErrorMap(Exceptions::isOverflow, overflow -> new SlowSubscriberException(subscriberBuffer));
+        return subscriberBuffers.each(events.asFlux());
     }
 
     @Override
     public long droppedEvents() {
-        return dropped.sum();
+        return subscriberBuffers.dropped();
     }
 
     @Override
@@ -163,14 +152,21 @@ public final class DefaultRealtimeSession implements RealtimeSession {
 
     @Override
     public Mono<Void> closeGracefully() {
-        if (closedByClient.compareAndSet(false, true) && !ended.get()) {
-            // Every send that returned is written before the close frame; later ones are refused.
-            return Mono.fromRunnable(this::completeOutbound)
-                    .then(flushed.asMono().timeout(FLUSH_TIMEOUT).onErrorResume(e -> Mono.empty()))
-                    .then(Mono.defer(() -> connection.close(1000, "client closed")).onErrorResume(e -> Mono.empty()))
-                    .then(Mono.fromRunnable(() -> end(new CloseStatus(1000, "client closed"), null)));
-        }
-        return Mono.fromRunnable(() -> end(new CloseStatus(1000, "client closed"), null));
+        // Sends are refused from this call on; the close itself runs once, when a caller first subscribes,
+        // and every call returns that same close: a second call must not end the events before the
+        // server's answer, nor a first call nobody subscribed to leave the connection open.
+        closedByClient.set(true);
+        closing.compareAndSet(null, Mono.defer(() -> ended.get() ? Mono.<Void>empty() : flushThenClose())
+                .then(Mono.<Void>fromRunnable(() -> end(new CloseStatus(1000, "client closed"), null)))
+                .cache());
+        return closing.get();
+    }
+
+    /** Every send that returned is written before the close frame (waiting up to {@link #FLUSH_TIMEOUT}). */
+    private Mono<Void> flushThenClose() {
+        completeOutbound();
+        return flushed.asMono().timeout(FLUSH_TIMEOUT).onErrorResume(e -> Mono.empty())
+                .then(Mono.defer(() -> connection.close(1000, "client closed")).onErrorResume(e -> Mono.empty()));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.rtvoice.ReconnectPolicy;
 import io.rtvoice.Reconnection;
 import io.rtvoice.SessionEndedException;
 import io.rtvoice.SlowSubscriberException;
+import io.rtvoice.SlowSubscriberPolicy;
 import io.rtvoice.AuthenticationException;
 
 import io.rtvoice.event.ClientEvent;
@@ -46,7 +47,9 @@ public final class ReconnectingSession implements RealtimeSession {
 
     private final RealtimeClient client;
     private final ReconnectPolicy policy;
-    private final Sinks.Many<ServerEvent> events = Sinks.many().multicast().onBackpressureBuffer(16_384, false);
+    /** The connections' events are forwarded to this session's subscribers through buffers of their own. */
+    private final SubscriberBuffers subscriberBuffers;
+    private final Sinks.Many<ServerEvent> events = SubscriberBuffers.shared();
     private final Sinks.Many<Reconnection> reconnections = Sinks.many().multicast().directBestEffort();
     private final Sinks.One<CloseStatus> finalStatus = Sinks.one();
     private final Object lock = new Object();
@@ -59,6 +62,8 @@ public final class ReconnectingSession implements RealtimeSession {
     private volatile RealtimeSession current;
     private volatile Disposable forwarding;
     private volatile Disposable renewal;
+    /** The wait and connect of a recovery in progress, disposed by a close. */
+    private volatile Disposable reconnecting;
     private volatile boolean closed;
     private volatile boolean responseActive;
     private volatile boolean renewWhenIdle;
@@ -66,15 +71,20 @@ public final class ReconnectingSession implements RealtimeSession {
     private long pastUndecodable;
     private long pastDropped;
 
-    private ReconnectingSession(RealtimeClient client, ReconnectPolicy policy) {
+    private ReconnectingSession(RealtimeClient client, ReconnectPolicy policy, SubscriberBuffers subscriberBuffers) {
         this.client = client;
         this.policy = policy;
+        this.subscriberBuffers = subscriberBuffers;
     }
 
-    /** Opens the first connection, then keeps the session going by {@code policy}. */
-    public static Mono<ReconnectingSession> connect(RealtimeClient client, ReconnectPolicy policy) {
+    /**
+     * Opens the first connection, then keeps the session going by {@code policy}. Each subscriber of
+     * {@link #events()} has a buffer of {@code subscriberBuffer} events, as with a plain session.
+     */
+    public static Mono<ReconnectingSession> connect(RealtimeClient client, ReconnectPolicy policy, int subscriberBuffer,
+            SlowSubscriberPolicy slowSubscriberPolicy) {
         return client.connect().map(first -> {
-            ReconnectingSession session = new ReconnectingSession(client, policy);
+            ReconnectingSession session = new ReconnectingSession(client, policy, new SubscriberBuffers(subscriberBuffer, slowSubscriberPolicy));
             session.attach(first);
             return session;
         });
@@ -86,12 +96,17 @@ public final class ReconnectingSession implements RealtimeSession {
         return reconnections.asFlux();
     }
 
-    private void attach(RealtimeSession session) {
+    /** Makes {@code session} the current one and forwards its events; false when this session was closed meanwhile. */
+    private boolean attach(RealtimeSession session) {
         synchronized (lock) {
+            if (closed) {
+                return false;
+            }
             current = session;
             lastErrorCode = null;
             responseActive = false;
             forwarding = session.events().subscribe(e -> forward(session, e), e -> lost(session, e), () -> lost(session, null));
+            return true;
         }
     }
 
@@ -101,7 +116,9 @@ public final class ReconnectingSession implements RealtimeSession {
                 return; // an old connection's last words after a switch-over
             }
             learn(event);
-            events.tryEmitNext(event);
+            if (events.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW) {
+                subscriberBuffers.lostBeforeSubscribers();
+            }
         }
         if (event instanceof ServerEvent.ResponseDone && renewWhenIdle) {
             renew();
@@ -199,14 +216,15 @@ public final class ReconnectingSession implements RealtimeSession {
             return;
         }
         Duration wait = policy.delay(attempt, ThreadLocalRandom.current().nextDouble());
-        Mono.delay(wait).then(client.connect()).subscribe(session -> {
-            if (closed) {
-                session.closeGracefully().subscribe();
+        reconnecting = Mono.delay(wait).then(client.connect()).subscribe(session -> {
+            // Restored before it is attached, so that nothing the app sends can overtake what is restored
+            // (until attached, the app's sends are refused as "reconnecting").
+            restore(session);
+            if (!attach(session)) { // closed while connecting
+                session.closeGracefully().subscribe(null, e -> { });
                 finish(null);
                 return;
             }
-            attach(session);
-            restore(session);
             reconnections.tryEmitNext(new Reconnection(attempt, Duration.ofNanos(System.nanoTime() - lostAtNanos), cause,
                     policy.restore(), false));
         }, failure -> {
@@ -297,19 +315,19 @@ public final class ReconnectingSession implements RealtimeSession {
         renewWhenIdle = false;
         long started = System.nanoTime();
         client.connect().subscribe(next -> {
+            restore(next); // first, as in a recovery
             RealtimeSession old;
             synchronized (lock) {
                 old = current;
                 if (closed || old == null) {
-                    next.closeGracefully().subscribe();
+                    next.closeGracefully().subscribe(null, e -> { });
                     return;
                 }
                 pastUndecodable += old.undecodableFrames();
                 pastDropped += old.droppedEvents();
                 forwarding.dispose();
+                attach(next); // under the same lock: a close meanwhile finds the old connection or the new one, never neither
             }
-            attach(next);
-            restore(next);
             old.closeGracefully().subscribe(null, e -> { });
             reconnections.tryEmitNext(new Reconnection(1, Duration.ZERO, "planned renewal (took "
                     + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)", policy.restore(), true));
@@ -334,7 +352,7 @@ public final class ReconnectingSession implements RealtimeSession {
 
     @Override
     public Flux<ServerEvent> events() {
-        return events.asFlux();
+        return subscriberBuffers.each(events.asFlux());
     }
 
     @Override
@@ -357,18 +375,28 @@ public final class ReconnectingSession implements RealtimeSession {
         return client.endpoint().dialect();
     }
 
+    /**
+     * Sends are refused, and no new connection is opened, from this call on (as for a plain session). Closes the
+     * current connection, whose end ends this session; between connections, there is nothing to close and the
+     * session ends at once.
+     */
     @Override
     public Mono<Void> closeGracefully() {
-        return Mono.defer(() -> {
+        RealtimeSession session;
+        synchronized (lock) {
             closed = true;
-            cancelRenewal();
-            RealtimeSession session = current;
-            if (session == null) {
-                finish(null);
-                return Mono.empty();
-            }
-            return session.closeGracefully();
-        });
+            session = current;
+        }
+        cancelRenewal();
+        Disposable recovery = reconnecting;
+        if (recovery != null) {
+            recovery.dispose(); // a connection opened now would only be closed again
+        }
+        if (session == null) {
+            finish(null);
+            return Mono.empty();
+        }
+        return session.closeGracefully();
     }
 
     @Override
@@ -385,7 +413,7 @@ public final class ReconnectingSession implements RealtimeSession {
     @Override
     public long droppedEvents() {
         RealtimeSession session = current;
-        return pastDropped + (session == null ? 0 : session.droppedEvents());
+        return pastDropped + subscriberBuffers.dropped() + (session == null ? 0 : session.droppedEvents());
     }
 
     @Override
