@@ -130,6 +130,8 @@ public final class SuiteGuard implements BeforeAllCallback, AfterAllCallback, Te
                 // of a type wait for each other, once, at warm-up. Everything else that waits is a finding.
                 .allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache",
                         "_createAndCacheValueDeserializer")
+                // An idle executor thread (the in-memory transport's loop) waiting for its next task is not work.
+                .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "getTask")
                 .blockingMethodCallback(method -> {
             record("a blocking call, " + method + ", on the non-blocking thread " + Thread.currentThread().getName()
                     + ", from " + callers());
