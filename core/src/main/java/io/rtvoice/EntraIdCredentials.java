@@ -19,6 +19,8 @@ import reactor.core.publisher.Mono;
  * {@link #REFRESH_MARGIN} before it expires, then fetched anew, so no handshake ever carries a token
  * about to lapse. Only azure-core is needed on the class path, and only by users of this class.
  */
+// azure-core is optional (requires static): whoever passes a TokenCredential has it on their own path.
+@SuppressWarnings("exports")
 public final class EntraIdCredentials implements Credentials {
 
     /** The scope Azure OpenAI accepts. */

@@ -18,6 +18,10 @@ public final class NullAudioBackend implements AudioBackend {
     /** The one device of each direction. */
     public static final AudioDevice DEVICE = new AudioDevice("null", "Silence in, nothing out", true, List.of());
 
+    /** Nothing is opened until a method is called. */
+    public NullAudioBackend() {
+    }
+
     @Override
     public String name() {
         return "null";

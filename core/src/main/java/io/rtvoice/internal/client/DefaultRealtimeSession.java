@@ -12,13 +12,14 @@ import io.rtvoice.event.ServerEvent;
 import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.TransportConnection;
 import java.util.Queue;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
 import reactor.core.scheduler.Schedulers;
 import java.util.concurrent.locks.LockSupport;
 
@@ -38,6 +39,7 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     private final EventCodec codec;
     private final int sendQueueCapacity;
     private final Sinks.Many<byte[]> outbound;
+    private final AtomicInteger queued = new AtomicInteger();
     private final Sinks.Many<ServerEvent> events = SubscriberBuffers.shared();
     private final SubscriberBuffers subscriberBuffers;
     /** Completes when every frame accepted by {@link #send} has been written (or the writer failed). */
@@ -55,9 +57,12 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         this.connection = connection;
         this.codec = codec;
         this.sendQueueCapacity = sendQueueCapacity;
-        Queue<byte[]> queue = new ArrayBlockingQueue<>(sendQueueCapacity);
+        // Lock-free, so that the writer (on the connection's event loop) never waits for a sender's lock, as
+        // it did on an ArrayBlockingQueue; the bound is the count of frames queued and not yet taken.
+        Queue<byte[]> queue = Queues.<byte[]>unboundedMultiproducer().get();
         this.outbound = Sinks.many().unicast().onBackpressureBuffer(queue);
-        connection.send(outbound.asFlux()).subscribe(null, error -> flushed.tryEmitEmpty(), flushed::tryEmitEmpty);
+        connection.send(outbound.asFlux().doOnNext(frame -> queued.decrementAndGet()))
+                .subscribe(null, error -> flushed.tryEmitEmpty(), flushed::tryEmitEmpty);
         connection.inbound().subscribe(this::received, this::broken, this::completed);
     }
 
@@ -114,7 +119,15 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         byte[] frame = codec.encode(event);
         long deadline = 0;
         while (true) {
-            Sinks.EmitResult result = outbound.tryEmitNext(frame);
+            Sinks.EmitResult result;
+            if (queued.incrementAndGet() > sendQueueCapacity) {
+                result = Sinks.EmitResult.FAIL_OVERFLOW;
+            } else {
+                result = outbound.tryEmitNext(frame);
+            }
+            if (result != Sinks.EmitResult.OK) {
+                queued.decrementAndGet();
+            }
             switch (result) {
                 case OK:
                     return;

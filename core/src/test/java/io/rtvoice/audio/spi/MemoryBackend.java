@@ -95,6 +95,10 @@ public final class MemoryBackend implements AudioBackend {
         private long clockBase;
         private long aborts;
 
+        /** A recorder with nothing played yet. */
+        public Recorder() {
+        }
+
         @Override
         public AudioDevice device() {
             return DEVICE;
