@@ -15,7 +15,6 @@ import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
-import io.rtvoice.internal.codec.JsonMapping;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -228,7 +227,7 @@ final class EmulatedSession {
     private String unknownParameter(byte[] frame) {
         JsonNode session;
         try {
-            session = JsonMapping.mapper().readTree(frame).path("session");
+            session = WireJson.mapper().readTree(frame).path("session");
         } catch (java.io.IOException e) {
             return null; // the codec already accepted it; nothing more to say
         }
