@@ -1,9 +1,12 @@
 package io.rtvoice.emulator;
 
+import io.rtvoice.emulator.cli.EmulatorOptions;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar emulator/target/rtvoice-emulator.jar --port 8765 [--api-key KEY]}. */
@@ -11,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "A local Realtime API server (GA and preview dialects) for offline development and tests.")
 public final class EmulatorMain implements Callable<Integer> {
 
-    @Option(names = "--port", defaultValue = "8765", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8765", description = "Port to listen on; 0 = a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
@@ -20,17 +23,8 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--api-key", description = "The only key accepted; without it any non-empty key is accepted.")
     String apiKey;
 
-    @Option(names = "--pace", defaultValue = "1.0", description = "Send audio this many times faster than real time; 0 = unpaced (default: ${DEFAULT-VALUE}).")
-    double pace;
-
-    @Option(names = "--delta-ms", defaultValue = "100", description = "Audio per delta in ms (default: ${DEFAULT-VALUE}).")
-    int deltaMs;
-
-    @Option(names = "--jitter-ms", defaultValue = "0", description = "Random extra delay before each audio delta, up to this many ms (default: ${DEFAULT-VALUE}).")
-    int jitterMs;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the jitter (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    EmulatorOptions emulator = new EmulatorOptions();
 
     @Option(names = "--monologue-seconds", defaultValue = "0",
             description = "Every spoken response lasts this long, its voice looping, on a drift-free schedule; 0 = as long as its words (default: ${DEFAULT-VALUE}).")
@@ -49,16 +43,15 @@ public final class EmulatorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        RealtimeEmulator emulator = RealtimeEmulator.builder().host(host).port(port).apiKey(apiKey).pace(pace)
-                .deltaMs(deltaMs).jitterMs(jitterMs).seed(seed).monologue(java.time.Duration.ofSeconds(monologueSeconds))
-                .stampAudio(stampAudio).log(!quiet).start();
+        RealtimeEmulator started = emulator.builder().host(host).port(port).apiKey(apiKey)
+                .monologue(Duration.ofSeconds(monologueSeconds)).stampAudio(stampAudio).log(!quiet).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            emulator.close();
+            started.close();
             System.out.println("[rtvoice-emulator] stopped");
             stopped.countDown();
         }, "rtvoice-emulator-shutdown"));
-        System.out.println("[rtvoice-emulator] listening on " + emulator.uri() + " (GA: " + emulator.uri("/v1/realtime?model=gpt-realtime")
+        System.out.println("[rtvoice-emulator] listening on " + started.uri() + " (GA: " + started.uri("/v1/realtime?model=gpt-realtime")
                 + ", key " + (apiKey == null ? "any" : "required") + ")");
         stopped.await();
         return 0;

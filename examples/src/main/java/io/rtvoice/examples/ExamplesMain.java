@@ -1,5 +1,8 @@
 package io.rtvoice.examples;
 
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import io.rtvoice.Credentials;
+import io.rtvoice.EntraIdCredentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,5 +21,10 @@ public final class ExamplesMain implements Runnable {
     /** Runs the chosen program. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new ExamplesMain()).execute(args));
+    }
+
+    /** Azure OpenAI without a key: Microsoft Entra ID (environment, workload or managed identity, Azure CLI, ...). */
+    static Credentials entraId() {
+        return EntraIdCredentials.of(new DefaultAzureCredentialBuilder().build());
     }
 }
