@@ -1,13 +1,17 @@
 package io.rtvoice.emulator;
 
 import io.rtvoice.emulator.cli.EmulatorOptions;
+import io.rtvoice.emulator.cli.UserErrors;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar emulator/target/rtvoice-emulator.jar --port 8765 [--api-key KEY]}. */
 @Command(name = "rtvoice-emulator", mixinStandardHelpOptions = true,
@@ -36,13 +40,27 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--quiet", description = "Do not log connections and events.")
     boolean quiet;
 
+    @Spec
+    CommandSpec spec;
+
     /** Runs the emulator until Ctrl-C. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new EmulatorMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line {@link #main} runs: a mistake of the user's is one line and exit status 2 ({@link UserErrors}). */
+    static CommandLine commandLine() {
+        return UserErrors.commandLine(new EmulatorMain());
     }
 
     @Override
     public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port : " + port + " (expected: 0..65535)");
+        }
+        if (monologueSeconds < 0 || monologueSeconds > 10_000) {
+            throw new ParameterException(spec.commandLine(), "--monologue-seconds : " + monologueSeconds + " (expected: 0..10000)");
+        }
         RealtimeEmulator started = emulator.builder().host(host).port(port).apiKey(apiKey)
                 .monologue(Duration.ofSeconds(monologueSeconds)).stampAudio(stampAudio).log(!quiet).start();
         CountDownLatch stopped = new CountDownLatch(1);

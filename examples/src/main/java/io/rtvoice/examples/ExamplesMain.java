@@ -3,6 +3,7 @@ package io.rtvoice.examples;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import io.rtvoice.Credentials;
 import io.rtvoice.EntraIdCredentials;
+import io.rtvoice.emulator.cli.UserErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +21,12 @@ public final class ExamplesMain implements Runnable {
 
     /** Runs the chosen program. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ExamplesMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line {@link #main} runs: a mistake of the user's is one line and exit status 2 ({@link UserErrors}). */
+    static CommandLine commandLine() {
+        return UserErrors.commandLine(new ExamplesMain());
     }
 
     /** Azure OpenAI without a key: Microsoft Entra ID (environment, workload or managed identity, Azure CLI, ...). */

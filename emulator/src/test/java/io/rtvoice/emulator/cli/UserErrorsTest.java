@@ -1,0 +1,137 @@
+package io.rtvoice.emulator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtvoice.audio.Wav;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** A mistake of the user's is one line and status 2, --verbose adds the stack trace, and a bug keeps its stack trace. */
+class UserErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    final StringWriter err = new StringWriter();
+
+    @Command(name = "tool", subcommands = {Read.class, Call.class, Crash.class})
+    static final class Tool implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    @Command(name = "read")
+    static final class Read implements Callable<Integer> {
+        @Option(names = "--wav")
+        Path wav;
+
+        @Override
+        public Integer call() throws Exception {
+            Wav.read(wav);
+            return 0;
+        }
+    }
+
+    @Command(name = "call")
+    static final class Call implements Callable<Integer> {
+        @Option(names = "--port")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "crash")
+    static final class Crash implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("an invariant broke");
+        }
+    }
+
+    int run(String... args) {
+        return UserErrors.commandLine(new Tool()).setErr(new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void aMissingFileIsOneLineAndStatus2() {
+        Path missing = dir.resolve("missing.wav");
+
+        assertThat(run("read", "--wav", missing.toString())).isEqualTo(UserErrors.MISTAKE);
+
+        assertThat(err.toString()).isEqualTo("tool read: no such file: " + missing + System.lineSeparator());
+    }
+
+    @Test
+    void verboseAddsTheStackTraceOnAnySubcommand() {
+        Path missing = dir.resolve("missing.wav");
+
+        assertThat(run("read", "--wav", missing.toString(), "--verbose")).isEqualTo(UserErrors.MISTAKE);
+
+        assertThat(err.toString().lines().findFirst()).contains("tool read: no such file: " + missing);
+        assertThat(err.toString()).contains("java.nio.file.NoSuchFileException", "\tat ");
+    }
+
+    @Test
+    void aFileThatIsNotWavIsOneLine() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.wav"), "these are notes, not audio");
+
+        assertThat(run("read", "--wav", text.toString())).isEqualTo(UserErrors.MISTAKE);
+
+        assertThat(err.toString().lines().toList()).containsExactly("tool read: notes.wav: not a WAV file: no RIFF/WAVE header");
+    }
+
+    @Test
+    void aRefusedConnectionIsOneLineAndStatus2() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort(); // closed again: nothing listens there now
+        }
+
+        assertThat(run("call", "--port", String.valueOf(closedPort))).isEqualTo(UserErrors.MISTAKE);
+
+        assertThat(err.toString().lines().toList()).singleElement().asString().startsWith("tool call: Connection refused");
+    }
+
+    @Test
+    void aBadOptionIsOneLineWithASuggestion() {
+        assertThat(run("read", "--wave", "x.wav")).isEqualTo(UserErrors.MISTAKE);
+
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+                .startsWith("tool read: Unknown options: '--wave', 'x.wav'")
+                .contains("did you mean --wav?")
+                .endsWith("see 'tool read --help'");
+    }
+
+    @Test
+    void aBugKeepsItsStackTraceAndStatus1() {
+        assertThat(run("crash")).isEqualTo(UserErrors.BUG);
+
+        assertThat(err.toString()).startsWith("java.lang.IllegalStateException: an invariant broke").contains("\tat ");
+    }
+
+    @Test
+    void everyCommandHasVerboseInItsHelp() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = UserErrors.commandLine(new Tool()).setOut(new PrintWriter(out, true));
+        cli.getSubcommands().get("read").usage(new PrintWriter(out, true));
+
+        assertThat(out.toString()).contains("--verbose");
+    }
+}
