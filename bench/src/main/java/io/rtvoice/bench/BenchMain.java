@@ -20,12 +20,7 @@ public final class BenchMain implements Runnable {
 
     /** Runs the JMH suite; every argument after {@code jmh} goes to JMH unchanged. */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
-    }
-
-    /** The command line {@link #main} runs: a mistake of the user's is one line and exit status 2 ({@link UserErrors}). */
-    static CommandLine commandLine() {
-        return UserErrors.commandLine(new BenchMain());
+        System.exit(UserErrors.commandLine(new BenchMain()).execute(args)); // a user's mistake: one line, exit status 2
     }
 
     /** {@code jmh [JMH options]}: the JMH benchmarks, e.g. {@code jmh Codec -prof gc}. */

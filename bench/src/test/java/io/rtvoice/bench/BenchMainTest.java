@@ -2,6 +2,7 @@ package io.rtvoice.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtvoice.emulator.cli.UserErrors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ class BenchMainTest {
     final StringWriter err = new StringWriter();
 
     int run(String... args) {
-        return BenchMain.commandLine().setErr(new PrintWriter(err, true)).execute(args);
+        return UserErrors.commandLine(new BenchMain()).setErr(new PrintWriter(err, true)).execute(args);
     }
 
     @Test

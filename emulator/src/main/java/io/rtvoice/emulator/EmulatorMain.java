@@ -5,7 +5,6 @@ import io.rtvoice.emulator.cli.UserErrors;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,12 +44,7 @@ public final class EmulatorMain implements Callable<Integer> {
 
     /** Runs the emulator until Ctrl-C. */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
-    }
-
-    /** The command line {@link #main} runs: a mistake of the user's is one line and exit status 2 ({@link UserErrors}). */
-    static CommandLine commandLine() {
-        return UserErrors.commandLine(new EmulatorMain());
+        System.exit(UserErrors.commandLine(new EmulatorMain()).execute(args)); // a user's mistake: one line, exit status 2
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.rtvoice.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtvoice.Dialect;
+import io.rtvoice.emulator.cli.UserErrors;
 import io.rtvoice.event.ServerEvent;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -61,7 +62,7 @@ class EmulatorCliTest {
     void aValueOutOfRangeIsOneLineAndStatus2() {
         StringWriter err = new StringWriter();
 
-        int exit = EmulatorMain.commandLine().setErr(new PrintWriter(err, true)).execute("--port", "0", "--pace", "-1");
+        int exit = UserErrors.commandLine(new EmulatorMain()).setErr(new PrintWriter(err, true)).execute("--port", "0", "--pace", "-1");
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString().lines().toList()).containsExactly(
@@ -72,7 +73,7 @@ class EmulatorCliTest {
     void aPortInUseIsOneLineAndStatus2() throws Exception {
         StringWriter err = new StringWriter();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int exit = EmulatorMain.commandLine().setErr(new PrintWriter(err, true))
+            int exit = UserErrors.commandLine(new EmulatorMain()).setErr(new PrintWriter(err, true))
                     .execute("--port", String.valueOf(taken.getLocalPort()), "--quiet");
 
             assertThat(exit).isEqualTo(2);

@@ -21,12 +21,7 @@ public final class ExamplesMain implements Runnable {
 
     /** Runs the chosen program. */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
-    }
-
-    /** The command line {@link #main} runs: a mistake of the user's is one line and exit status 2 ({@link UserErrors}). */
-    static CommandLine commandLine() {
-        return UserErrors.commandLine(new ExamplesMain());
+        System.exit(UserErrors.commandLine(new ExamplesMain()).execute(args)); // a user's mistake: one line, exit status 2
     }
 
     /** Azure OpenAI without a key: Microsoft Entra ID (environment, workload or managed identity, Azure CLI, ...). */

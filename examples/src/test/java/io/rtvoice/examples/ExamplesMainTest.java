@@ -2,6 +2,7 @@ package io.rtvoice.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtvoice.emulator.cli.UserErrors;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +25,7 @@ class ExamplesMainTest {
 
     /** {@code rtvoice-examples} as {@code main} runs it, in this JVM, with {@code env} as the environment. */
     int run(Map<String, String> env, String... args) {
-        CommandLine cli = ExamplesMain.commandLine().setErr(new PrintWriter(err, true));
+        CommandLine cli = UserErrors.commandLine(new ExamplesMain()).setErr(new PrintWriter(err, true));
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         TextInAudioOut textInAudioOut = cli.getSubcommands().get("text-in-audio-out").getCommand();
         textInAudioOut.env = env;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** A mistake of the user's is one line and status 2, --verbose adds the stack trace, and a bug keeps its stack trace. */
 class UserErrorsTest {
@@ -46,7 +47,7 @@ class UserErrorsTest {
 
     @Command(name = "call")
     static final class Call implements Callable<Integer> {
-        @Option(names = "--port")
+        @Parameters(paramLabel = "PORT")
         int port;
 
         @Override
@@ -104,7 +105,7 @@ class UserErrorsTest {
             closedPort = probe.getLocalPort(); // closed again: nothing listens there now
         }
 
-        assertThat(run("call", "--port", String.valueOf(closedPort))).isEqualTo(UserErrors.MISTAKE);
+        assertThat(run("call", String.valueOf(closedPort))).isEqualTo(UserErrors.MISTAKE);
 
         assertThat(err.toString().lines().toList()).singleElement().asString().startsWith("tool call: Connection refused");
     }
