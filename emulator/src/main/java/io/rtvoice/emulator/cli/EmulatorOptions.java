@@ -80,7 +80,8 @@ public final class EmulatorOptions {
      * A builder with these settings, for an emulator in this JVM; the caller adds what is its own (host,
      * port, key, ...) and starts it.
      *
-     * @throws ParameterException naming the option when a value is out of range
+     * @throws ParameterException naming the option when a value is out of range ({@link IllegalArgumentException}
+     *         when no command line parsed these options)
      */
     public RealtimeEmulator.Builder builder() {
         check(pace >= 0, "--pace", pace, ">= 0");
@@ -98,7 +99,7 @@ public final class EmulatorOptions {
     /**
      * The same settings as {@code rtvoice-emulator} arguments, for an emulator in a child JVM.
      *
-     * @throws ParameterException naming the option when a value is out of range
+     * @throws ParameterException naming the option when a value is out of range, as {@link #builder()}
      */
     public List<String> arguments() {
         builder(); // the same checks, here rather than as the child's exit status

@@ -3,6 +3,7 @@ package io.rtvoice.emulator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtvoice.audio.Wav;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -10,7 +11,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -26,42 +26,23 @@ class UserErrorsTest {
 
     final StringWriter err = new StringWriter();
 
-    @Command(name = "tool", subcommands = {Read.class, Call.class, Crash.class})
-    static final class Tool implements Runnable {
-        @Override
-        public void run() {
-        }
-    }
-
-    @Command(name = "read")
-    static final class Read implements Callable<Integer> {
-        @Option(names = "--wav")
-        Path wav;
-
-        @Override
-        public Integer call() throws Exception {
+    /** A command line whose subcommands fail as a user's mistake would make them, or as a bug. */
+    @Command(name = "tool")
+    static final class Tool {
+        @Command(name = "read")
+        int read(@Option(names = "--wav") Path wav) throws IOException {
             Wav.read(wav);
             return 0;
         }
-    }
 
-    @Command(name = "call")
-    static final class Call implements Callable<Integer> {
-        @Parameters(paramLabel = "PORT")
-        int port;
-
-        @Override
-        public Integer call() throws Exception {
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return 0;
-            }
+        @Command(name = "call")
+        int call(@Parameters(paramLabel = "PORT") int port) throws IOException {
+            new Socket(InetAddress.getLoopbackAddress(), port).close();
+            return 0;
         }
-    }
 
-    @Command(name = "crash")
-    static final class Crash implements Callable<Integer> {
-        @Override
-        public Integer call() {
+        @Command(name = "crash")
+        int crash() {
             throw new IllegalStateException("an invariant broke");
         }
     }
