@@ -1,5 +1,6 @@
 package io.rtvoice.bench;
 
+import io.rtvoice.emulator.cli.UserErrors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ public final class BenchMain implements Runnable {
 
     /** Runs the JMH suite; every argument after {@code jmh} goes to JMH unchanged. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchMain()).execute(args));
+        System.exit(UserErrors.commandLine(new BenchMain()).execute(args)); // a user's mistake: one line, exit status 2
     }
 
     /** {@code jmh [JMH options]}: the JMH benchmarks, e.g. {@code jmh Codec -prof gc}. */

@@ -44,17 +44,8 @@ final class ResampleCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
-        Wav.Audio in;
-        try {
-            in = Wav.read(input);
-        } catch (java.nio.file.NoSuchFileException e) {
-            spec.commandLine().getErr().println("resample: no such file: " + input);
-            return 1;
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("resample: cannot read " + input + ": " + e.getMessage());
-            return 1;
-        }
+    public Integer call() throws IOException { // a file missing, unreadable or not WAV is reported by BenchMain's UserErrors
+        Wav.Audio in = Wav.read(input);
         int channels = in.format().channels();
         float[][] planes = deinterleave(in);
         float[][] resampled = new float[channels][];
@@ -67,12 +58,7 @@ final class ResampleCommand implements Callable<Integer> {
         }
         long elapsed = System.nanoTime() - started;
         AudioFormat format = floatOutput ? AudioFormat.float32(rate, channels) : AudioFormat.pcm16(rate, channels);
-        try {
-            Wav.write(output, format, interleave(resampled, format.encoding()));
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("resample: cannot write " + output + ": " + e);
-            return 1;
-        }
+        Wav.write(output, format, interleave(resampled, format.encoding()));
 
         double seconds = (double) planes[0].length / in.format().sampleRate();
         spec.commandLine().getOut().printf("%s: %s, %.3f s -> %s: %d Hz %s, %s, delay %d samples compensated, %.0fx real time%n",

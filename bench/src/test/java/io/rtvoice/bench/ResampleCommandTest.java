@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rtvoice.audio.AudioFormat;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.Wav;
+import io.rtvoice.emulator.cli.UserErrors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class ResampleCommandTest {
         Wav.write(in, AudioFormat.pcm16(48_000, 2), Pcm.toBytes(stereo));
 
         StringWriter printed = new StringWriter();
-        CommandLine cli = new CommandLine(new BenchMain()).setOut(new PrintWriter(printed));
+        CommandLine cli = UserErrors.commandLine(new BenchMain()).setOut(new PrintWriter(printed));
         assertThat(cli.execute("resample", in.toString(), out.toString(), "--rate", "24000")).isZero();
 
         Wav.Audio result = Wav.read(out);
@@ -49,7 +50,7 @@ class ResampleCommandTest {
     @Test
     void aMissingFileOrBadRateIsAnErrorNotACrash() {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new BenchMain()).setErr(new PrintWriter(err));
+        CommandLine cli = UserErrors.commandLine(new BenchMain()).setErr(new PrintWriter(err));
         assertThat(cli.execute("resample", dir.resolve("nope.wav").toString(), dir.resolve("o.wav").toString(), "--rate", "24000"))
                 .isNotZero();
         assertThat(err.toString()).contains("nope.wav");

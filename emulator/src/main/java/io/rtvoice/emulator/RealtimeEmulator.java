@@ -252,7 +252,7 @@ public final class RealtimeEmulator implements AutoCloseable {
                         })
                         .bind(host, port).syncUninterruptibly().channel();
                 return new RealtimeEmulator(group, server, ssl != null ? "wss" : "ws", host, stats);
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Netty throws a failed bind's BindException although it is checked
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;
             }

@@ -3,9 +3,14 @@ package io.rtvoice.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtvoice.Dialect;
+import io.rtvoice.emulator.cli.UserErrors;
 import io.rtvoice.event.ServerEvent;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,7 +22,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The command line starts, answers a client, and stops cleanly on a termination signal. */
+/**
+ * The command line starts, answers a client, and stops cleanly on a termination signal; the user's mistakes
+ * are one line and exit status 2.
+ */
 class EmulatorCliTest {
 
     @Test
@@ -48,5 +56,29 @@ class EmulatorCliTest {
         assertThat(output).anyMatch(l -> l.contains("conn-1 -> session.created"));
         assertThat(output.get(output.size() - 1)).contains("stopped");
         assertThat(String.join("\n", output)).doesNotContain("sk-cli-secret");
+    }
+
+    @Test
+    void aValueOutOfRangeIsOneLineAndStatus2() {
+        StringWriter err = new StringWriter();
+
+        int exit = UserErrors.commandLine(new EmulatorMain()).setErr(new PrintWriter(err, true)).execute("--port", "0", "--pace", "-1");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).containsExactly(
+                "rtvoice-emulator: --pace : -1.0 (expected: >= 0); see 'rtvoice-emulator --help'");
+    }
+
+    @Test
+    void aPortInUseIsOneLineAndStatus2() throws Exception {
+        StringWriter err = new StringWriter();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int exit = UserErrors.commandLine(new EmulatorMain()).setErr(new PrintWriter(err, true))
+                    .execute("--port", String.valueOf(taken.getLocalPort()), "--quiet");
+
+            assertThat(exit).isEqualTo(2);
+        }
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+                .startsWith("rtvoice-emulator: ").containsIgnoringCase("address already in use");
     }
 }

@@ -3,6 +3,7 @@ package io.rtvoice.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtvoice.Dialect;
+import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ServerEvent;
 import java.time.Duration;
@@ -11,15 +12,20 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The load-test modes: a monologue that talks for a set time, and audio deltas stamped with sequence and times. */
 class EmulatorMonologueTest {
 
+    @RegisterExtension
+    final EmulatorExtension monologue = EmulatorExtension.anyKey()
+            .configure(b -> b.pace(0).deltaMs(20).monologue(Duration.ofSeconds(5)).stampAudio(true));
+    @RegisterExtension
+    final EmulatorExtension plain = EmulatorExtension.anyKey().configure(b -> b.pace(0));
+
     @Test
     void monologueTalksForItsLengthInStampedConsecutiveDeltas() throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).deltaMs(20)
-                .monologue(Duration.ofSeconds(5)).stampAudio(true).start();
-                WsClient c = EmulatorProtocolTest.connect(emulator, Dialect.GA)) {
+        try (WsClient c = EmulatorProtocolTest.connect(monologue, Dialect.GA)) {
             long before = epochMicros();
             c.send(new ClientEvent.ResponseCreate(null, null));
             List<ServerEvent.ResponseOutputAudioDelta> deltas = new ArrayList<>();
@@ -52,8 +58,7 @@ class EmulatorMonologueTest {
 
     @Test
     void withoutStampingEventIdsKeepTheirUsualForm() throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start();
-                WsClient c = EmulatorProtocolTest.connect(emulator, Dialect.GA)) {
+        try (WsClient c = EmulatorProtocolTest.connect(plain, Dialect.GA)) {
             c.send(new ClientEvent.ResponseCreate(null, null));
             ServerEvent.ResponseOutputAudioDelta delta = c.await(ServerEvent.ResponseOutputAudioDelta.class);
             assertThat(delta.eventId()).matches("event_conn\\d+");

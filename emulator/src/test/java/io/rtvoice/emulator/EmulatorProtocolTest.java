@@ -3,6 +3,7 @@ package io.rtvoice.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtvoice.Dialect;
+import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.Item;
@@ -14,9 +15,8 @@ import io.rtvoice.event.TurnDetection;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,19 +25,13 @@ class EmulatorProtocolTest {
 
     static final String KEY = "sk-test-emulator-key";
     static final Map<String, String> BEARER = Map.of("Authorization", "Bearer " + KEY);
-    static RealtimeEmulator fast;
 
-    @BeforeAll
-    static void start() {
-        fast = RealtimeEmulator.builder().apiKey(KEY).pace(0).start();
-    }
+    @RegisterExtension
+    static final EmulatorExtension fast = EmulatorExtension.withKey(KEY).configure(b -> b.pace(0));
+    @RegisterExtension
+    final EmulatorExtension slow = EmulatorExtension.anyKey().configure(b -> b.pace(1));
 
-    @AfterAll
-    static void stop() {
-        fast.close();
-    }
-
-    static WsClient connect(RealtimeEmulator emulator, Dialect dialect) throws Exception {
+    static WsClient connect(EmulatorExtension emulator, Dialect dialect) throws Exception {
         Map<String, String> headers = dialect == Dialect.GA ? BEARER : Map.of("Authorization", "Bearer " + KEY, "OpenAI-Beta", "realtime=v1");
         WsClient client = WsClient.connect(emulator.uri("/v1/realtime?model=gpt-realtime"), dialect, headers);
         client.await(ServerEvent.SessionCreated.class);
@@ -156,7 +150,7 @@ class EmulatorProtocolTest {
 
     @Test
     void cancelEndsTheResponseWithItsDoneEventsAndClientCancelled() throws Exception {
-        try (RealtimeEmulator slow = RealtimeEmulator.builder().pace(1).start(); WsClient c = connect(slow, Dialect.GA)) {
+        try (WsClient c = connect(slow, Dialect.GA)) {
             c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("Tell me a long story please")));
             c.send(new ClientEvent.ResponseCreate(null, null));
             c.await(ServerEvent.ResponseOutputAudioDelta.class);
@@ -172,7 +166,7 @@ class EmulatorProtocolTest {
 
     @Test
     void oneActiveResponsePerConversationButOutOfBandMayRun() throws Exception {
-        try (RealtimeEmulator slow = RealtimeEmulator.builder().pace(1).start(); WsClient c = connect(slow, Dialect.GA)) {
+        try (WsClient c = connect(slow, Dialect.GA)) {
             c.send(new ClientEvent.ResponseCreate("evt_first", null));
             ServerEvent.ResponseCreated first = c.await(ServerEvent.ResponseCreated.class);
             c.send(new ClientEvent.ResponseCreate("evt_second", null));

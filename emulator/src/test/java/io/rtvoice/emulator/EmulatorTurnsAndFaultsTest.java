@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtvoice.Dialect;
+import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.EventCodec;
 import io.rtvoice.event.EventDecodeException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,6 +29,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class EmulatorTurnsAndFaultsTest {
 
     private static final Map<String, String> BEARER = EmulatorProtocolTest.BEARER;
+
+    @RegisterExtension
+    final EmulatorExtension emulator = EmulatorExtension.anyKey().configure(b -> b.pace(0));
+    @RegisterExtension
+    final EmulatorExtension realTime = EmulatorExtension.anyKey().configure(b -> b.pace(1));
+    @RegisterExtension
+    final EmulatorExtension fifteenMinuteSessions = EmulatorExtension.anyKey()
+            .configure(b -> b.pace(0).sessionDuration(Duration.ofMinutes(15)));
 
     /** PCM16 24 kHz: {@code ms} of a 440 Hz tone at −12 dBFS (speech-like energy) or of silence. */
     static byte[] pcm(int ms, boolean tone) {
@@ -51,8 +61,7 @@ class EmulatorTurnsAndFaultsTest {
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void serverVadTurnRunsFromSpeechToResponse(Dialect dialect) throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start();
-                WsClient c = EmulatorProtocolTest.connect(emulator, dialect)) {
+        try (WsClient c = EmulatorProtocolTest.connect(emulator, dialect)) {
             c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().type(dialect == Dialect.GA ? "realtime" : null)
                     .turnDetection(TurnDetection.serverVad(0.5, 300, 500)).build()));
             c.await(ServerEvent.SessionUpdated.class);
@@ -76,8 +85,7 @@ class EmulatorTurnsAndFaultsTest {
 
     @Test
     void idleTimeoutTriggersATurnAfterThatMuchSilence() throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start();
-                WsClient c = EmulatorProtocolTest.connect(emulator, Dialect.GA)) {
+        try (WsClient c = EmulatorProtocolTest.connect(emulator, Dialect.GA)) {
             c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder()
                     .turnDetection(TurnDetection.serverVad(0.5, 300, 500).withIdleTimeoutMs(5000)).build()));
             c.await(ServerEvent.SessionUpdated.class);
@@ -93,8 +101,7 @@ class EmulatorTurnsAndFaultsTest {
 
     @Test
     void newSpeechDuringAResponseInterruptsIt() throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(1).start();
-                WsClient c = EmulatorProtocolTest.connect(emulator, Dialect.GA)) {
+        try (WsClient c = EmulatorProtocolTest.connect(realTime, Dialect.GA)) {
             speak(c, pcm(300, false));
             speak(c, pcm(600, true));
             speak(c, pcm(300, false));
@@ -110,13 +117,13 @@ class EmulatorTurnsAndFaultsTest {
 
     // ---------------------------------------------------------------- faults
 
-    private static WsClient faulty(RealtimeEmulator emulator, String fault) {
+    private static WsClient faulty(EmulatorExtension emulator, String fault) {
         return WsClient.connect(emulator.uri("/v1/realtime?model=m&rtvoice_fault=" + fault), Dialect.GA, BEARER);
     }
 
     @Test
     void closeAfterDropsTheConnectionWithoutACloseFrame() throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start(); WsClient c = faulty(emulator, "close_after:2")) {
+        try (WsClient c = faulty(emulator, "close_after:2")) {
             List<String> frames = new ArrayList<>();
             WsClient.Received r;
             while ((r = c.nextRaw(Duration.ofSeconds(3))) != null && r.text() != null) {
@@ -140,7 +147,7 @@ class EmulatorTurnsAndFaultsTest {
 
     @Test
     void malformedFrameIsSentOnce() throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start(); WsClient c = faulty(emulator, "malformed_after:1")) {
+        try (WsClient c = faulty(emulator, "malformed_after:1")) {
             c.next();
             EventDecodeException e = catchThrowableOfType(EventDecodeException.class, c::next);
             assertThat(e.reason()).isEqualTo(EventDecodeException.Reason.MALFORMED_JSON);
@@ -150,7 +157,7 @@ class EmulatorTurnsAndFaultsTest {
 
     @Test
     void badBase64InAudioDeltas() throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start(); WsClient c = faulty(emulator, "bad_base64")) {
+        try (WsClient c = faulty(emulator, "bad_base64")) {
             c.next();
             c.next();
             c.send(new ClientEvent.ResponseCreate(null, null));
@@ -168,7 +175,7 @@ class EmulatorTurnsAndFaultsTest {
 
     @Test
     void errorEventAfterN() throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start(); WsClient c = faulty(emulator, "error_after:1")) {
+        try (WsClient c = faulty(emulator, "error_after:1")) {
             c.next();
             assertThat(c.next()).isInstanceOfSatisfying(ServerEvent.Error.class,
                     e -> assertThat(e.error().type()).isEqualTo("server_error"));
@@ -177,8 +184,7 @@ class EmulatorTurnsAndFaultsTest {
 
     @Test
     void sessionExpiryThenClose1001() throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).sessionDuration(Duration.ofMinutes(15)).start();
-                WsClient c = faulty(emulator, "expire_after_ms:300")) {
+        try (WsClient c = faulty(fifteenMinuteSessions, "expire_after_ms:300")) {
             ServerEvent.Error expired = c.await(ServerEvent.Error.class);
             assertThat(expired.error().code()).isEqualTo("session_expired");
             assertThat(expired.error().message()).isEqualTo("Your session hit the maximum duration of 15 minutes.");
@@ -189,7 +195,7 @@ class EmulatorTurnsAndFaultsTest {
 
     @Test
     void stallSilencesEventsAndPongs() throws Exception {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start(); WsClient c = faulty(emulator, "stall_after:2")) {
+        try (WsClient c = faulty(emulator, "stall_after:2")) {
             c.next();
             c.next();
             c.send(new ClientEvent.ResponseCreate(null, null));
@@ -209,8 +215,7 @@ class EmulatorTurnsAndFaultsTest {
         ObjectMapper json = new ObjectMapper();
         List<String> raw = new ArrayList<>();
 
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).start();
-                WsClient c = EmulatorProtocolTest.connect(emulator, dialect)) {
+        try (WsClient c = EmulatorProtocolTest.connect(emulator, dialect)) {
             c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().type(dialect == Dialect.GA ? "realtime" : null)
                     .inputTranscription(io.rtvoice.event.InputTranscription.of("whisper-1")).build()));
             c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("Hello")));

@@ -1,5 +1,9 @@
 package io.rtvoice.examples;
 
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import io.rtvoice.Credentials;
+import io.rtvoice.EntraIdCredentials;
+import io.rtvoice.emulator.cli.UserErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +21,11 @@ public final class ExamplesMain implements Runnable {
 
     /** Runs the chosen program. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ExamplesMain()).execute(args));
+        System.exit(UserErrors.commandLine(new ExamplesMain()).execute(args)); // a user's mistake: one line, exit status 2
+    }
+
+    /** Azure OpenAI without a key: Microsoft Entra ID (environment, workload or managed identity, Azure CLI, ...). */
+    static Credentials entraId() {
+        return EntraIdCredentials.of(new DefaultAzureCredentialBuilder().build());
     }
 }

@@ -4,6 +4,8 @@ import io.rtvoice.RealtimeSession;
 import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.audio.AudioFormat;
 import io.rtvoice.audio.Wav;
+import io.rtvoice.emulator.cli.EmulatorOptions;
+import io.rtvoice.emulator.cli.Target;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ResponseParams;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,16 +46,19 @@ final class TextInAudioOut implements Callable<Integer> {
     @Option(names = "--timeout-seconds", defaultValue = "60", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Mixin
+    EmulatorOptions emulator = EmulatorOptions.withDefaults(4, 100);
+
     PrintStream out = System.out;
     Map<String, String> env = System.getenv();
 
     @Override
     public Integer call() throws IOException {
-        try (Target target = Target.from(env); Speaker speaker = play == null ? null : Speaker.open(play)) {
-            out.println("Connecting to " + target.description);
+        try (Target target = Target.from(env, emulator, ExamplesMain::entraId); Speaker speaker = play == null ? null : Speaker.open(play)) {
+            out.println("Connecting to " + target.description());
             ByteArrayOutputStream audio = new ByteArrayOutputStream();
             ServerEvent last;
-            try (RealtimeSession session = target.client.connect().block(Duration.ofSeconds(timeoutSeconds))) {
+            try (RealtimeSession session = target.client().connect().block(Duration.ofSeconds(timeoutSeconds))) {
                 if (text != null) {
                     session.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText(text)));
                 }

@@ -11,6 +11,8 @@ import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.PlayoutBuffer;
 import io.rtvoice.audio.WavAudioBackend;
 import io.rtvoice.conversation.Conversation;
+import io.rtvoice.emulator.cli.EmulatorOptions;
+import io.rtvoice.emulator.cli.Target;
 import io.rtvoice.event.InputTranscription;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
@@ -28,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
 
@@ -81,6 +84,9 @@ final class VoiceChat implements Callable<Integer> {
     @Option(names = "--timeout-seconds", defaultValue = "120", description = "With --input-file: give up after this long.")
     int timeoutSeconds;
 
+    @Mixin
+    EmulatorOptions emulator = EmulatorOptions.withDefaults(4, 100);
+
     PrintStream out = System.out;
     Map<String, String> env = System.getenv();
 
@@ -90,8 +96,8 @@ final class VoiceChat implements Callable<Integer> {
             list();
             return 0;
         }
-        try (Target target = Target.from(env)) {
-            out.println("Connecting to " + target.description);
+        try (Target target = Target.from(env, emulator, ExamplesMain::entraId)) {
+            out.println("Connecting to " + target.description());
             // The app routes capture itself (into the session and a level meter), at the session's PCM rate.
             AudioInput input = inputFile != null
                     ? new WavAudioBackend().openInput(AudioSpec.forDevice(inputFile.toString()))
@@ -99,7 +105,7 @@ final class VoiceChat implements Callable<Integer> {
             PlaybackDevice output = open(outputChoice).openPlayback(AudioSpec.forDevice(device(outputChoice)));
             out.println("Input: " + input.device().name() + "  Output: " + output.device().name());
 
-            Conversation conversation = Conversation.connect(target.client).block(Duration.ofSeconds(30));
+            Conversation conversation = Conversation.connect(target.client()).block(Duration.ofSeconds(30));
             SessionConfig.Builder session = SessionConfig.builder().instructions(instructions)
                     .turnDetection(semanticVad != null ? TurnDetection.semanticVad(semanticVad)
                             : TurnDetection.serverVad(threshold, prefixPaddingMs, silenceMs))

@@ -20,12 +20,12 @@ import io.rtvoice.conversation.Conversation;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.Responder;
 import io.rtvoice.emulator.SyntheticVoice;
+import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.voice.LatencySample;
 import io.rtvoice.voice.VoiceSession;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -66,10 +66,8 @@ class VoiceSessionTest {
     }
 
     static Conversation conversation(RealtimeEmulator emulator, Dialect dialect) {
-        Endpoint endpoint = dialect == Dialect.GA ? Endpoint.custom(emulator.uri("/v1/realtime?model=m"), Dialect.GA)
-                : Endpoint.azurePreview(URI.create("http://127.0.0.1:" + emulator.port()), "d", "2024-10-01-preview");
-        return Conversation.connect(RealtimeClient.builder().endpoint(endpoint).credentials(Credentials.apiKey(KEY)).build())
-                .block(TIMEOUT);
+        return Conversation.connect(RealtimeClient.builder().endpoint(EmulatorExtension.endpoint(emulator, dialect))
+                .credentials(Credentials.apiKey(KEY)).build()).block(TIMEOUT);
     }
 
     static int indexOf(short[] haystack, short[] needle, int length) {

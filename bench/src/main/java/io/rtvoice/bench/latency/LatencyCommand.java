@@ -1,7 +1,10 @@
 package io.rtvoice.bench.latency;
 
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rtvoice.Credentials;
+import io.rtvoice.EntraIdCredentials;
 import io.rtvoice.audio.AudioBackend;
 import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.audio.AudioBackends;
@@ -9,9 +12,9 @@ import io.rtvoice.audio.AudioSpec;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.Resampler;
 import io.rtvoice.audio.Wav;
-import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.SyntheticVoice;
-import io.rtvoice.examples.Target;
+import io.rtvoice.emulator.cli.EmulatorOptions;
+import io.rtvoice.emulator.cli.Target;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,14 +73,8 @@ public final class LatencyCommand implements Callable<Integer> {
     @Option(names = "--prebuffer-ms", defaultValue = "80", description = "Playout pre-buffer (default: ${DEFAULT-VALUE}).")
     int prebufferMs;
 
-    @Option(names = "--pace", defaultValue = "4", description = "Emulator: audio sent this many times faster than real time (default: ${DEFAULT-VALUE}).")
-    double pace;
-
-    @Option(names = "--delta-ms", defaultValue = "100", description = "Emulator: audio per delta (default: ${DEFAULT-VALUE}).")
-    int deltaMs;
-
-    @Option(names = "--jitter-ms", defaultValue = "0", description = "Emulator: random extra delay per delta, up to (default: ${DEFAULT-VALUE}).")
-    int jitterMs;
+    @Mixin
+    EmulatorOptions emulator = EmulatorOptions.withDefaults(4, 100);
 
     @Option(names = "--turn-timeout-seconds", defaultValue = "60", description = "A turn taking longer fails (default: ${DEFAULT-VALUE}).")
     int turnTimeoutSeconds;
@@ -105,10 +103,9 @@ public final class LatencyCommand implements Callable<Integer> {
         AudioBackend backend = AudioBackends.named(colon < 0 ? output : output.substring(0, colon));
         AudioSpec speaker = AudioSpec.forDevice(colon < 0 ? null : output.substring(colon + 1));
 
-        java.util.Optional<Target> service = Target.service(env);
+        java.util.Optional<Target> service = Target.service(env, LatencyCommand::entraId);
         boolean emulated = service.isEmpty();
-        try (Target target = service.orElseGet(() -> Target.embedded(RealtimeEmulator.builder()
-                .pace(pace).deltaMs(deltaMs).jitterMs(jitterMs).start()))) {
+        try (Target target = service.orElseGet(() -> Target.embedded(emulator.builder().start()))) {
             out.println("Measuring " + turns + " turns (" + concurrency + " at once) against " + target.description());
             Measurements warmup = new Measurements();
             TurnRunner warmupRunner = new TurnRunner(target.client(), backend, speaker, prebufferMs, utterance, interruption,
@@ -164,9 +161,9 @@ public final class LatencyCommand implements Callable<Integer> {
             settings.put("output", output);
             settings.put("prebuffer_ms", prebufferMs);
             if (emulated) {
-                settings.put("emulator_pace", pace);
-                settings.put("emulator_delta_ms", deltaMs);
-                settings.put("emulator_jitter_ms", jitterMs);
+                settings.put("emulator_pace", emulator.pace());
+                settings.put("emulator_delta_ms", emulator.deltaMs());
+                settings.put("emulator_jitter_ms", emulator.jitterMs());
             }
             settings.put("wall_seconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
             Report report = new Report(measurements, settings);
@@ -175,6 +172,11 @@ public final class LatencyCommand implements Callable<Integer> {
             out.println("Wrote " + outDirectory.resolve("summary.json") + ", latency.hlog and latency.html");
             return measurements.turnsFailed.get() == 0 ? 0 : 1;
         }
+    }
+
+    /** Azure OpenAI without a key: Microsoft Entra ID (environment, workload or managed identity, Azure CLI, ...). */
+    private static Credentials entraId() {
+        return EntraIdCredentials.of(new DefaultAzureCredentialBuilder().build());
     }
 
     /** A WAV file as 24 kHz mono PCM16. */

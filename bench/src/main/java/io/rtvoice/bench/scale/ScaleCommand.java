@@ -12,6 +12,7 @@ import io.rtvoice.RealtimeSession;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.bench.EmulatorProcess;
 import io.rtvoice.bench.ResourceMeter;
+import io.rtvoice.emulator.cli.EmulatorOptions;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -31,13 +33,14 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * {@code scale --find-max}: how many concurrent voice sessions one client JVM carries. Each session streams
- * 20 ms appends up at real-time pace and receives the emulator's 20 ms deltas down at real-time pace, against
+ * 20 ms appends up at real-time pace and receives the emulator's deltas down (20 ms at real-time pace by default), against
  * the emulator in a child JVM on loopback. Reports send lateness, delivery latency, loss, CPU, heap and
  * allocation per step.
  */
@@ -83,8 +86,8 @@ public final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--connect-concurrency", defaultValue = "32", description = "Connections opened at once (default: ${DEFAULT-VALUE}).")
     int connectConcurrency;
 
-    @Option(names = "--jitter-ms", defaultValue = "0", description = "Emulator: random extra delay per delta, up to (default: ${DEFAULT-VALUE}).")
-    int jitterMs;
+    @Mixin
+    EmulatorOptions emulatorOptions = EmulatorOptions.withDefaults(1, FRAME_MS);
 
     @Option(names = "--emulator-jvm-option", paramLabel = "OPTION",
             description = "An option for the emulator's JVM, e.g. -Xmx2g (repeatable).")
@@ -101,15 +104,16 @@ public final class ScaleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int[] counts = findMax ? steps : new int[] {sessions};
         if (seconds < 1 || warmupSeconds < 0 || firstWarmupSeconds < 0 || senderThreads < 1 || connectConcurrency < 1
-                || Arrays.stream(counts).anyMatch(n -> n < 1)) {
-            err.println("scale: session counts, --seconds, --sender-threads and --connect-concurrency must be at least 1");
+                || Arrays.stream(counts).anyMatch(n -> n < 1) || !(emulatorOptions.pace() > 0)) {
+            err.println("scale: session counts, --seconds, --sender-threads and --connect-concurrency must be at least 1, "
+                    + "--pace above 0 (each session is a real-time stream)");
             return 2;
         }
         Instant started = Instant.now();
         // The response must outlast every step: the sessions are closed before it ends.
         int monologueSeconds = Math.max(warmupSeconds, firstWarmupSeconds) + seconds + 600;
-        List<String> emulatorArgs = List.of("--delta-ms", String.valueOf(FRAME_MS), "--pace", "1", "--jitter-ms",
-                String.valueOf(jitterMs), "--monologue-seconds", String.valueOf(monologueSeconds), "--stamp-audio");
+        List<String> emulatorArgs = new ArrayList<>(emulatorOptions.arguments());
+        emulatorArgs.addAll(List.of("--monologue-seconds", String.valueOf(monologueSeconds), "--stamp-audio"));
         List<StepResult> results = new ArrayList<>();
         try (EmulatorProcess emulator = EmulatorProcess.start(emulatorJvmOptions, emulatorArgs, err)) {
             RealtimeClient client = RealtimeClient.builder()
@@ -118,7 +122,7 @@ public final class ScaleCommand implements Callable<Integer> {
                     .build();
             out.printf("scale: %s sessions, %d s measured after %d s warm-up each, %d sender threads, emulator %s in a child JVM, jitter %d ms%n",
                     findMax ? "ramp " + Arrays.toString(counts) : String.valueOf(sessions), seconds, warmupSeconds,
-                    senderThreads, emulator.uri(), jitterMs);
+                    senderThreads, emulator.uri(), emulatorOptions.jitterMs());
             StepResult.printHeader(out);
             boolean first = true;
             for (int n : counts) {
@@ -212,7 +216,7 @@ public final class ScaleCommand implements Callable<Integer> {
             long lost = load.stream().mapToLong(LoadSession::lost).sum();
             long reordered = load.stream().mapToLong(LoadSession::reordered).sum();
             long unstamped = load.stream().mapToLong(LoadSession::unstamped).sum();
-            long expected = (long) connected * Math.round(usage.seconds() * 1000 / FRAME_MS);
+            long expected = (long) connected * Math.round(usage.seconds() * 1000 * emulatorOptions.pace() / emulatorOptions.deltaMs());
             boolean held = connected == n && errors.isEmpty() && lost == 0 && reordered == 0
                     && sendLateness.getValueAtPercentile(99) <= maxP99LatenessMs * 1000;
             result = new StepResult(n, connected, usage.seconds(), sendLateness, deliveryHistogram, audioHistogram,
@@ -265,8 +269,9 @@ public final class ScaleCommand implements Callable<Integer> {
         settings.put("frame_ms", FRAME_MS);
         settings.put("sender_threads", senderThreads);
         settings.put("max_p99_lateness_ms", maxP99LatenessMs);
-        settings.put("emulator_jitter_ms", jitterMs);
-        settings.put("emulator", "child JVM on 127.0.0.1, monologue responses, stamped 20 ms deltas at real-time pace");
+        settings.put("emulator_jitter_ms", emulatorOptions.jitterMs());
+        settings.put("emulator", String.format(Locale.ROOT, "child JVM on 127.0.0.1, monologue responses, stamped %d ms deltas at %s x real-time pace",
+                emulatorOptions.deltaMs(), emulatorOptions.pace()));
         root.put("max_sessions_held", maxHeld);
         ArrayNode steps = root.putArray("steps");
         for (StepResult r : results) {

@@ -15,6 +15,7 @@ import io.rtvoice.ReconnectPolicy;
 import io.rtvoice.bench.EmulatorProcess;
 import io.rtvoice.bench.ResourceMeter;
 import io.rtvoice.emulator.RealtimeEmulator;
+import io.rtvoice.emulator.cli.EmulatorOptions;
 import io.rtvoice.transport.websocket.WebSocketTransport;
 import java.io.PrintStream;
 import java.lang.management.BufferPoolMXBean;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,8 +66,8 @@ public final class SoakCommand implements Callable<Integer> {
             description = "Turns before a caller hangs up and calls again (default: ${DEFAULT-VALUE}).")
     int turnsPerSession;
 
-    @Option(names = "--pace", defaultValue = "2", description = "Emulator: audio sent this many times faster than real time (default: ${DEFAULT-VALUE}).")
-    double pace;
+    @Mixin
+    EmulatorOptions emulator = EmulatorOptions.withDefaults(2, 100);
 
     @Option(names = "--separate-emulator", description = "Run the emulator in a child JVM, so that heap and threads are the client's alone "
             + "(default: in this JVM).")
@@ -95,9 +97,8 @@ public final class SoakCommand implements Callable<Integer> {
         FaultInjectingTransport transport;
         List<SoakSession> callers = new ArrayList<>();
         long started = System.nanoTime();
-        try (EmulatorProcess child = separateEmulator
-                        ? EmulatorProcess.start(List.of(), List.of("--pace", Double.toString(pace)), err) : null;
-                RealtimeEmulator embedded = separateEmulator ? null : RealtimeEmulator.builder().pace(pace).start()) {
+        try (EmulatorProcess child = separateEmulator ? EmulatorProcess.start(List.of(), emulator.arguments(), err) : null;
+                RealtimeEmulator embedded = separateEmulator ? null : emulator.builder().start()) {
             URI base = child != null ? child.uri() : embedded.uri();
             // A short keep-alive, so a stalled server is found in seconds, not the default 40.
             transport = new FaultInjectingTransport(
@@ -159,7 +160,7 @@ public final class SoakCommand implements Callable<Integer> {
             FaultInjectingTransport transport, List<SoakSession> callers) {
         ObjectNode summary = JsonNodeFactory.instance.objectNode();
         summary.put("sessions", sessions).put("minutes", minutes).put("separate_emulator", separateEmulator).put("fault_probability", faultProbability)
-                .put("turns_per_session", turnsPerSession).put("pace", pace)
+                .put("turns_per_session", turnsPerSession).put("pace", emulator.pace())
                 .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"))
                 .put("cores", Runtime.getRuntime().availableProcessors());
         summary.put("turns_completed", stats.turnsCompleted.sum()).put("sessions_opened", stats.sessionsOpened.sum())

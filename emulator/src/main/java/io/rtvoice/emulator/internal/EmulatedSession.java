@@ -3,37 +3,32 @@ package io.rtvoice.emulator.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtvoice.Dialect;
 import io.rtvoice.emulator.Faults;
-import io.rtvoice.emulator.Responder;
 import io.rtvoice.event.ClientEvent;
-import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.ConversationInfo;
 import io.rtvoice.event.EventCodec;
 import io.rtvoice.event.EventDecodeException;
-import io.rtvoice.event.Item;
 import io.rtvoice.event.RateLimit;
 import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
-import io.rtvoice.event.TurnDetection;
-import io.rtvoice.internal.codec.JsonMapping;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One emulated Realtime session: the service's behaviour for one connection, in one dialect. Not
- * thread-safe: everything runs on the connection's event loop.
+ * One emulated Realtime session: the service's behaviour for one connection, in one dialect. It owns the
+ * session's configuration, its lifecycle and the events it sends (ids, errors, the fault plan), and hands
+ * each client event to the part whose job it is:
+ * <pre>
+ *   frame ─▶ EmulatedSession ─┬─▶ InputAudioBuffer   append, commit, clear, server VAD
+ *            session.update   ├─▶ ConversationItems  conversation.item.*
+ *                             └─▶ Responses          response.create / cancel ─▶ ResponseRun
+ * </pre>
+ * The parts reach each other through the session ({@link #items()}, {@link #responses()}, {@link #input()}).
+ * Not thread-safe: everything runs on the connection's event loop.
  */
 final class EmulatedSession {
-
-    /** The service's cap on one {@code input_audio_buffer.append}. */
-    static final int MAX_APPEND_BYTES = 15 * 1024 * 1024;
-    /** The service's minimum for a commit. */
-    static final int MIN_COMMIT_MS = 100;
 
     private final EmulatorSettings settings;
     private final Dialect dialect;
@@ -43,22 +38,10 @@ final class EmulatedSession {
     private final String tag;
 
     private SessionConfig config;
-    private final List<Item> items = new ArrayList<>();
-    private final Map<String, Integer> inputAudioMs = new HashMap<>();
-    /** PCM (or G.711) the model produced per assistant item, as far as it was sent. */
-    private final Map<String, byte[]> assistantAudio = new HashMap<>();
-    private boolean assistantAudioPresent;
+    private final ConversationItems items = new ConversationItems(this);
+    private final InputAudioBuffer input = new InputAudioBuffer(this);
+    private final Responses responses = new Responses(this);
 
-    private final InputBuffer input = new InputBuffer();
-    private VoiceActivityDetector vad;
-    /** Input-timeline ms at which the current detector started: its own timeline starts at 0. */
-    private long vadOffsetMs;
-    private String speechItemId;
-    private long speechStartMs;
-    /** Input-timeline ms since which nobody spoke and no response ran; -1 while someone does. */
-    private long idleSinceMs;
-
-    private ResponseRun active;
     private long sequence;
     private long eventsSent;
     private boolean stalled;
@@ -76,7 +59,7 @@ final class EmulatedSession {
         this.jitter = new java.util.Random(settings.seed() + connection);
         long expiresAt = System.currentTimeMillis() / 1000 + settings.sessionDuration().toSeconds();
         this.config = SessionConfigs.initial(dialect, "sess_" + tag, model, expiresAt);
-        applyTurnDetection();
+        input.turnDetection(config.turnDetection());
     }
 
     Dialect dialect() {
@@ -109,9 +92,7 @@ final class EmulatedSession {
         if (expiry != null) {
             expiry.cancel(false);
         }
-        if (active != null) {
-            active.stop();
-        }
+        responses.stop();
     }
 
     private void expire() {
@@ -150,44 +131,23 @@ final class EmulatedSession {
         if (event instanceof ClientEvent.SessionUpdate u) {
             sessionUpdate(u, frame);
         } else if (event instanceof ClientEvent.InputAudioBufferAppend a) {
-            append(a);
+            input.append(a);
         } else if (event instanceof ClientEvent.InputAudioBufferCommit c) {
-            commit(c.eventId());
-        } else if (event instanceof ClientEvent.InputAudioBufferClear c) {
+            input.commit(c.eventId());
+        } else if (event instanceof ClientEvent.InputAudioBufferClear) {
             input.clear();
-            if (vad != null) {
-                vad.reset();
-                vad.bufferStartedAt(input.timelineMs() - vadOffsetMs);
-            }
-            emit(new ServerEvent.InputAudioBufferCleared(nextEventId()));
         } else if (event instanceof ClientEvent.ConversationItemCreate c) {
-            itemCreate(c);
+            items.create(c);
         } else if (event instanceof ClientEvent.ConversationItemRetrieve r) {
-            Item item = find(r.itemId());
-            if (item == null) {
-                itemNotFound(r.eventId(), r.itemId());
-            } else {
-                emit(new ServerEvent.ConversationItemRetrieved(nextEventId(), withAudio(item)));
-            }
+            items.retrieve(r);
         } else if (event instanceof ClientEvent.ConversationItemDelete d) {
-            Item item = find(d.itemId());
-            if (item == null) {
-                itemNotFound(d.eventId(), d.itemId());
-            } else {
-                items.remove(item);
-                emit(new ServerEvent.ConversationItemDeleted(nextEventId(), d.itemId()));
-            }
+            items.delete(d);
         } else if (event instanceof ClientEvent.ConversationItemTruncate t) {
-            truncate(t);
+            items.truncate(t);
         } else if (event instanceof ClientEvent.ResponseCreate c) {
-            responseCreate(c);
+            responses.create(c);
         } else if (event instanceof ClientEvent.ResponseCancel c) {
-            if (active == null || (c.responseId() != null && !c.responseId().equals(active.id()))) {
-                error(c.eventId(), "invalid_request_error", "response_cancel_not_active",
-                        "Cancellation failed: no active response found", null);
-            } else {
-                active.cancel("client_cancelled");
-            }
+            responses.cancel(c);
         } else if (event instanceof ClientEvent.OutputAudioBufferClear c) {
             error(c.eventId(), "invalid_request_error", "invalid_event",
                     "output_audio_buffer.clear is only supported for WebRTC and SIP connections.", null);
@@ -214,13 +174,13 @@ final class EmulatedSession {
                     "Missing required parameter: 'session.type'.", "session.type");
             return;
         }
-        if (s.voice() != null && !s.voice().equals(config.voice()) && assistantAudioPresent) {
+        if (s.voice() != null && !s.voice().equals(config.voice()) && items.assistantAudioPresent()) {
             error(update.eventId(), "invalid_request_error", "cannot_update_voice",
                     "Cannot update a conversation's voice if assistant audio is present.", "session.voice");
             return;
         }
         config = SessionConfigs.merge(config, s);
-        applyTurnDetection();
+        input.turnDetection(config.turnDetection());
         emit(new ServerEvent.SessionUpdated(nextEventId(), config));
     }
 
@@ -228,7 +188,7 @@ final class EmulatedSession {
     private String unknownParameter(byte[] frame) {
         JsonNode session;
         try {
-            session = JsonMapping.mapper().readTree(frame).path("session");
+            session = WireJson.mapper().readTree(frame).path("session");
         } catch (java.io.IOException e) {
             return null; // the codec already accepted it; nothing more to say
         }
@@ -262,291 +222,18 @@ final class EmulatedSession {
         return null;
     }
 
-    private void applyTurnDetection() {
-        TurnDetection td = config.turnDetection();
-        if (td == null || td.disabled()) {
-            vad = null;
-            return;
-        }
-        double threshold = td.threshold() != null ? td.threshold() : 0.5;
-        int prefix = td.prefixPaddingMs() != null ? td.prefixPaddingMs() : 300;
-        int silence = td.silenceDurationMs() != null ? td.silenceDurationMs() : "semantic_vad".equals(td.type())
-                ? switch (td.eagerness() == null ? "auto" : td.eagerness()) {
-                    case "high" -> 300;
-                    case "low" -> 800;
-                    default -> 500;
-                }
-                : 500;
-        vad = new VoiceActivityDetector(threshold, prefix, silence);
-        vadOffsetMs = input.timelineMs();
-        vad.bufferStartedAt(Math.max(0, input.bufferStartMs() - vadOffsetMs));
+    // ================================================================ for the parts
+
+    ConversationItems items() {
+        return items;
     }
 
-    // ================================================================ input audio
-
-    private void append(ClientEvent.InputAudioBufferAppend append) {
-        byte[] audio = append.audio();
-        if (audio.length > MAX_APPEND_BYTES) {
-            error(append.eventId(), "invalid_request_error", "invalid_value",
-                    "Audio chunk of " + audio.length + " bytes exceeds the maximum of 15 MiB.", "audio");
-            return;
-        }
-        boolean pcm = "audio/pcm".equals(config.audio().input().format().type());
-        input.append(audio, pcm ? 48 : 8);
-        if (vad == null || !pcm) {
-            return;
-        }
-        for (VoiceActivityDetector.Transition t : vad.append(audio, 0, audio.length)) {
-            if (t.kind() == VoiceActivityDetector.Transition.Kind.SPEECH_STARTED) {
-                idleSinceMs = -1;
-                speechItemId = nextId("item");
-                speechStartMs = t.audioMs() + vadOffsetMs;
-                emit(new ServerEvent.InputAudioBufferSpeechStarted(nextEventId(), (int) speechStartMs, speechItemId));
-                TurnDetection td = config.turnDetection();
-                if (active != null && active.inDefaultConversation() && !Boolean.FALSE.equals(td.interruptResponse())) {
-                    active.cancel("turn_detected");
-                }
-            } else {
-                String itemId = speechItemId != null ? speechItemId : nextId("item");
-                emit(new ServerEvent.InputAudioBufferSpeechStopped(nextEventId(), (int) (t.audioMs() + vadOffsetMs), itemId));
-                speechItemId = null;
-                idleSinceMs = t.audioMs() + vadOffsetMs;
-                int spokenMs = (int) (t.audioMs() + vadOffsetMs - speechStartMs);
-                if (commitAs(itemId, null, spokenMs) && !Boolean.FALSE.equals(config.turnDetection().createResponse())) {
-                    startResponse(null, null, true);
-                }
-            }
-        }
-        checkIdleTimeout();
+    InputAudioBuffer input() {
+        return input;
     }
 
-    /**
-     * With {@code idle_timeout_ms}, silence that long (on the input timeline, with no response running)
-     * triggers a turn: {@code input_audio_buffer.timeout_triggered}, a commit, and a response.
-     */
-    private void checkIdleTimeout() {
-        TurnDetection td = config.turnDetection();
-        Integer idle = td == null || td.disabled() ? null : td.idleTimeoutMs();
-        long now = input.timelineMs();
-        if (idle == null || vad == null || vad.speaking() || active != null || idleSinceMs < 0 || now - idleSinceMs < idle) {
-            return;
-        }
-        String itemId = nextId("item");
-        emit(new ServerEvent.InputAudioBufferTimeoutTriggered(nextEventId(), (int) idleSinceMs, (int) now, itemId));
-        int idleMs = (int) (now - idleSinceMs);
-        idleSinceMs = -1;
-        if (commitAs(itemId, null, idleMs) && !Boolean.FALSE.equals(td.createResponse())) {
-            startResponse(null, null, true);
-        }
-    }
-
-    private void commit(String eventId) {
-        if (commitAs(nextId("item"), eventId, input.bufferedMs()) && vad != null) {
-            vad.reset();
-        }
-    }
-
-    /**
-     * Turns the buffer into user item {@code itemId} holding {@code ms} of audio (all of it on a manual
-     * commit; from speech start to speech end on a VAD commit); false (after an error event) if the
-     * buffer holds less than the service's minimum.
-     */
-    private boolean commitAs(String itemId, String eventId, int ms) {
-        int buffered = input.bufferedMs();
-        if (buffered < MIN_COMMIT_MS) {
-            error(eventId, "invalid_request_error", "input_audio_buffer_commit_empty",
-                    String.format(java.util.Locale.ROOT, "Error committing input audio buffer: buffer too small. Expected at least "
-                            + "100ms of audio, but buffer only has %.2fms of audio.", (double) buffered), null);
-            return false;
-        }
-        input.clear();
-        if (vad != null) {
-            vad.bufferStartedAt(input.timelineMs() - vadOffsetMs);
-        }
-        String previous = items.isEmpty() ? null : items.get(items.size() - 1).id();
-        Item item = new Item(itemId, "message", dialect == Dialect.PREVIEW ? "realtime.item" : null, "completed", "user",
-                List.of(new ContentPart("input_audio", null, null, null, null, null, null)),
-                null, null, null, null, null, null, null, null, null, null);
-        items.add(item);
-        inputAudioMs.put(itemId, ms);
-        emit(new ServerEvent.InputAudioBufferCommitted(nextEventId(), previous, itemId));
-        announceItem(previous, item, true);
-        transcribe(item, ms);
-        return true;
-    }
-
-    /** With transcription on, the transcript of user audio is its duration, in words (deterministic). */
-    private void transcribe(Item item, int ms) {
-        var t = config.audio().input().transcription();
-        if (t == null || t.disabled()) {
-            return;
-        }
-        String transcript = "audio of " + ms + " milliseconds";
-        emit(new ServerEvent.ConversationItemInputAudioTranscriptionDelta(nextEventId(), item.id(), 0, transcript, null));
-        emit(new ServerEvent.ConversationItemInputAudioTranscriptionCompleted(nextEventId(), item.id(), 0, transcript, null, null,
-                dialect == Dialect.GA ? new io.rtvoice.event.Transcription.Usage("duration", null, null, null, null, ms / 1000.0) : null));
-        Item transcribed = item.withContent(List.of(new ContentPart("input_audio", null, null, transcript, null, null, null)));
-        items.set(items.indexOf(item), transcribed);
-    }
-
-    // ================================================================ conversation
-
-    private void itemCreate(ClientEvent.ConversationItemCreate create) {
-        Item item = create.item();
-        if (item.type() == null) {
-            error(create.eventId(), "invalid_request_error", "missing_required_parameter",
-                    "Missing required parameter: 'item.type'.", "item.type");
-            return;
-        }
-        if ("message".equals(item.type()) && (item.content() == null || item.content().isEmpty())) {
-            error(create.eventId(), "invalid_request_error", "missing_required_parameter",
-                    "Missing required parameter: 'item.content'.", "item.content");
-            return;
-        }
-        if (item.id() != null && find(item.id()) != null) {
-            error(create.eventId(), "invalid_request_error", "item_already_exists",
-                    "Item with id '" + item.id() + "' already exists.", "item.id");
-            return;
-        }
-        int at = items.size();
-        String previous = items.isEmpty() ? null : items.get(items.size() - 1).id();
-        if (create.previousItemId() != null) {
-            if ("root".equals(create.previousItemId())) {
-                at = 0;
-                previous = null;
-            } else {
-                Item after = find(create.previousItemId());
-                if (after == null) {
-                    itemNotFound(create.eventId(), create.previousItemId());
-                    return;
-                }
-                at = items.indexOf(after) + 1;
-                previous = after.id();
-            }
-        }
-        Item stored = new Item(item.id() != null ? item.id() : nextId("item"), item.type(),
-                dialect == Dialect.PREVIEW ? "realtime.item" : null, "completed", item.role(), item.content(), item.callId(),
-                item.name(), item.arguments(), item.output(), item.serverLabel(), item.tools(), item.approvalRequestId(),
-                item.approve(), item.reason(), item.error());
-        items.add(at, stored);
-        announceItem(previous, stored, true);
-    }
-
-    private void truncate(ClientEvent.ConversationItemTruncate t) {
-        Item item = find(t.itemId());
-        if (item == null) {
-            itemNotFound(t.eventId(), t.itemId());
-            return;
-        }
-        if (!"message".equals(item.type()) || !"assistant".equals(item.role()) || !assistantAudio.containsKey(item.id())) {
-            error(t.eventId(), "invalid_request_error", "invalid_value", "Only model output audio messages can be truncated", "item_id");
-            return;
-        }
-        if (t.audioEndMs() < 0) {
-            error(t.eventId(), "invalid_request_error", "integer_below_min_value", "Invalid 'audio_end_ms': integer below minimum value. "
-                    + "Expected a value >= 0, but got " + t.audioEndMs() + " instead.", "audio_end_ms");
-            return;
-        }
-        byte[] audio = assistantAudio.get(item.id());
-        int audioMs = audio.length / bytesPerMs(config.audio().output().format().type());
-        if (t.audioEndMs() > audioMs) {
-            error(t.eventId(), "invalid_request_error", null,
-                    "Audio content of " + audioMs + "ms is already shorter than " + t.audioEndMs() + "ms", "audio_end_ms");
-            return;
-        }
-        int keep = t.audioEndMs() * bytesPerMs(config.audio().output().format().type());
-        assistantAudio.put(item.id(), java.util.Arrays.copyOf(audio, keep));
-        // Truncation deletes the server-side transcript.
-        items.set(items.indexOf(item), item.withContent(List.of(new ContentPart("output_audio", null, null, "", null, null, null))));
-        emit(new ServerEvent.ConversationItemTruncated(nextEventId(), item.id(), t.contentIndex(), t.audioEndMs()));
-    }
-
-    private Item withAudio(Item item) {
-        byte[] audio = assistantAudio.get(item.id());
-        if (audio == null || item.content() == null || item.content().isEmpty()) {
-            return item;
-        }
-        ContentPart part = item.content().get(0);
-        String base64 = java.util.Base64.getEncoder().encodeToString(audio);
-        return item.withContent(List.of(new ContentPart(part.type(), part.text(), base64, part.transcript(), null, null, null)));
-    }
-
-    private Item find(String id) {
-        for (Item item : items) {
-            if (item.id().equals(id)) {
-                return item;
-            }
-        }
-        return null;
-    }
-
-    private void itemNotFound(String eventId, String itemId) {
-        error(eventId, "invalid_request_error", "item_not_found", "Item with item_id not found: " + itemId, "item_id");
-    }
-
-    /** Announces a new item: preview says {@code conversation.item.created}; GA {@code .added} (and {@code .done}). */
-    void announceItem(String previous, Item item, boolean complete) {
-        if (dialect == Dialect.PREVIEW) {
-            emit(new ServerEvent.ConversationItemCreated(nextEventId(), previous, item));
-        } else {
-            emit(new ServerEvent.ConversationItemAdded(nextEventId(), previous, item));
-            if (complete) {
-                emit(new ServerEvent.ConversationItemDone(nextEventId(), previous, item));
-            }
-        }
-    }
-
-    // ================================================================ responses
-
-    private void responseCreate(ClientEvent.ResponseCreate create) {
-        boolean outOfBand = create.response() != null && "none".equals(create.response().conversation());
-        if (!outOfBand && active != null && active.inDefaultConversation()) {
-            error(create.eventId(), "invalid_request_error", "conversation_already_has_active_response",
-                    "Conversation already has an active response in progress: " + active.id()
-                            + ". Wait until the response is finished before creating a new one.", null);
-            return;
-        }
-        startResponse(create.eventId(), create.response(), !outOfBand);
-    }
-
-    private void startResponse(String eventId, io.rtvoice.event.ResponseParams params, boolean defaultConversation) {
-        Responder.Reply reply = settings.responder().reply(new Responder.Turn(List.copyOf(items), Map.copyOf(inputAudioMs), config));
-        ResponseRun run = new ResponseRun(this, nextId("resp"), params, reply, defaultConversation);
-        if (defaultConversation) {
-            active = run;
-        }
-        run.start();
-    }
-
-    void responseFinished(ResponseRun run) {
-        if (active == run) {
-            active = null;
-            idleSinceMs = input.timelineMs();
-        }
-    }
-
-    void addAssistantItem(Item item) {
-        items.add(item);
-    }
-
-    void replaceItem(Item item) {
-        for (int i = 0; i < items.size(); i++) {
-            if (items.get(i).id().equals(item.id())) {
-                items.set(i, item);
-                return;
-            }
-        }
-    }
-
-    void assistantAudio(String itemId, byte[] audio) {
-        assistantAudio.put(itemId, audio);
-        if (audio.length > 0) {
-            assistantAudioPresent = true;
-        }
-    }
-
-    String lastItemId() {
-        return items.isEmpty() ? null : items.get(items.size() - 1).id();
+    Responses responses() {
+        return responses;
     }
 
     SessionConfig config() {
@@ -616,37 +303,6 @@ final class EmulatedSession {
         if (faults.closeAfterEvents() > 0 && eventsSent == faults.closeAfterEvents()) {
             closed = true;
             out.abort();
-        }
-    }
-
-    /**
-     * The appended input, as positions on the session's input timeline: the buffer is what lies between
-     * the last commit or clear and now (the emulator needs its length, not its samples).
-     */
-    private static final class InputBuffer {
-        private int bytesPerMs = 48;
-        private long timelineBytes;
-        private long bufferStartBytes;
-
-        void append(byte[] audio, int bytesPerMs) {
-            this.bytesPerMs = bytesPerMs;
-            timelineBytes += audio.length;
-        }
-
-        void clear() {
-            bufferStartBytes = timelineBytes;
-        }
-
-        int bufferedMs() {
-            return (int) ((timelineBytes - bufferStartBytes) / bytesPerMs);
-        }
-
-        long timelineMs() {
-            return timelineBytes / bytesPerMs;
-        }
-
-        long bufferStartMs() {
-            return bufferStartBytes / bytesPerMs;
         }
     }
 }

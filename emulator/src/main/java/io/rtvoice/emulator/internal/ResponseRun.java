@@ -83,7 +83,7 @@ final class ResponseRun {
     }
 
     void start() {
-        previousItemId = defaultConversation ? session.lastItemId() : null;
+        previousItemId = defaultConversation ? session.items().lastItemId() : null;
         session.emit(new ServerEvent.ResponseCreated(session.nextEventId(), response("in_progress", null, List.of())));
         session.emit(new ServerEvent.RateLimitsUpdated(session.nextEventId(), session.rateLimits()));
         if (reply instanceof Responder.Reply.FunctionCall call) {
@@ -100,11 +100,11 @@ final class ResponseRun {
         item = new Item(itemId, "message", objectName(), "in_progress", "assistant", List.of(), null, null, null, null,
                 null, null, null, null, null, null);
         if (defaultConversation) {
-            session.addAssistantItem(item);
+            session.items().add(item);
         }
         session.emit(new ServerEvent.ResponseOutputItemAdded(session.nextEventId(), id, 0, item));
         if (defaultConversation) {
-            session.announceItem(previousItemId, item, false);
+            session.items().announce(previousItemId, item, false);
         }
         session.emit(new ServerEvent.ResponseContentPartAdded(session.nextEventId(), id, itemId, 0, 0, emptyPart()));
         startNanos = System.nanoTime();
@@ -248,7 +248,7 @@ final class ResponseRun {
             finished = true;
             session.emit(new ServerEvent.ResponseDone(session.nextEventId(),
                     response("cancelled", new Response.StatusDetails("cancelled", reason, null), List.of())));
-            session.responseFinished(this);
+            session.responses().finished(this);
             return;
         }
         complete("cancelled", reason);
@@ -281,9 +281,9 @@ final class ResponseRun {
         session.emit(new ServerEvent.ResponseContentPartDone(session.nextEventId(), id, itemId, 0, 0, part));
         Item done = item.withContent(List.of(part)).withStatus(status.equals("completed") ? "completed" : "incomplete");
         if (defaultConversation) {
-            session.replaceItem(done);
+            session.items().replace(done);
             if (audioOut()) {
-                session.assistantAudio(itemId, played);
+                session.items().assistantAudio(itemId, played);
             }
             if (session.dialect() == Dialect.GA) {
                 session.emit(new ServerEvent.ConversationItemDone(session.nextEventId(), previousItemId, done));
@@ -292,7 +292,7 @@ final class ResponseRun {
         session.emit(new ServerEvent.ResponseOutputItemDone(session.nextEventId(), id, 0, done));
         Response.StatusDetails details = status.equals("completed") ? null : new Response.StatusDetails("cancelled", reason, null);
         session.emit(new ServerEvent.ResponseDone(session.nextEventId(), response(status, details, List.of(done))));
-        session.responseFinished(this);
+        session.responses().finished(this);
     }
 
     private void functionCall(Responder.Reply.FunctionCall call) {
@@ -300,11 +300,11 @@ final class ResponseRun {
         Item started = new Item(itemId, "function_call", objectName(), "in_progress", null, null, callId, call.name(), "",
                 null, null, null, null, null, null, null);
         if (defaultConversation) {
-            session.addAssistantItem(started);
+            session.items().add(started);
         }
         session.emit(new ServerEvent.ResponseOutputItemAdded(session.nextEventId(), id, 0, started));
         if (defaultConversation) {
-            session.announceItem(previousItemId, started, false);
+            session.items().announce(previousItemId, started, false);
         }
         String args = call.arguments();
         int half = args.length() / 2;
@@ -314,7 +314,7 @@ final class ResponseRun {
         Item done = new Item(itemId, "function_call", objectName(), "completed", null, null, callId, call.name(), args,
                 null, null, null, null, null, null, null);
         if (defaultConversation) {
-            session.replaceItem(done);
+            session.items().replace(done);
             if (session.dialect() == Dialect.GA) {
                 session.emit(new ServerEvent.ConversationItemDone(session.nextEventId(), previousItemId, done));
             }
@@ -322,7 +322,7 @@ final class ResponseRun {
         session.emit(new ServerEvent.ResponseOutputItemDone(session.nextEventId(), id, 0, done));
         session.emit(new ServerEvent.ResponseDone(session.nextEventId(), response("completed", null, List.of(done))));
         finished = true;
-        session.responseFinished(this);
+        session.responses().finished(this);
     }
 
     private String objectName() {

@@ -16,6 +16,7 @@ import io.rtvoice.RealtimeSession;
 import io.rtvoice.SessionEndedException;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.SyntheticVoice;
+import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ResponseParams;
@@ -32,9 +33,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,17 +43,8 @@ class ClientOverWebSocketTest {
 
     static final String KEY = "sk-transport-test-0123456789";
     static final Duration TIMEOUT = Duration.ofSeconds(20);
-    static RealtimeEmulator emulator;
-
-    @BeforeAll
-    static void start() {
-        emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
+    @RegisterExtension
+    static final EmulatorExtension emulator = EmulatorExtension.withKey(KEY).configure(b -> b.pace(0));
 
     static Endpoint endpoint(String shape) {
         URI base = emulator.uri();
@@ -121,10 +112,10 @@ class ClientOverWebSocketTest {
     }
 
     @Test
-    void tenThousandSendsFromEightThreadsArriveCompleteAndInPerThreadOrder() throws Exception {
+    void tenThousandSendsFromEightThreadsArriveCompleteAndInPerThreadOrder(RealtimeClient client) throws Exception {
         int threads = 8;
         int perThread = 1250;
-        try (RealtimeSession session = client(endpoint("ga"), KEY).connect().block(TIMEOUT)) {
+        try (RealtimeSession session = client.connect().block(TIMEOUT)) {
             List<String> added = new ArrayList<>();
             CountDownLatch all = new CountDownLatch(threads * perThread);
             session.events().subscribe(e -> {

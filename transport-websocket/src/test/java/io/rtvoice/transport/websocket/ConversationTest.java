@@ -15,18 +15,17 @@ import io.rtvoice.conversation.InputAudioItem;
 import io.rtvoice.conversation.OutputItem;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.SyntheticVoice;
+import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.InputTranscription;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
@@ -36,23 +35,13 @@ class ConversationTest {
 
     static final String KEY = "sk-conversation-test";
     static final Duration TIMEOUT = Duration.ofSeconds(20);
-    static RealtimeEmulator emulator;
-
-    @BeforeAll
-    static void start() {
-        emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
+    @RegisterExtension
+    static final EmulatorExtension emulator = EmulatorExtension.withKey(KEY).configure(b -> b.pace(0));
+    @RegisterExtension
+    final EmulatorExtension slow = EmulatorExtension.withKey(KEY).configure(b -> b.pace(1));
 
     static Conversation connect(Dialect dialect) {
-        Endpoint endpoint = dialect == Dialect.GA ? Endpoint.custom(emulator.uri("/v1/realtime?model=m"), Dialect.GA)
-                : Endpoint.azurePreview(URI.create("http://127.0.0.1:" + emulator.port()), "d", "2024-10-01-preview");
-        return Conversation.connect(RealtimeClient.builder().endpoint(endpoint).credentials(Credentials.apiKey(KEY)).build())
-                .block(TIMEOUT);
+        return Conversation.connect(emulator.client(dialect)).block(TIMEOUT);
     }
 
     @ParameterizedTest
@@ -122,10 +111,7 @@ class ConversationTest {
      */
     @Test
     void anErrorAboutAnotherEventDoesNotFailAPendingRequest() {
-        try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start();
-             Conversation conversation = Conversation.connect(RealtimeClient.builder()
-                     .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=m"), Dialect.GA))
-                     .credentials(Credentials.apiKey(KEY)).build()).block(TIMEOUT)) {
+        try (Conversation conversation = connect(Dialect.GA)) {
             List<ServerEvent.Error> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
             conversation.events().ofType(ServerEvent.Error.class).subscribe(errors::add);
             conversation.addUserText("Hello");
@@ -140,10 +126,7 @@ class ConversationTest {
     @Test
     void aSecondResponseWhileOneIsActiveFailsWithTheServiceError() {
         // Real-time pace: the first response (40 words, ~6 s of audio) is still streaming when the second is asked for.
-        try (RealtimeEmulator slow = RealtimeEmulator.builder().apiKey(KEY).pace(1).start();
-             Conversation conversation = Conversation.connect(RealtimeClient.builder()
-                     .endpoint(Endpoint.custom(slow.uri("/v1/realtime?model=m"), Dialect.GA))
-                     .credentials(Credentials.apiKey(KEY)).build()).block(TIMEOUT)) {
+        try (Conversation conversation = Conversation.connect(slow.client(Dialect.GA)).block(TIMEOUT)) {
             conversation.addUserText(String.join(" ", java.util.Collections.nCopies(40, "long")));
             ConversationResponse active = conversation.respond().block(TIMEOUT);
             ConversationException refused = catchThrowableOfType(ConversationException.class,

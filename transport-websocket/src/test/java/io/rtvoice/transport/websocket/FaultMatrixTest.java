@@ -11,7 +11,7 @@ import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.SessionEndedException;
-import io.rtvoice.emulator.RealtimeEmulator;
+import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ServerEvent;
@@ -32,9 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fault matrix of the README, row by row, over real sockets: what the user sees for each fault, within
@@ -46,17 +45,8 @@ class FaultMatrixTest {
 
     static final String KEY = "sk-fault-matrix-test-42";
     static final Duration BOUND = Duration.ofSeconds(10);
-    static RealtimeEmulator emulator;
-
-    @BeforeAll
-    static void start() {
-        emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
+    @RegisterExtension
+    static final EmulatorExtension emulator = EmulatorExtension.withKey(KEY).configure(b -> b.pace(0));
 
     static RealtimeClient client(String faults) {
         String query = faults == null ? "" : "&rtvoice_fault=" + faults;
@@ -213,10 +203,10 @@ class FaultMatrixTest {
      * (10,000 sends from 8 threads without a close: {@link ClientOverWebSocketTest}.)
      */
     @Test
-    void sendsFromEightThreadsWhileClosing() throws Exception {
+    void sendsFromEightThreadsWhileClosing(RealtimeClient client) throws Exception {
         int threads = 8;
         int perThread = 500;
-        RealtimeSession session = client(null).connect().block(BOUND);
+        RealtimeSession session = client.connect().block(BOUND);
         List<String> acknowledged = new CopyOnWriteArrayList<>();
         var ended = session.events().doOnNext(e -> {
             if (e instanceof ServerEvent.ConversationItemAdded a) {

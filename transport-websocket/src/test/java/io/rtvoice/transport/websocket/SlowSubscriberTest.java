@@ -9,7 +9,7 @@ import io.rtvoice.RealtimeClient;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.SlowSubscriberException;
 import io.rtvoice.SlowSubscriberPolicy;
-import io.rtvoice.emulator.RealtimeEmulator;
+import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ServerEvent;
@@ -19,9 +19,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -36,17 +35,8 @@ class SlowSubscriberTest {
     static final String KEY = "sk-slow-subscriber-test";
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final int BUFFER = 64;
-    static RealtimeEmulator emulator;
-
-    @BeforeAll
-    static void start() {
-        emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).deltaMs(5).start(); // 5 ms deltas: many events
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
+    @RegisterExtension
+    static final EmulatorExtension emulator = EmulatorExtension.withKey(KEY).configure(b -> b.pace(0).deltaMs(5)); // many events
 
     static RealtimeSession connect(SlowSubscriberPolicy policy) {
         return RealtimeClient.builder().endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=m"), Dialect.GA))

@@ -8,7 +8,7 @@ import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.RealtimeSession;
-import io.rtvoice.emulator.RealtimeEmulator;
+import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.transport.TransportException;
 import io.rtvoice.transport.websocket.WebSocketTransport.TlsEngine;
@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,8 +40,12 @@ class TlsTest {
     static final String KEY = "sk-tls-test";
     static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final char[] PASSWORD = "changeit".toCharArray();
-    static RealtimeEmulator emulator;
+    static KeyManagerFactory keyManagers;
     static TrustManagerFactory trustTheTestCertificate;
+
+    /** Started on first use, after {@link #start} has made its certificate. */
+    @RegisterExtension
+    static final EmulatorExtension emulator = EmulatorExtension.withKey(KEY).configure(b -> b.tls(keyManagers));
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
@@ -59,7 +63,7 @@ class TlsTest {
         try (InputStream in = Files.newInputStream(keystore)) {
             keys.load(in, PASSWORD);
         }
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(keys, PASSWORD);
         Certificate certificate = keys.getCertificate("localhost");
         KeyStore trusted = KeyStore.getInstance("PKCS12");
@@ -67,13 +71,6 @@ class TlsTest {
         trusted.setCertificateEntry("localhost", certificate);
         trustTheTestCertificate = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trustTheTestCertificate.init(trusted);
-
-        emulator = RealtimeEmulator.builder().apiKey(KEY).tls(keyManagers).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
     }
 
     static RealtimeClient client(String host, WebSocketTransport transport) {

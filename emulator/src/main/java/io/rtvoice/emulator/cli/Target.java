@@ -1,28 +1,31 @@
-package io.rtvoice.examples;
+package io.rtvoice.emulator.cli;
 
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
-import io.rtvoice.EntraIdCredentials;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.emulator.RealtimeEmulator;
 import java.net.URI;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Where the examples connect, from the environment: Azure OpenAI ({@code AZURE_OPENAI_ENDPOINT},
- * {@code AZURE_OPENAI_API_KEY} or else Microsoft Entra ID through {@code DefaultAzureCredential},
- * {@code AZURE_OPENAI_DEPLOYMENT_NAME}; preview dialect when
- * {@code OPENAI_API_VERSION} names a preview version), OpenAI ({@code OPENAI_API_KEY}, optional
- * {@code OPENAI_MODEL}), or else an emulator started in-process. Public for the bench's latency
- * command, which points at the same targets.
+ * Where a command line connects, from the environment: Azure OpenAI ({@code AZURE_OPENAI_ENDPOINT},
+ * {@code AZURE_OPENAI_API_KEY} or else Microsoft Entra ID, {@code AZURE_OPENAI_DEPLOYMENT_NAME}; preview
+ * dialect when {@code OPENAI_API_VERSION} names a preview version), OpenAI ({@code OPENAI_API_KEY},
+ * optional {@code OPENAI_MODEL}), or else an emulator started in-process with the command's
+ * {@link EmulatorOptions}. Shared by the examples and the bench's {@code latency} command.
+ *
+ * <p>Signing in with Entra ID is the caller's to supply (typically
+ * {@code EntraIdCredentials.of(new DefaultAzureCredentialBuilder().build())}), so that azure-identity is a
+ * dependency of the programs that offer it, not of the emulator. It is asked for only when Azure has no key.
  */
 public final class Target implements AutoCloseable {
 
-    final RealtimeClient client;
-    final String description;
+    private final RealtimeClient client;
+    private final String description;
     private final RealtimeEmulator emulator;
 
     private Target(RealtimeClient client, String description, RealtimeEmulator emulator) {
@@ -31,13 +34,14 @@ public final class Target implements AutoCloseable {
         this.emulator = emulator;
     }
 
-    /** The service the environment names, or else an emulator started in-process at four times real time. */
-    public static Target from(Map<String, String> env) {
-        return service(env).orElseGet(() -> embedded(RealtimeEmulator.builder().pace(4).start()));
+    /** The service the environment names, or else an emulator started in-process with {@code emulator}'s settings. */
+    public static Target from(Map<String, String> env, EmulatorOptions emulator, Supplier<Credentials> entraId) {
+        return service(env, entraId).orElseGet(() -> embedded(emulator.builder().start()));
     }
 
     /** The service the environment names (Azure OpenAI or OpenAI), if it names one. */
-    public static Optional<Target> service(Map<String, String> env) {
+    public static Optional<Target> service(Map<String, String> env, Supplier<Credentials> entraId) {
+        Objects.requireNonNull(entraId, "entraId");
         String azure = env.get("AZURE_OPENAI_ENDPOINT");
         if (azure != null && !azure.isBlank()) {
             String key = env.get("AZURE_OPENAI_API_KEY");
@@ -45,8 +49,7 @@ public final class Target implements AutoCloseable {
             String version = env.get("OPENAI_API_VERSION");
             boolean keyless = key == null || key.isBlank();
             // Without a key, sign in with Microsoft Entra ID: environment, workload or managed identity, Azure CLI, ...
-            Credentials credentials = keyless ? EntraIdCredentials.of(new DefaultAzureCredentialBuilder().build())
-                    : Credentials.apiKey(key);
+            Credentials credentials = keyless ? entraId.get() : Credentials.apiKey(key);
             Endpoint endpoint = version != null && version.contains("preview")
                     ? Endpoint.azurePreview(URI.create(azure), deployment, version)
                     : Endpoint.azure(URI.create(azure), deployment);
