@@ -115,6 +115,53 @@ class VoiceSessionTest {
     }
 
     /**
+     * The same spoken turn on a phone-line session: μ-law both ways. The microphone file (24 kHz) is
+     * captured at 8 kHz, the emulator's VAD hears the μ-law appends, and the μ-law answer plays, decoded,
+     * every sample, through a speaker that runs at 8 kHz.
+     */
+    @Test
+    void aSpokenTurnOnAMuLawSessionIsAnsweredAndTheAnswerPlaysCompletely() throws Exception {
+        Path microphone = utterances(dir, "turn", 1000, "Hello, what is the weather like today?");
+        Path speaker = dir.resolve("speaker.wav");
+        List<LatencySample> latency = new CopyOnWriteArrayList<>();
+        List<byte[]> deltas = new CopyOnWriteArrayList<>();
+        try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start()) {
+            Conversation conversation = conversation(emulator, Dialect.GA);
+            conversation.events().ofType(ServerEvent.ResponseOutputAudioDelta.class).subscribe(d -> deltas.add(d.delta()));
+            WavAudioBackend files = new WavAudioBackend();
+            VoiceSession voice = VoiceSession.builder().conversation(conversation)
+                    .session(SessionConfig.builder().inputAudioFormat(RealtimeAudioFormat.G711_ULAW)
+                            .outputAudioFormat(RealtimeAudioFormat.G711_ULAW).build())
+                    .input(files.openCapture(AudioSpec.forDevice(microphone.toString())))
+                    .output(files.openPlayback(AudioSpec.of(8_000).device(speaker.toString())))
+                    .build();
+            voice.latency().subscribe(latency::add);
+            Mono<ServerEvent.ResponseDone> done = conversation.events().ofType(ServerEvent.ResponseDone.class).next().cache();
+            Mono<String> answer = conversation.events().ofType(ServerEvent.ResponseOutputAudioTranscriptDone.class).next()
+                    .map(ServerEvent.ResponseOutputAudioTranscriptDone::transcript).cache();
+            answer.subscribe();
+            done.subscribe();
+            voice.start().block(TIMEOUT);
+            String transcript = answer.block(TIMEOUT);
+            done.block(TIMEOUT);
+            java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+            deltas.forEach(wire::writeBytes);
+            short[] reply = io.rtvoice.audio.G711.decodeMuLaw(wire.toByteArray());
+            Flux.interval(Duration.ofMillis(20)).filter(t -> voice.playoutStats().playedSamples() >= reply.length)
+                    .blockFirst(TIMEOUT);
+            voice.close();
+
+            assertThat(transcript).matches("I heard \\d\\.\\d seconds of audio\\.");
+            assertThat(reply.length).isGreaterThan(4_000);
+            short[] heard = Pcm.toShorts(Wav.read(speaker).data());
+            assertThat(indexOf(heard, reply, reply.length)).as("the whole μ-law reply, decoded, every sample, in what the speaker played")
+                    .isNotNegative();
+            assertThat(latency).extracting(LatencySample::kind).contains(LatencySample.Kind.VOICE_TO_VOICE,
+                    LatencySample.Kind.RESPONSE_TO_FIRST_DELTA, LatencySample.Kind.DELTA_TO_PLAYED);
+        }
+    }
+
+    /**
      * The user speaks again while the (long) answer plays: playback stops, and the truncate the emulator
      * receives is what the speaker really played — checked against the speaker's own file.
      */

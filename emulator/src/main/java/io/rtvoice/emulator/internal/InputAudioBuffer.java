@@ -1,10 +1,12 @@
 package io.rtvoice.emulator.internal;
 
 import io.rtvoice.Dialect;
+import io.rtvoice.audio.Pcm;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.InputTranscription;
 import io.rtvoice.event.Item;
+import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.Transcription;
 import io.rtvoice.event.TurnDetection;
@@ -62,6 +64,20 @@ final class InputAudioBuffer {
         idleSinceMs = timeline.timelineMs();
     }
 
+    /**
+     * G.711 audio (8 kHz) for the VAD, which listens at 24 kHz: each sample is held for three. The VAD
+     * judges energy, which holding keeps, and the timeline stays exact to the sample.
+     */
+    private static byte[] at24k(short[] narrow) {
+        short[] wide = new short[narrow.length * 3];
+        for (int i = 0; i < narrow.length; i++) {
+            wide[3 * i] = narrow[i];
+            wide[3 * i + 1] = narrow[i];
+            wide[3 * i + 2] = narrow[i];
+        }
+        return Pcm.toBytes(wide);
+    }
+
     void append(ClientEvent.InputAudioBufferAppend append) {
         byte[] audio = append.audio();
         if (audio.length > MAX_APPEND_BYTES) {
@@ -69,12 +85,14 @@ final class InputAudioBuffer {
                     "Audio chunk of " + audio.length + " bytes exceeds the maximum of 15 MiB.", "audio");
             return;
         }
-        boolean pcm = "audio/pcm".equals(session.config().audio().input().format().type());
+        RealtimeAudioFormat format = session.config().audio().input().format();
+        boolean pcm = "audio/pcm".equals(format.type());
         timeline.append(audio, pcm ? 48 : 8);
-        if (vad == null || !pcm) {
+        if (vad == null) {
             return;
         }
-        for (VoiceActivityDetector.Transition t : vad.append(audio, 0, audio.length)) {
+        byte[] heard = pcm ? audio : at24k(format.decode(audio));
+        for (VoiceActivityDetector.Transition t : vad.append(heard, 0, heard.length)) {
             if (t.kind() == VoiceActivityDetector.Transition.Kind.SPEECH_STARTED) {
                 idleSinceMs = -1;
                 speechItemId = session.nextId("item");
