@@ -16,6 +16,7 @@ import reactor.netty.Connection;
  *                           ▼ │
  *   rtvoice.keepAlive        any frame: the peer lives; pongs end here       ──► our pings
  *                                                      (absent after withoutKeepAlive())
+ *   rtvoice.pingReply        the peer's pings end here                       ──► pongs
  *   rtvoice.closeHandshake   the peer's close frame ends here; sets the close status
  *                                                                             ◄─► close frames
  *   rtvoice.frameAggregator  fragments joined into one frame of up to maxFrameBytes
@@ -32,6 +33,7 @@ import reactor.netty.Connection;
 final class WebSocketPipeline {
 
     static final String KEEP_ALIVE = "rtvoice.keepAlive";
+    static final String PING_REPLY = "rtvoice.pingReply";
     static final String CLOSE_HANDSHAKE = "rtvoice.closeHandshake";
     static final String FRAME_AGGREGATOR = "rtvoice.frameAggregator";
     static final String TEXT_FRAMES = "rtvoice.textFrames";
@@ -53,6 +55,7 @@ final class WebSocketPipeline {
         if (keepAlive != null) {
             connection.addHandlerLast(KEEP_ALIVE, new KeepAliveHandler(keepAlive.pingInterval(), keepAlive.deadPeerTimeout()));
         }
+        connection.addHandlerLast(PING_REPLY, PingReplyHandler.INSTANCE);
         connection.addHandlerLast(CLOSE_HANDSHAKE, closeHandshake);
         connection.addHandlerLast(FRAME_AGGREGATOR, new WebSocketFrameAggregator(maxFrameBytes));
         connection.addHandlerLast(TEXT_FRAMES, textFrames);

@@ -168,6 +168,7 @@ public final class WebSocketTransport implements Transport {
         WebsocketClientSpec spec = WebsocketClientSpec.builder()
                 .protocols(String.join(",", request.subprotocols()))
                 .maxFramePayloadLength(request.maxFrameBytes())
+                // The server's pings are ours to answer (PingReplyHandler): reactor-netty must not answer them too.
                 .handlePing(true)
                 .build();
         HttpClient configured = client

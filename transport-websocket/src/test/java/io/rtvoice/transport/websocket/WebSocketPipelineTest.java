@@ -2,10 +2,13 @@ package io.rtvoice.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.TransportException;
@@ -51,7 +54,7 @@ class WebSocketPipelineTest {
     @Test
     void ourHandlersSitBetweenTheCodecAndTheBridgeInTheDrawnOrder() {
         assertThat(channel.pipeline().names()).startsWith("ws-decoder", WebSocketPipeline.KEEP_ALIVE,
-                WebSocketPipeline.CLOSE_HANDSHAKE, WebSocketPipeline.FRAME_AGGREGATOR,
+                WebSocketPipeline.PING_REPLY, WebSocketPipeline.CLOSE_HANDSHAKE, WebSocketPipeline.FRAME_AGGREGATOR,
                 WebSocketPipeline.TEXT_FRAMES, "reactor.right.reactiveBridge");
     }
 
@@ -61,7 +64,7 @@ class WebSocketPipelineTest {
         WebSocketPipeline.install(Connection.from(plain), null, new CloseHandshakeHandler(Duration.ofSeconds(5)),
                 MAX_FRAME_BYTES, new TextFrameHandler());
         assertThat(plain.pipeline().names()).doesNotContain(WebSocketPipeline.KEEP_ALIVE)
-                .contains(WebSocketPipeline.CLOSE_HANDSHAKE);
+                .contains(WebSocketPipeline.PING_REPLY);
         plain.finishAndReleaseAll();
     }
 
@@ -83,11 +86,15 @@ class WebSocketPipelineTest {
     @Test
     void fragmentsArriveAsOneTextFrame() {
         channel.writeInbound(new TextWebSocketFrame(false, 0, "{\"a\":"));
+        channel.writeInbound(new PingWebSocketFrame(Unpooled.copiedBuffer("mid", StandardCharsets.US_ASCII)));
         channel.writeInbound(new ContinuationWebSocketFrame(true, 0, "1}"));
         channel.close();
 
         StepVerifier.create(textFrames.frames().map(b -> new String(b, StandardCharsets.UTF_8)))
                 .expectNext("{\"a\":1}").expectComplete().verify(WAIT);
+        PongWebSocketFrame pong = channel.readOutbound();
+        assertThat(pong.content().toString(StandardCharsets.US_ASCII)).as("a ping between fragments is answered").isEqualTo("mid");
+        pong.release();
     }
 
     @Test
