@@ -54,7 +54,7 @@ final class CloseHandshakeHandler extends ChannelDuplexHandler {
         this.closeTimeoutNanos = closeTimeout.toNanos();
     }
 
-    /** How the connection ended; empty until it has. */
+    /** How the connection ended: emits once it has, and then to every later subscriber at once. */
     Mono<CloseStatus> closeStatus() {
         return closeStatus.asMono();
     }
