@@ -52,7 +52,7 @@ class CloseHandshakeHandlerTest {
         } finally {
             written.release();
         }
-        assertThat((Object) channel.readOutbound()).as("one close frame").isNull();
+        assertThat(channel.<Object>readOutbound()).as("one close frame").isNull();
     }
 
     @Test
@@ -60,7 +60,7 @@ class CloseHandshakeHandlerTest {
         CloseWebSocketFrame peer = new CloseWebSocketFrame(1001, "session_expired");
         channel.writeInbound(peer);
 
-        assertThat((Object) channel.readInbound()).as("the close frame ends here").isNull();
+        assertThat(channel.<Object>readInbound()).as("the close frame ends here").isNull();
         assertThat(peer.refCnt()).isZero();
         expectCloseWritten(1001, "session_expired");
         assertThat(channel.isOpen()).isFalse();
@@ -82,14 +82,14 @@ class CloseHandshakeHandlerTest {
         assertThat(channel.isOpen()).as("reading on until the peer's close").isTrue();
         TextWebSocketFrame late = new TextWebSocketFrame("{\"type\":\"response.done\"}");
         channel.writeInbound(late);
-        assertThat((Object) channel.readInbound()).as("frames sent before the peer's close still arrive").isSameAs(late);
+        assertThat(channel.<Object>readInbound()).as("frames sent before the peer's close still arrive").isSameAs(late);
         late.release();
 
         CloseWebSocketFrame answer = new CloseWebSocketFrame(1000, "");
         channel.writeInbound(answer);
 
         assertThat(answer.refCnt()).isZero();
-        assertThat((Object) channel.readOutbound()).as("the answer is not answered").isNull();
+        assertThat(channel.<Object>readOutbound()).as("the answer is not answered").isNull();
         assertThat(channel.isOpen()).isFalse();
         expectStatus(1000, "client closed");
     }
@@ -131,7 +131,7 @@ class CloseHandshakeHandlerTest {
         assertThat(write.cause()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("code : 5000 (expected: 1000..1003, 1007..1014 or 3000..4999)");
         assertThat(undefined.refCnt()).isZero();
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.<Object>readOutbound()).isNull();
         assertThat(channel.isOpen()).isTrue();
     }
 
@@ -185,8 +185,8 @@ class CloseHandshakeHandlerTest {
         channel.writeInbound(in);
         channel.writeOutbound(out);
 
-        assertThat((Object) channel.readInbound()).isSameAs(in);
-        assertThat((Object) channel.readOutbound()).isSameAs(out);
+        assertThat(channel.<Object>readInbound()).isSameAs(in);
+        assertThat(channel.<Object>readOutbound()).isSameAs(out);
         in.release();
         out.release();
         assertThat(handler.closeStatus().toFuture()).as("no status while the connection is open").isNotDone();

@@ -51,13 +51,13 @@ class KeepAliveHandlerTest {
         } finally {
             ping.release();
         }
-        assertThat((Object) channel.readOutbound()).as("only one ping").isNull();
+        assertThat(channel.<Object>readOutbound()).as("only one ping").isNull();
     }
 
     @Test
     void sendsAPingAfterEachInterval() {
         advance(INTERVAL_MS - 1);
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.<Object>readOutbound()).isNull();
         advance(1);
         expectOnePing();
         advance(INTERVAL_MS);
@@ -74,7 +74,7 @@ class KeepAliveHandlerTest {
         advance(INTERVAL_MS);
 
         assertThat(channel.isOpen()).isFalse();
-        assertThat((Object) channel.readOutbound()).as("no ping to a dead peer").isNull();
+        assertThat(channel.<Object>readOutbound()).as("no ping to a dead peer").isNull();
         assertThatThrownBy(channel::checkException).isInstanceOf(TransportException.class)
                 .hasMessageContaining("presumed dead").hasMessageContaining("dead-peer timeout " + TIMEOUT_MS + " ms");
     }
@@ -88,7 +88,7 @@ class KeepAliveHandlerTest {
         PongWebSocketFrame pong = new PongWebSocketFrame(Unpooled.copiedBuffer("rtvoice", StandardCharsets.US_ASCII));
         channel.writeInbound(pong); // at 250 ms: silent from here
 
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
         assertThat(pong.refCnt()).isZero();
         for (int i = 0; i < 5; i++) {
             advance(INTERVAL_MS); // up to 500 ms: 250 ms silent
@@ -107,7 +107,7 @@ class KeepAliveHandlerTest {
         TextWebSocketFrame text = new TextWebSocketFrame("{\"type\":\"response.created\"}");
         channel.writeInbound(text);
 
-        assertThat((Object) channel.readInbound()).isSameAs(text);
+        assertThat(channel.<Object>readInbound()).isSameAs(text);
         text.release();
         advance(TIMEOUT_MS - INTERVAL_MS);
         channel.releaseOutbound();
@@ -118,6 +118,6 @@ class KeepAliveHandlerTest {
     void noPingsOnceTheChannelIsClosed() {
         channel.close();
         advance(TIMEOUT_MS * 2);
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.<Object>readOutbound()).isNull();
     }
 }

@@ -19,7 +19,7 @@ class PingReplyHandlerTest {
         PingWebSocketFrame ping = new PingWebSocketFrame(Unpooled.copiedBuffer("are you there", StandardCharsets.UTF_8));
         channel.writeInbound(ping);
 
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
         PongWebSocketFrame pong = channel.readOutbound();
         assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("are you there");
         pong.release();
@@ -33,8 +33,8 @@ class PingReplyHandlerTest {
         TextWebSocketFrame text = new TextWebSocketFrame("{}");
         channel.writeInbound(text);
 
-        assertThat((Object) channel.readInbound()).isSameAs(text);
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isSameAs(text);
+        assertThat(channel.<Object>readOutbound()).isNull();
         text.release();
         assertThat(channel.finish()).isFalse();
     }

@@ -40,7 +40,7 @@ class TextFrameHandlerTest {
                 .expectComplete()
                 .verify(WAIT);
         assertThat(sent).allSatisfy(frame -> assertThat(frame.refCnt()).isZero());
-        assertThat((Object) channel.readInbound()).as("frames end here").isNull();
+        assertThat(channel.<Object>readInbound()).as("frames end here").isNull();
     }
 
     @Test
@@ -68,7 +68,7 @@ class TextFrameHandlerTest {
         Object other = "not a frame";
         channel.writeInbound(other);
 
-        assertThat((Object) channel.readInbound()).isSameAs(other);
+        assertThat(channel.<Object>readInbound()).isSameAs(other);
         assertThat(channel.finish()).isFalse();
     }
 }
