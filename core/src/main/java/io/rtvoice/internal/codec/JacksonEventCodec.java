@@ -27,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.function.Function;
 
 /**
  * The {@link EventCodec}: streaming for the hot events, databind on GA-shaped trees for the rest, with
@@ -49,6 +50,9 @@ public final class JacksonEventCodec implements EventCodec {
     private final String audioDeltaName;
     private final String transcriptDeltaName;
     private final String textDeltaName;
+    /** Made once: a method reference made on each decode would be an allocation per frame. */
+    private final StreamingPath<ServerEvent> streamServerEvent = this::streamServerEvent;
+    private final StreamingPath<ClientEvent> streamClientEvent = this::streamClientEvent;
 
     /** A codec for {@code dialect}; use {@link EventCodec#builder()}. */
     public JacksonEventCodec(Dialect dialect, int maxFrameBytes) {
@@ -81,19 +85,32 @@ public final class JacksonEventCodec implements EventCodec {
 
     @Override
     public ServerEvent decodeServerEvent(byte[] frame, int offset, int length) throws EventDecodeException {
+        return decode(frame, offset, length, streamServerEvent, EventTypes::serverClass, ServerEvent.Unknown::new);
+    }
+
+    @Override
+    public ClientEvent decodeClientEvent(byte[] frame, int offset, int length) throws EventDecodeException {
+        return decode(frame, offset, length, streamClientEvent, EventTypes::clientClass, ClientEvent.Unknown::new);
+    }
+
+    /**
+     * Decodes one event of either side: a hot event by streaming when the frame starts with its type, every
+     * other event (and any the streaming path cannot read) through databind on a GA-shaped tree.
+     *
+     * @param streaming reads a hot event whose type the parser is on, or returns {@code null}
+     * @param classOfGaName the record class of a GA event name, or {@code null} for a name not known
+     * @param unknown makes the event for a type not known, from its event id, wire type and JSON
+     */
+    private <E> E decode(byte[] frame, int offset, int length, StreamingPath<E> streaming,
+            Function<String, Class<? extends E>> classOfGaName, UnknownEvent<E> unknown) throws EventDecodeException {
         checkFrame(frame, offset, length);
         try (JsonParser p = factory.createParser(frame, offset, length)) {
-            // The service writes "type" first; then the hot deltas never become a tree.
+            // The service writes "type" first; then the hot events never become a tree.
             if (p.nextToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME
                     && "type".equals(p.currentName()) && p.nextToken() == JsonToken.VALUE_STRING) {
-                if (textEquals(p, audioDeltaName)) {
-                    return readDelta(p, audioDeltaName, true, frame, offset, length);
-                }
-                if (textEquals(p, transcriptDeltaName)) {
-                    return readDelta(p, transcriptDeltaName, false, frame, offset, length);
-                }
-                if (textEquals(p, textDeltaName)) {
-                    return readDelta(p, textDeltaName, false, frame, offset, length);
+                E hot = streaming.read(p, frame, offset, length);
+                if (hot != null) {
+                    return hot;
                 }
             }
         } catch (StreamReadException e) {
@@ -104,39 +121,33 @@ public final class JacksonEventCodec implements EventCodec {
         ObjectNode event = readObject(frame, offset, length);
         String wire = typeOf(event);
         String ga = gaName(wire);
-        Class<? extends ServerEvent> type = EventTypes.serverClass(ga);
+        Class<? extends E> type = classOfGaName.apply(ga);
         if (type == null) {
-            return new ServerEvent.Unknown(event.path("event_id").textValue(), wire,
-                    new String(frame, offset, length, StandardCharsets.UTF_8));
+            return unknown.of(event.path("event_id").textValue(), wire, new String(frame, offset, length, StandardCharsets.UTF_8));
         }
         normaliseToGa(event, ga);
         return bind(event, type, wire);
     }
 
-    @Override
-    public ClientEvent decodeClientEvent(byte[] frame, int offset, int length) throws EventDecodeException {
-        checkFrame(frame, offset, length);
-        try (JsonParser p = factory.createParser(frame, offset, length)) {
-            if (p.nextToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME
-                    && "type".equals(p.currentName()) && p.nextToken() == JsonToken.VALUE_STRING
-                    && textEquals(p, "input_audio_buffer.append")) {
-                return readAppend(p, frame, offset, length);
-            }
-        } catch (StreamReadException e) {
-            // Fall through: the tree path reports the problem with the same reason.
-        } catch (IOException e) {
-            throw new EventDecodeException(Reason.MALFORMED_JSON, null, null, e.getMessage(), e);
+    /** The server's hot events: the output deltas. */
+    private ServerEvent streamServerEvent(JsonParser p, byte[] frame, int offset, int length)
+            throws IOException, EventDecodeException {
+        if (textEquals(p, audioDeltaName)) {
+            return readDelta(p, audioDeltaName, true, frame, offset, length);
         }
-        ObjectNode event = readObject(frame, offset, length);
-        String wire = typeOf(event);
-        String ga = gaName(wire);
-        Class<? extends ClientEvent> type = EventTypes.clientClass(ga);
-        if (type == null) {
-            return new ClientEvent.Unknown(event.path("event_id").textValue(), wire,
-                    new String(frame, offset, length, StandardCharsets.UTF_8));
+        if (textEquals(p, transcriptDeltaName)) {
+            return readDelta(p, transcriptDeltaName, false, frame, offset, length);
         }
-        normaliseToGa(event, ga);
-        return bind(event, type, wire);
+        if (textEquals(p, textDeltaName)) {
+            return readDelta(p, textDeltaName, false, frame, offset, length);
+        }
+        return null;
+    }
+
+    /** The client's hot event: the audio append. */
+    private ClientEvent streamClientEvent(JsonParser p, byte[] frame, int offset, int length)
+            throws IOException, EventDecodeException {
+        return textEquals(p, "input_audio_buffer.append") ? readAppend(p, frame, offset, length) : null;
     }
 
     private void checkFrame(byte[] frame, int offset, int length) throws EventDecodeException {
@@ -520,5 +531,17 @@ public final class JacksonEventCodec implements EventCodec {
     @FunctionalInterface
     private interface Encoding {
         void into(OutputStream out) throws IOException;
+    }
+
+    /** Reads a hot event by streaming, the parser on its type's value; {@code null} when the type is not a hot one. */
+    @FunctionalInterface
+    private interface StreamingPath<E> {
+        E read(JsonParser p, byte[] frame, int offset, int length) throws IOException, EventDecodeException;
+    }
+
+    /** The {@code Unknown} event of one side. */
+    @FunctionalInterface
+    private interface UnknownEvent<E> {
+        E of(String eventId, String wireType, String json);
     }
 }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rtvoice.Dialect;
 import io.rtvoice.event.EventEncodeException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,6 +22,69 @@ final class PreviewShape {
 
     /** Session, response and response-parameter fields that exist only in GA. */
     private static final Set<String> GA_ONLY_SETTINGS = Set.of("truncation", "prompt", "reasoning", "parallel_tool_calls");
+
+    /**
+     * Session, response and response-parameter fields named otherwise in preview. {@code max_response_output_tokens}
+     * is the service's name; the first spec (2024-10) said {@code max_output_tokens}, which is read as is.
+     */
+    private static final TwoWay FIELD_NAMES = TwoWay.of(Map.of("max_output_tokens", "max_response_output_tokens"));
+
+    /** Content-part types: the preview item names, and the {@code part} of content-part events in both dialects. */
+    private static final TwoWay CONTENT_TYPES = TwoWay.of(Map.of("output_text", "text", "output_audio", "audio"));
+
+    private static final String GA_PCM = "audio/pcm";
+
+    /** Audio formats: GA's {@code type} and the preview's name. */
+    private static final TwoWay FORMATS = TwoWay.of(Map.of(GA_PCM, "pcm16", "audio/pcmu", "g711_ulaw", "audio/pcma", "g711_alaw"));
+
+    /** The one rate of the preview's {@code pcm16} (Hz); GA says it in {@code rate}. */
+    private static final int PREVIEW_PCM_RATE = 24_000;
+
+    /**
+     * Where GA keeps each flat preview audio setting: {@code audio.<direction>.<name>}. Sessions have them
+     * all; responses and response parameters have the output ones.
+     */
+    private static final List<AudioSetting> AUDIO_SETTINGS = List.of(
+            new AudioSetting("input_audio_format", "input", "format"),
+            new AudioSetting("input_audio_transcription", "input", "transcription"),
+            new AudioSetting("input_audio_noise_reduction", "input", "noise_reduction"),
+            new AudioSetting("turn_detection", "input", "turn_detection"),
+            new AudioSetting("output_audio_format", "output", "format"),
+            new AudioSetting("voice", "output", "voice"),
+            new AudioSetting("speed", "output", "speed"));
+
+    /**
+     * One flat preview audio setting and its place in GA.
+     *
+     * @param preview the preview's top-level field
+     * @param direction {@code input} or {@code output}
+     * @param name the field in GA's {@code audio.<direction>}
+     */
+    private record AudioSetting(String preview, String direction, String name) {
+
+        boolean isFormat() {
+            return name.equals("format");
+        }
+    }
+
+    /** What of an event the two shapes write differently. */
+    private enum Part {
+        SESSION, TRANSCRIPTION_SESSION, RESPONSE_PARAMS, RESPONSE, ITEM, NONE;
+
+        static Part of(String gaType) {
+            return switch (gaType) {
+                case "session.update", "session.created", "session.updated" -> SESSION;
+                case "transcription_session.update", "transcription_session.created", "transcription_session.updated" ->
+                        TRANSCRIPTION_SESSION;
+                case "response.create" -> RESPONSE_PARAMS;
+                case "response.created", "response.done" -> RESPONSE;
+                case "conversation.item.create", "conversation.item.created", "conversation.item.added",
+                        "conversation.item.done", "conversation.item.retrieved", "response.output_item.added",
+                        "response.output_item.done" -> ITEM;
+                default -> NONE;
+            };
+        }
+    }
 
     private PreviewShape() {
     }
@@ -36,64 +101,49 @@ final class PreviewShape {
 
     /** Rewrites a preview event (already carrying its GA type name) into the GA shape, in place. */
     static void toGa(ObjectNode event, String gaType) {
-        switch (gaType) {
-            case "session.update", "transcription_session.update", "session.created", "session.updated",
-                    "transcription_session.created", "transcription_session.updated" ->
-                    ifObject(event, "session", PreviewShape::sessionToGa);
-            case "response.create" -> ifObject(event, "response", PreviewShape::responseParamsToGa);
-            case "response.created", "response.done" -> ifObject(event, "response", PreviewShape::responseToGa);
-            case "conversation.item.create", "conversation.item.created", "conversation.item.added",
-                    "conversation.item.done", "conversation.item.retrieved", "response.output_item.added",
-                    "response.output_item.done" -> ifObject(event, "item", PreviewShape::itemToGa);
-            default -> {
+        switch (Part.of(gaType)) {
+            case SESSION, TRANSCRIPTION_SESSION -> ifObject(event, "session", PreviewShape::sessionToGa);
+            case RESPONSE_PARAMS -> ifObject(event, "response", PreviewShape::responseParamsToGa);
+            case RESPONSE -> ifObject(event, "response", PreviewShape::responseToGa);
+            case ITEM -> ifObject(event, "item", PreviewShape::itemToGa);
+            case NONE -> {
             }
         }
     }
 
     private static void sessionToGa(ObjectNode s) {
         modalitiesToGa(s);
-        // The service's name; the first spec (2024-10) said max_output_tokens, which is read as is.
-        rename(s, "max_response_output_tokens", "max_output_tokens");
-        moveInto(s, "input_audio_format", s, "input", "format", true);
-        moveInto(s, "input_audio_transcription", s, "input", "transcription", false);
-        moveInto(s, "input_audio_noise_reduction", s, "input", "noise_reduction", false);
-        moveInto(s, "turn_detection", s, "input", "turn_detection", false);
-        moveInto(s, "output_audio_format", s, "output", "format", true);
-        moveInto(s, "voice", s, "output", "voice", false);
-        moveInto(s, "speed", s, "output", "speed", false);
+        renameAll(s, FIELD_NAMES.toGa());
+        audioToGa(s, true);
     }
 
     private static void responseParamsToGa(ObjectNode r) {
         modalitiesToGa(r);
-        rename(r, "max_response_output_tokens", "max_output_tokens");
-        moveInto(r, "output_audio_format", r, "output", "format", true);
-        moveInto(r, "voice", r, "output", "voice", false);
+        renameAll(r, FIELD_NAMES.toGa());
+        audioToGa(r, false);
         items(r, "input", PreviewShape::itemToGa);
     }
 
     private static void responseToGa(ObjectNode r) {
         modalitiesToGa(r);
-        moveInto(r, "output_audio_format", r, "output", "format", true);
-        moveInto(r, "voice", r, "output", "voice", false);
+        audioToGa(r, false);
         items(r, "output", PreviewShape::itemToGa);
     }
 
     private static void itemToGa(ObjectNode item) {
-        if (item.get("content") instanceof ArrayNode content) {
-            for (JsonNode part : content) {
-                if (part instanceof ObjectNode p) {
-                    contentTypeToGa(p);
-                }
-            }
-        }
+        items(item, "content", PreviewShape::contentTypeToGa);
     }
 
-    /** Content-part types: the preview item names, and the {@code part} of content-part events in both dialects. */
+    /** Content-part types: see {@link #CONTENT_TYPES}. */
     static void contentTypeToGa(ObjectNode part) {
-        switch (part.path("type").asText("")) {
-            case "text" -> part.put("type", "output_text");
-            case "audio" -> part.put("type", "output_audio");
-            default -> {
+        retype(part, CONTENT_TYPES.toGa());
+    }
+
+    /** Moves the flat audio settings into {@code audio.input/output} (the input ones only if {@code input}). */
+    private static void audioToGa(ObjectNode o, boolean input) {
+        for (AudioSetting setting : AUDIO_SETTINGS) {
+            if (input || setting.direction().equals("output")) {
+                moveInto(o, setting);
             }
         }
     }
@@ -115,13 +165,16 @@ final class PreviewShape {
         if (!f.isTextual()) {
             return f;
         }
-        return switch (f.textValue()) {
-            case "pcm16" -> JSON.objectNode().put("type", "audio/pcm").put("rate", 24_000);
-            case "g711_ulaw" -> JSON.objectNode().put("type", "audio/pcmu");
-            case "g711_alaw" -> JSON.objectNode().put("type", "audio/pcma");
+        String type = FORMATS.toGa().get(f.textValue());
+        if (type == null) {
             // An unknown name survives the round trip as {"type": name}.
-            default -> JSON.objectNode().put("type", f.textValue());
-        };
+            return JSON.objectNode().put("type", f.textValue());
+        }
+        ObjectNode format = JSON.objectNode().put("type", type);
+        if (type.equals(GA_PCM)) {
+            format.put("rate", PREVIEW_PCM_RATE);
+        }
+        return format;
     }
 
     // ---------------------------------------------------------------- GA -> preview (encoding)
@@ -134,17 +187,13 @@ final class PreviewShape {
                 event.putNull("previous_item_id");
             }
         }
-        switch (gaType) {
-            case "session.update" -> ifObject(event, "session", s -> sessionToPreview(s, "session", false));
-            case "transcription_session.update", "transcription_session.created", "transcription_session.updated" ->
-                    ifObject(event, "session", s -> sessionToPreview(s, "session", true));
-            case "session.created", "session.updated" -> ifObject(event, "session", s -> sessionToPreview(s, "session", false));
-            case "response.create" -> ifObject(event, "response", r -> responseParamsToPreview(r, "response"));
-            case "response.created", "response.done" -> ifObject(event, "response", r -> responseToPreview(r, "response"));
-            case "conversation.item.create", "conversation.item.created", "conversation.item.added",
-                    "conversation.item.done", "conversation.item.retrieved", "response.output_item.added",
-                    "response.output_item.done" -> ifObject(event, "item", PreviewShape::itemToPreview);
-            default -> {
+        switch (Part.of(gaType)) {
+            case SESSION -> ifObject(event, "session", s -> sessionToPreview(s, "session", false));
+            case TRANSCRIPTION_SESSION -> ifObject(event, "session", s -> sessionToPreview(s, "session", true));
+            case RESPONSE_PARAMS -> ifObject(event, "response", r -> responseParamsToPreview(r, "response"));
+            case RESPONSE -> ifObject(event, "response", r -> responseToPreview(r, "response"));
+            case ITEM -> ifObject(event, "item", PreviewShape::itemToPreview);
+            case NONE -> {
             }
         }
     }
@@ -157,7 +206,7 @@ final class PreviewShape {
         }
         rejectGaOnly(s, path);
         modalitiesToPreview(s);
-        rename(s, "max_output_tokens", "max_response_output_tokens");
+        renameAll(s, FIELD_NAMES.toPreview());
         tools(s, path);
         audioToPreview(s, path, true);
     }
@@ -165,7 +214,7 @@ final class PreviewShape {
     private static void responseParamsToPreview(ObjectNode r, String path) {
         rejectGaOnly(r, path);
         modalitiesToPreview(r);
-        rename(r, "max_output_tokens", "max_response_output_tokens");
+        renameAll(r, FIELD_NAMES.toPreview());
         tools(r, path);
         audioToPreview(r, path, false);
         items(r, "input", PreviewShape::itemToPreview);
@@ -178,61 +227,37 @@ final class PreviewShape {
     }
 
     private static void itemToPreview(ObjectNode item) {
-        if (item.get("content") instanceof ArrayNode content) {
-            for (JsonNode part : content) {
-                if (part instanceof ObjectNode p) {
-                    contentTypeToPreview(p);
-                }
-            }
-        }
+        items(item, "content", PreviewShape::contentTypeToPreview);
     }
 
     /** Content-part types back to the preview item names (and the content-part events' wire names). */
     static void contentTypeToPreview(ObjectNode part) {
-        switch (part.path("type").asText("")) {
-            case "output_text" -> part.put("type", "text");
-            case "output_audio" -> part.put("type", "audio");
-            default -> {
-            }
-        }
+        retype(part, CONTENT_TYPES.toPreview());
     }
 
-    /** Flattens {@code audio.input/output} into the preview's top-level fields. */
-    private static void audioToPreview(ObjectNode o, String path, boolean inputAllowed) {
+    /** Flattens {@code audio.input/output} into the preview's top-level fields (input only if {@code input}). */
+    private static void audioToPreview(ObjectNode o, String path, boolean input) {
         JsonNode audio = o.remove("audio");
         if (audio == null || audio.isNull()) {
             return;
         }
-        for (String key : names(audio)) {
-            JsonNode part = audio.get(key);
-            String at = path + ".audio." + key;
-            if ("input".equals(key) && inputAllowed && part instanceof ObjectNode in) {
-                for (String f : names(in)) {
-                    JsonNode v = in.get(f);
-                    switch (f) {
-                        case "format" -> o.set("input_audio_format", formatToPreview(v, at + ".format"));
-                        case "transcription" -> o.set("input_audio_transcription", v);
-                        case "noise_reduction" -> o.set("input_audio_noise_reduction", v);
-                        case "turn_detection" -> o.set("turn_detection", v);
-                        default -> throw unsupported(at + "." + f, "not available in the preview dialect");
+        for (String direction : names(audio)) {
+            JsonNode settings = audio.get(direction);
+            String at = path + ".audio." + direction;
+            boolean flattens = direction.equals("output") || (input && direction.equals("input"));
+            if (flattens && settings instanceof ObjectNode named) {
+                for (String name : names(named)) {
+                    JsonNode v = named.get(name);
+                    AudioSetting setting = audioSetting(direction, name);
+                    if (setting == null) {
+                        throw unsupported(at + "." + name, "not available in the preview dialect");
                     }
-                }
-            } else if ("output".equals(key) && part instanceof ObjectNode out) {
-                for (String f : names(out)) {
-                    JsonNode v = out.get(f);
-                    switch (f) {
-                        case "format" -> o.set("output_audio_format", formatToPreview(v, at + ".format"));
-                        case "voice" -> {
-                            if (!v.isTextual()) {
-                                throw unsupported(at + ".voice", "custom voices are GA only");
-                            }
-                            o.set("voice", v);
-                        }
-                        case "speed" -> o.set("speed", v);
-                        default -> throw unsupported(at + "." + f, "not available in the preview dialect");
+                    if (name.equals("voice") && !v.isTextual()) {
+                        throw unsupported(at + ".voice", "custom voices are GA only");
                     }
+                    o.set(setting.preview(), setting.isFormat() ? formatToPreview(v, at + ".format") : v);
                 }
-            } else if (!part.isNull()) {
+            } else if (!settings.isNull()) {
                 throw unsupported(at, "not available in the preview dialect");
             }
         }
@@ -243,27 +268,18 @@ final class PreviewShape {
             return f;
         }
         String type = f.path("type").asText("");
-        JsonNode rate = f.get("rate");
-        switch (type) {
-            case "audio/pcm" -> {
-                if (rate != null && rate.asInt() != 24_000) {
-                    throw unsupported(path + ".rate", "preview PCM is 24000 Hz only, got " + rate.asInt());
-                }
-                return JSON.textNode("pcm16");
+        String name = FORMATS.toPreview().get(type);
+        if (name != null) {
+            JsonNode rate = f.get("rate");
+            if (type.equals(GA_PCM) && rate != null && rate.asInt() != PREVIEW_PCM_RATE) {
+                throw unsupported(path + ".rate", "preview PCM is " + PREVIEW_PCM_RATE + " Hz only, got " + rate.asInt());
             }
-            case "audio/pcmu" -> {
-                return JSON.textNode("g711_ulaw");
-            }
-            case "audio/pcma" -> {
-                return JSON.textNode("g711_alaw");
-            }
-            default -> {
-                if (f.size() == 1 && !type.isEmpty()) {
-                    return JSON.textNode(type);
-                }
-                throw unsupported(path, "format '" + type + "' has no preview name");
-            }
+            return JSON.textNode(name);
         }
+        if (f.size() == 1 && !type.isEmpty()) {
+            return JSON.textNode(type);
+        }
+        throw unsupported(path, "format '" + type + "' has no preview name");
     }
 
     private static void modalitiesToPreview(ObjectNode o) {
@@ -319,22 +335,43 @@ final class PreviewShape {
         }
     }
 
-    private static void rename(ObjectNode o, String from, String to) {
-        JsonNode v = o.remove(from);
-        if (v != null) {
-            o.set(to, v);
-        }
+    /** Renames each field of {@code o} that is a key of {@code names} to its value. */
+    private static void renameAll(ObjectNode o, Map<String, String> names) {
+        names.forEach((from, to) -> {
+            JsonNode v = o.remove(from);
+            if (v != null) {
+                o.set(to, v);
+            }
+        });
     }
 
-    /** Moves top-level {@code field} of {@code from} to {@code audio.<direction>.<name>} of {@code to}. */
-    private static void moveInto(ObjectNode from, String field, ObjectNode to, String direction, String name, boolean format) {
-        JsonNode v = from.remove(field);
+    /** Moves the top-level preview field of {@code setting} to {@code audio.<direction>.<name>}. */
+    private static void moveInto(ObjectNode o, AudioSetting setting) {
+        JsonNode v = o.remove(setting.preview());
         if (v == null) {
             return;
         }
-        ObjectNode audio = to.get("audio") instanceof ObjectNode a ? a : to.putObject("audio");
-        ObjectNode dir = audio.get(direction) instanceof ObjectNode d ? d : audio.putObject(direction);
-        dir.set(name, format ? formatToGa(v) : v);
+        ObjectNode audio = o.get("audio") instanceof ObjectNode a ? a : o.putObject("audio");
+        ObjectNode dir = audio.get(setting.direction()) instanceof ObjectNode d ? d : audio.putObject(setting.direction());
+        dir.set(setting.name(), setting.isFormat() ? formatToGa(v) : v);
+    }
+
+    /** The setting at GA's {@code audio.<direction>.<name>}, or {@code null}. */
+    private static AudioSetting audioSetting(String direction, String name) {
+        for (AudioSetting setting : AUDIO_SETTINGS) {
+            if (setting.direction().equals(direction) && setting.name().equals(name)) {
+                return setting;
+            }
+        }
+        return null;
+    }
+
+    /** Renames the {@code type} of {@code part} by {@code names}; a type not in it stays. */
+    private static void retype(ObjectNode part, Map<String, String> names) {
+        String renamed = names.get(part.path("type").asText(""));
+        if (renamed != null) {
+            part.put("type", renamed);
+        }
     }
 
     private static boolean contains(ArrayNode a, String value) {
@@ -350,5 +387,24 @@ final class PreviewShape {
         List<String> names = new ArrayList<>();
         o.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    /**
+     * A one-to-one table of names, written once GA name to preview name, read either way.
+     *
+     * @param toPreview GA name → preview name
+     * @param toGa preview name → GA name, derived
+     */
+    private record TwoWay(Map<String, String> toPreview, Map<String, String> toGa) {
+
+        static TwoWay of(Map<String, String> gaToPreview) {
+            Map<String, String> inverse = new HashMap<>();
+            gaToPreview.forEach((ga, preview) -> {
+                if (inverse.put(preview, ga) != null) {
+                    throw new IllegalArgumentException("preview name " + preview + " stands for two GA names");
+                }
+            });
+            return new TwoWay(Map.copyOf(gaToPreview), Map.copyOf(inverse));
+        }
     }
 }

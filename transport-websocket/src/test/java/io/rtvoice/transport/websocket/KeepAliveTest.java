@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
@@ -14,10 +17,20 @@ import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
+import io.rtvoice.transport.TransportConnection;
 import io.rtvoice.transport.TransportException;
+import io.rtvoice.transport.TransportRequest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.test.StepVerifier;
 
 /** Pings keep a quiet connection alive, and a server that stops answering is found dead. */
 class KeepAliveTest {
@@ -63,6 +76,30 @@ class KeepAliveTest {
             assertThat(updated.session().instructions()).isEqualTo("still there?");
             session.closeGracefully().block(TIMEOUT);
             assertThat(session.closeStatus().block(TIMEOUT).code()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void theServersPingsAreAnsweredWithPongsEvenWithoutKeepAlive() {
+        // A server that pings, then sends the payload of the first pong back as a text frame.
+        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
+                .route(routes -> routes.ws("/v1/realtime", (in, out) -> out
+                        .sendObject(Mono.just(new PingWebSocketFrame(Unpooled.copiedBuffer("are you there", StandardCharsets.UTF_8))))
+                        .then()
+                        .thenMany(out.sendString(in.receiveFrames().ofType(PongWebSocketFrame.class).take(1)
+                                .map(pong -> "pong: " + pong.content().toString(StandardCharsets.UTF_8))))
+                        .then(in.receive().then())))
+                .bindNow();
+        try {
+            TransportRequest request = new TransportRequest(URI.create("ws://127.0.0.1:" + server.port() + "/v1/realtime"),
+                    Map.of(), List.of(), 1 << 16, TIMEOUT);
+            TransportConnection connection = WebSocketTransport.create().withoutKeepAlive().connect(request).block(TIMEOUT);
+
+            StepVerifier.create(connection.inbound().map(b -> new String(b, StandardCharsets.UTF_8)).take(1))
+                    .expectNext("pong: are you there").expectComplete().verify(TIMEOUT);
+            connection.close(1000, "done").block(TIMEOUT);
+        } finally {
+            server.disposeNow();
         }
     }
 

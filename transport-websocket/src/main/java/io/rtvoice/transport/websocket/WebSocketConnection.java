@@ -1,0 +1,97 @@
+package io.rtvoice.transport.websocket;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.rtvoice.transport.CloseStatus;
+import io.rtvoice.transport.TransportConnection;
+import java.time.Duration;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+/**
+ * One upgraded connection: inbound frames from {@link TextFrameHandler}, how it ended from
+ * {@link CloseHandshakeHandler}, outbound frames through reactor-netty's {@link WebsocketOutbound}.
+ */
+final class WebSocketConnection implements TransportConnection {
+
+    /** How long a close waits for the server's answering close frame. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Channel channel;
+    private final WebsocketOutbound out;
+    private final String subprotocol;
+    private final Mono<Void> closed;
+    private final TextFrameHandler textFrames = new TextFrameHandler();
+    private final CloseHandshakeHandler closeHandshake = new CloseHandshakeHandler(CLOSE_TIMEOUT);
+
+    /**
+     * Installs the pipeline of {@link WebSocketPipeline} on {@code connection}; call on its event loop.
+     *
+     * @param subprotocol the subprotocol the server selected, or {@code null}
+     * @param maxFrameBytes the largest message accepted, in bytes
+     * @param keepAlive the keep-alive settings, or {@code null} for none
+     */
+    WebSocketConnection(Connection connection, WebsocketOutbound out, String subprotocol, int maxFrameBytes,
+            WebSocketTransportConfig.KeepAlive keepAlive) {
+        this.channel = connection.channel();
+        this.out = out;
+        this.subprotocol = subprotocol;
+        this.closed = connection.onDispose();
+        WebSocketPipeline.install(connection, keepAlive, closeHandshake, maxFrameBytes, textFrames);
+    }
+
+    /** Completes when the channel is closed. */
+    Mono<Void> closed() {
+        return closed;
+    }
+
+    @Override
+    public Flux<byte[]> inbound() {
+        return textFrames.frames();
+    }
+
+    @Override
+    public Mono<Void> send(Publisher<byte[]> frames) {
+        // Subscribing starts the writes; the cached result tells any later subscriber how they ended.
+        Mono<Void> sending = out.sendObject(Flux.from(frames).map(b -> new TextWebSocketFrame(Unpooled.wrappedBuffer(b))))
+                .then().cache();
+        sending.subscribe(null, e -> { });
+        return sending;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return completes when the channel is closed; fails with {@link IllegalArgumentException} for a
+     *         {@code code} that may not be sent (1000-1003, 1007-1014 and 3000-4999 may)
+     */
+    @Override
+    public Mono<Void> close(int code, String reason) {
+        if (!CloseHandshakeHandler.isSendable(code)) {
+            return Mono.error(CloseHandshakeHandler.unsendable(code));
+        }
+        // Not reactor-netty's sendClose: it discards unread frames and closes the socket right after the
+        // close frame, so events the server sent before its close were lost and, with our unread data
+        // reset, so were frames we had sent. RFC 6455 §7.1.1: send ours, read on until the server's
+        // close frame, then close; CloseHandshakeHandler cuts off a server that never answers.
+        return Mono.defer(() -> {
+            channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+            return closed;
+        });
+    }
+
+    @Override
+    public Mono<CloseStatus> closeStatus() {
+        return closeHandshake.closeStatus();
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+}
