@@ -1,6 +1,7 @@
 package io.rtvoice.emulator;
 
 import java.util.ArrayList;
+import io.rtvoice.event.RealtimeAudioFormat;
 import java.util.Collections;
 import java.util.List;
 
@@ -41,7 +42,7 @@ import java.util.List;
 public final class SyntheticVoice {
 
     /** Sample rate of {@link #speak}'s output, in Hz. */
-    public static final int SAMPLE_RATE_HZ = 24_000;
+    public static final int SAMPLE_RATE_HZ = RealtimeAudioFormat.PCM_RATE_HZ;
     /** Duration of one word's tone, in ms. */
     public static final int TONE_MS = 120;
     /** Digital silence after each tone, in ms. */

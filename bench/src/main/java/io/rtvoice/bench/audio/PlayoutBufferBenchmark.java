@@ -1,6 +1,7 @@
 package io.rtvoice.bench.audio;
 
 import io.rtvoice.audio.PlayoutBuffer;
+import io.rtvoice.event.RealtimeAudioFormat;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,8 +48,8 @@ public class PlayoutBufferBenchmark {
             deltaBytes[2 * i] = (byte) delta[i];
             deltaBytes[2 * i + 1] = (byte) (delta[i] >> 8);
         }
-        buffer = PlayoutBuffer.create(24_000);
-        byteBuffer = PlayoutBuffer.create(24_000);
+        buffer = PlayoutBuffer.create(RealtimeAudioFormat.PCM_RATE_HZ);
+        byteBuffer = PlayoutBuffer.create(RealtimeAudioFormat.PCM_RATE_HZ);
         for (int i = 0; i < 2; i++) {
             buffer.write("item_bench", delta);
             byteBuffer.write("item_bench", deltaBytes);

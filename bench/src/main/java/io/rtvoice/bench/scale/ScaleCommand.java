@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
@@ -248,9 +249,9 @@ public final class ScaleCommand implements Callable<Integer> {
 
     /** 20 ms of a quiet 440 Hz tone, PCM16 24 kHz: the same array for every append (the client only reads it). */
     private static byte[] frame() {
-        short[] tone = new short[FRAME_MS * 24];
+        short[] tone = new short[FRAME_MS * RealtimeAudioFormat.PCM_RATE_HZ / 1000];
         for (int i = 0; i < tone.length; i++) {
-            tone[i] = (short) Math.round(3000 * Math.sin(2 * Math.PI * 440 * i / 24_000.0));
+            tone[i] = (short) Math.round(3000 * Math.sin(2 * Math.PI * 440 * i / (double) RealtimeAudioFormat.PCM_RATE_HZ));
         }
         return Pcm.toBytes(tone);
     }

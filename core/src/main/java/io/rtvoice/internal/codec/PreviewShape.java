@@ -1,6 +1,7 @@
 package io.rtvoice.internal.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rtvoice.event.RealtimeAudioFormat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +39,7 @@ final class PreviewShape {
     private static final TwoWay FORMATS = TwoWay.of(Map.of(GA_PCM, "pcm16", "audio/pcmu", "g711_ulaw", "audio/pcma", "g711_alaw"));
 
     /** The one rate of the preview's {@code pcm16} (Hz); GA says it in {@code rate}. */
-    private static final int PREVIEW_PCM_RATE = 24_000;
+    private static final int PREVIEW_PCM_RATE = RealtimeAudioFormat.PCM_RATE_HZ;
 
     /**
      * Where GA keeps each flat preview audio setting: {@code audio.<direction>.<name>}. Sessions have them

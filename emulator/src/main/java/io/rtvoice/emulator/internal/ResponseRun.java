@@ -159,7 +159,7 @@ final class ResponseRun {
             return pcm;
         }
         short[] voice = Pcm.toShorts(pcm);
-        Resampler to8k = Resampler.create(24_000, AudioFormat.G711_SAMPLE_RATE);
+        Resampler to8k = Resampler.create(SyntheticVoice.SAMPLE_RATE_HZ, AudioFormat.G711_SAMPLE_RATE);
         short[] narrow = new short[to8k.maxOutput(voice.length) + to8k.delaySamples()];
         int written = to8k.process(voice, 0, voice.length, narrow, 0);
         written += to8k.drain(narrow, written);
