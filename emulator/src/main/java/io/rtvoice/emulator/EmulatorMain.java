@@ -29,6 +29,10 @@ public final class EmulatorMain implements Callable<Integer> {
     @Mixin
     EmulatorOptions emulator = new EmulatorOptions();
 
+    /** A command for picocli to fill in; {@link #main} runs it. */
+    public EmulatorMain() {
+    }
+
     @Option(names = "--monologue-seconds", defaultValue = "0",
             description = "Every spoken response lasts this long, its voice looping, on a drift-free schedule; 0 = as long as its words (default: ${DEFAULT-VALUE}).")
     int monologueSeconds;

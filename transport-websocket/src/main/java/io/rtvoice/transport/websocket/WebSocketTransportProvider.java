@@ -6,6 +6,10 @@ import io.rtvoice.transport.TransportProvider;
 /** Registers {@link WebSocketTransport} as {@code websocket} for {@link java.util.ServiceLoader}. */
 public final class WebSocketTransportProvider implements TransportProvider {
 
+    /** For {@link java.util.ServiceLoader}. */
+    public WebSocketTransportProvider() {
+    }
+
     @Override
     public String name() {
         return "websocket";

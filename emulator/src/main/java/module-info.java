@@ -1,0 +1,21 @@
+/**
+ * A local server that speaks the Realtime protocol in both dialects, for offline work, tests and
+ * benchmarks; {@code io.rtvoice.emulator.cli} holds the command-line pieces its programs share.
+ */
+module io.rtvoice.emulator {
+    requires transitive io.rtvoice.core;
+    requires transitive info.picocli;
+    requires io.netty.buffer;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires io.netty.common;
+    requires io.netty.handler;
+    requires io.netty.transport;
+
+    exports io.rtvoice.emulator;
+    exports io.rtvoice.emulator.cli;
+
+    // picocli sets the options' fields by reflection.
+    opens io.rtvoice.emulator to info.picocli;
+    opens io.rtvoice.emulator.cli to info.picocli;
+}

@@ -1,0 +1,13 @@
+/** Runnable programs: text-in-audio-out and voice chat, on the embedded emulator or the service. */
+module io.rtvoice.examples {
+    requires io.rtvoice.core;
+    requires io.rtvoice.emulator;
+    requires io.rtvoice.transport.websocket;
+    requires io.rtvoice.audio.javasound;
+    requires io.rtvoice.audio.openal;
+    requires com.azure.identity;
+    requires info.picocli;
+
+    // picocli sets the commands' option fields by reflection.
+    opens io.rtvoice.examples to info.picocli;
+}
