@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.rtvoice.audio.G711;
 import io.rtvoice.audio.Pcm;
-import io.rtvoice.audio.spi.MemoryBackend;
+import io.rtvoice.audio.testing.MemoryBackend;
 import io.rtvoice.audio.testing.Signals;
 import io.rtvoice.audio.testing.ToneFit;
 import io.rtvoice.conversation.Conversation;

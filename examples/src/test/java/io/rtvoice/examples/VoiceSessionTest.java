@@ -8,9 +8,7 @@ import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.audio.AudioFormat;
 import io.rtvoice.audio.AudioSpec;
-import io.rtvoice.audio.NullAudioBackend;
-import io.rtvoice.audio.spi.CaptureDevice;
-import io.rtvoice.audio.spi.PlaybackDevice;
+import io.rtvoice.audio.testing.MemoryBackend;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.Resampler;
 import io.rtvoice.audio.Wav;
@@ -30,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -320,11 +317,10 @@ class VoiceSessionTest {
             Conversation conversation = Conversation.connect(RealtimeClient.builder()
                     .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=m&rtvoice_fault=close_after:12"), Dialect.GA))
                     .credentials(Credentials.apiKey(KEY)).build()).block(TIMEOUT);
-            NullAudioBackend nothing = new NullAudioBackend();
-            RecordingEnds ends = new RecordingEnds(nothing.openCapture(AudioSpec.forDevice(null)),
-                    nothing.openPlayback(AudioSpec.forDevice(null)));
+            MemoryBackend ends = new MemoryBackend(new short[16_000 * 60]); // a minute of silence to capture
+            MemoryBackend.Recorder speaker = ends.openPlayback(null);
             VoiceSession voice = VoiceSession.builder().conversation(conversation)
-                    .input(ends.capture()).output(ends.playback()).build();
+                    .input(ends.openCapture(null)).output(speaker).build();
             voice.start().block(TIMEOUT);
             assertThat(liveEndThreads()).isNotEmpty();
 
@@ -335,91 +331,13 @@ class VoiceSessionTest {
             StepVerifier.create(conversation.events()).expectError(io.rtvoice.SessionEndedException.class).verify(TIMEOUT);
 
             Flux.interval(Duration.ofMillis(10)).filter(t -> liveEndThreads().isEmpty()).blockFirst(TIMEOUT);
-            assertThat(ends.captureCloses()).hasValue(1);
-            assertThat(ends.playbackCloses()).hasValue(1);
+            assertThat(ends.captureCloses()).isEqualTo(1);
+            assertThat(speaker.closes()).isEqualTo(1);
         }
     }
 
     private static List<String> liveEndThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(n -> n.startsWith("rtvoice-capture-") || n.startsWith("rtvoice-playback-")).toList();
-    }
-
-    /** Two ends that count their closes. */
-    private record RecordingEnds(CaptureDevice capture, PlaybackDevice playback, AtomicInteger captureCloses,
-            AtomicInteger playbackCloses) {
-
-        RecordingEnds(CaptureDevice capture, PlaybackDevice playback) {
-            this(capture, playback, new AtomicInteger(), new AtomicInteger());
-        }
-
-        @Override
-        public CaptureDevice capture() {
-            CaptureDevice inner = capture;
-            return new CaptureDevice() {
-                @Override
-                public io.rtvoice.audio.AudioDevice device() {
-                    return inner.device();
-                }
-
-                @Override
-                public AudioFormat format() {
-                    return inner.format();
-                }
-
-                @Override
-                public int read(short[] buffer, int offset, int length) {
-                    return inner.read(buffer, offset, length);
-                }
-
-                @Override
-                public void close() {
-                    captureCloses.incrementAndGet();
-                    inner.close();
-                }
-            };
-        }
-
-        @Override
-        public PlaybackDevice playback() {
-            PlaybackDevice inner = playback;
-            return new PlaybackDevice() {
-                @Override
-                public io.rtvoice.audio.AudioDevice device() {
-                    return inner.device();
-                }
-
-                @Override
-                public AudioFormat format() {
-                    return inner.format();
-                }
-
-                @Override
-                public void write(short[] interleaved, int offset, int length) {
-                    inner.write(interleaved, offset, length);
-                }
-
-                @Override
-                public long playedFrames() {
-                    return inner.playedFrames();
-                }
-
-                @Override
-                public long abort() {
-                    return inner.abort();
-                }
-
-                @Override
-                public Duration latency() {
-                    return inner.latency();
-                }
-
-                @Override
-                public void close() {
-                    playbackCloses.incrementAndGet();
-                    inner.close();
-                }
-            };
-        }
     }
 }

@@ -40,6 +40,9 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     private final int sendQueueCapacity;
     private final Sinks.Many<byte[]> outbound;
     private final AtomicInteger queued = new AtomicInteger();
+    /** The thread inside {@code outbound.tryEmitNext}, if any, and whether a completion waits for it. */
+    private volatile Thread emitting;
+    private volatile boolean completeAfterEmit;
     private final Sinks.Many<ServerEvent> events = SubscriberBuffers.shared();
     private final SubscriberBuffers subscriberBuffers;
     /** Completes when every frame accepted by {@link #send} has been written (or the writer failed). */
@@ -123,7 +126,15 @@ public final class DefaultRealtimeSession implements RealtimeSession {
             if (queued.incrementAndGet() > sendQueueCapacity) {
                 result = Sinks.EmitResult.FAIL_OVERFLOW;
             } else {
-                result = outbound.tryEmitNext(frame);
+                emitting = Thread.currentThread();
+                try {
+                    result = outbound.tryEmitNext(frame);
+                } finally {
+                    emitting = null;
+                    if (completeAfterEmit) {
+                        completeOutbound();
+                    }
+                }
             }
             if (result != Sinks.EmitResult.OK) {
                 queued.decrementAndGet();
@@ -156,8 +167,16 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         return codec.dialect();
     }
 
-    /** No more frames: senders racing this get "ended"; a sender mid-emit finishes first. */
+    /**
+     * No more frames: senders racing this get "ended"; a sender mid-emit finishes first. Called from
+     * inside this thread's own emit (a transport that delivers synchronously, whose server closes in
+     * answer), it completes when that emit returns, instead of waiting for itself forever.
+     */
     private void completeOutbound() {
+        if (emitting == Thread.currentThread()) {
+            completeAfterEmit = true;
+            return;
+        }
         while (outbound.tryEmitComplete() == Sinks.EmitResult.FAIL_NON_SERIALIZED) {
             Thread.onSpinWait();
         }

@@ -1,13 +1,16 @@
-package io.rtvoice.audio.spi;
+package io.rtvoice.audio.testing;
 
 import io.rtvoice.audio.AudioBackend;
 import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.AudioFormat;
 import io.rtvoice.audio.AudioSpec;
+import io.rtvoice.audio.spi.CaptureDevice;
+import io.rtvoice.audio.spi.PlaybackDevice;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -22,7 +25,9 @@ public final class MemoryBackend implements AudioBackend {
     static final AudioDevice DEVICE = new AudioDevice("memory", "a clip in, a recording out", true, List.of(FORMAT));
 
     private final short[] clip;
+    private final AtomicInteger captureCloses = new AtomicInteger();
 
+    /** A backend whose capture end gives {@code clip} (16 kHz), then ends. */
     public MemoryBackend(short[] clip) {
         this.clip = clip.clone();
     }
@@ -75,8 +80,14 @@ public final class MemoryBackend implements AudioBackend {
 
             @Override
             public void close() {
+                captureCloses.incrementAndGet();
             }
         };
+    }
+
+    /** How many times a capture end of this backend was closed. */
+    public int captureCloses() {
+        return captureCloses.get();
     }
 
     @Override
@@ -94,6 +105,7 @@ public final class MemoryBackend implements AudioBackend {
         private long startNanos;    // when frame {@code clockBase} was due
         private long clockBase;
         private long aborts;
+        private int closes;
 
         /** A recorder with nothing played yet. */
         public Recorder() {
@@ -177,8 +189,14 @@ public final class MemoryBackend implements AudioBackend {
             return Arrays.copyOf(played, (int) playedFrames);
         }
 
+        /** How many times this end was closed. */
+        public synchronized int closes() {
+            return closes;
+        }
+
         @Override
-        public void close() {
+        public synchronized void close() {
+            closes++;
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.rtvoice.audio.spi;
+package io.rtvoice.audio.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import io.rtvoice.audio.AudioFrame;
 import io.rtvoice.audio.AudioInput;
 import io.rtvoice.audio.AudioOutput;
 import io.rtvoice.audio.AudioSpec;
-import io.rtvoice.audio.testing.Signals;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
