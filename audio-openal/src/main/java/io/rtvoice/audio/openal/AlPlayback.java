@@ -26,48 +26,66 @@ import static org.lwjgl.openal.AL10.alSourceStop;
 import static org.lwjgl.openal.AL10.alSourceUnqueueBuffers;
 import static org.lwjgl.openal.AL10.alSourcei;
 import static org.lwjgl.openal.AL11.AL_SAMPLE_OFFSET;
-import static org.lwjgl.openal.ALC10.ALC_FALSE;
-import static org.lwjgl.openal.ALC10.ALC_FREQUENCY;
-import static org.lwjgl.openal.EnumerateAllExt.ALC_ALL_DEVICES_SPECIFIER;
 import static org.lwjgl.openal.ALC10.alcCloseDevice;
 import static org.lwjgl.openal.ALC10.alcCreateContext;
 import static org.lwjgl.openal.ALC10.alcDestroyContext;
-import static org.lwjgl.openal.ALC10.alcGetInteger;
-import static org.lwjgl.openal.ALC10.alcGetString;
-import static org.lwjgl.openal.ALC10.alcOpenDevice;
 
+import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.AudioDeviceException;
 import io.rtvoice.audio.AudioFormat;
-import io.rtvoice.audio.AudioDevice;
 import io.rtvoice.audio.spi.PlaybackDevice;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.lwjgl.openal.ALC;
-import org.lwjgl.openal.ALCCapabilities;
+import java.util.function.LongFunction;
 import org.lwjgl.openal.ALCapabilities;
-import org.lwjgl.openal.EXTDisconnect;
-import org.lwjgl.openal.SOFTDeviceClock;
 import org.lwjgl.openal.SOFTDirectChannels;
-import org.lwjgl.openal.SOFTLoopback;
-import org.lwjgl.openal.SOFTOutputLimiter;
 
 /**
- * One OpenAL device with its own context and one streaming source fed from a small ring of buffers at
- * the device's rate (so OpenAL's own resampler, a low-pass, never runs). Every AL call happens under
- * {@link #lock} with the context current on the calling thread only, so outputs on other devices and
- * other threads never see it.
+ * One OpenAL streaming source on a device and context of its own, fed from a ring of {@value #BUFFERS}
+ * buffers of 10 ms at the device's rate (so OpenAL's own resampler, a low-pass, never runs), with the
+ * account of what was played. This is what a real device and a loopback device share; what differs is
+ * the {@link AlPacer}: {@link AlDevicePacer} for a device that plays by its own clock, or
+ * {@link AlLoopbackRenderer} for an OpenAL Soft loopback device, which plays only when rendered.
  *
- * <p>Played frames are the device's own account: frames queued, less those dropped by aborts, less
- * those not yet mixed (the queue past the source's offset) and, while playing, the device's own
- * latency as OpenAL Soft reports it.
+ * <h2>Buffers</h2>
+ * <pre>
+ *  free ──write: fill, queue──▶ queued ──the device mixes it──▶ processed ──reclaim──▶ free
+ *  queued, processed ──abort, close──▶ free
+ * </pre>
+ * A write fills and queues one buffer at a time; with none free it waits for the device to take one.
+ * Played buffers are reclaimed before each queueing and each query of the position.
+ *
+ * <h2>The source</h2>
+ * <pre>
+ *  INITIAL ──a write fills the ring──▶ PLAYING ──the queue ran dry──▶ STOPPED ──next write: underrun──▶ PLAYING
+ *  any ──abort──▶ INITIAL
+ * </pre>
+ * A new source starts only once the ring is full (a device may mix several updates at once when it
+ * starts, and a part-filled ring would run dry at once); one that ran dry is restarted straight away and
+ * counted in {@link #underruns()}. An abort rewinds it to INITIAL, so the next start is no underrun.
+ *
+ * <h2>Played frames</h2>
+ * Frames at the device's rate, by the device's own account: frames ever queued, less those dropped by
+ * aborts, less those still buffered — the queue past the source's offset and, while the source plays,
+ * what the device has mixed but not yet sounded ({@link AlPacer#latencyNanos()}). The count never
+ * decreases. An abort counts as dropped everything not yet heard, though what the device already mixed
+ * will still sound: the truncation errs towards less heard, never more.
+ *
+ * <h2>Threads</h2>
+ * {@link #write} is called by one playback thread, {@link #render} (loopback only) by one rendering
+ * thread; {@link #playedFrames}, {@link #abort}, {@link #latency} and {@link #expectWrites} from any
+ * thread; {@link #close} once, after the last write. One lock guards all the state above, and every AL
+ * call runs under it with the context made current on the calling thread only and restored afterwards,
+ * so outputs on other devices and other threads never see it. Waits release the lock: a write waiting for
+ * room polls every 2.5 ms (a quarter of a buffer) and is woken early by each render; a render waiting for
+ * the writer is woken by each queued buffer; an abort or close wakes both, and a write begun before an
+ * abort returns. Audio passes through direct buffers made at open: apart from the lock's own node for a
+ * thread that waits, {@code write}, {@code render} and {@code playedFrames} allocate nothing.
  */
 final class AlPlayback implements PlaybackDevice {
 
@@ -75,33 +93,26 @@ final class AlPlayback implements PlaybackDevice {
     static final int BUFFERS = 4;
     /** Each buffer's length: 10 ms at the device's rate. */
     private static final int BUFFER_MILLIS = 10;
-    /** A real device whose queue does not move for this long is treated as lost. */
-    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /** How long a loopback render waits for the writer before rendering what there is. */
-    private static final long RENDER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** What close released, as checked by AL itself before the context was destroyed. */
     record Released(int sources, int buffers, int stillValid, boolean deviceClosed) {
     }
 
-    private final String name;
     private final AudioDevice info;
+    private final String name;
+    private final AudioFormat format;
     private final long device;
     private final long context;
-    private final boolean loopback;
-    private final AudioFormat format;
+    private final AlPacer pacer;
     private final int alFormat;
     private final int channels;
     private final int bufferFrames;
     private final int source;
     private final int[] buffers;
-    private final boolean deviceClock;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever the queue moves: a buffer queued, frames rendered, the queue discarded, closing. */
     private final Condition changed = lock.newCondition();
     private final ShortBuffer staging;
-    /** Loopback renders float, then rounds: OpenAL Soft dithers 16-bit output, which would hide bit-exactness. */
-    private final FloatBuffer rendered;
     // The ring: queued buffer ids and their frame counts in queue order; the free ones on a stack.
     private final int[] queuedIds = new int[BUFFERS];
     private final int[] queuedFrames = new int[BUFFERS];
@@ -110,38 +121,36 @@ final class AlPlayback implements PlaybackDevice {
     private int queuedSum;
     private final int[] free = new int[BUFFERS];
     private int freeCount;
-    /** Written to, or started, since opened or last discarded: a loopback render waits for the writer. */
-    private boolean writtenSinceDiscard;
-    /** Frames ever queued, and those of them dropped by aborts; guarded by the lock. */
+    /** Written to, or started, since opened or last discarded: a render waits for the writer only then. */
+    private boolean streaming;
+    /** Frames ever queued, and those of them dropped by aborts. */
     private long queuedTotal;
     private long droppedTotal;
     private long playedFloor;
     /** Counts aborts, so that a write begun before one returns. */
     private long aborts;
-    /** The writer waits for a free buffer: the ring is full and nothing moves until a render (loopback). */
+    /** The writer waits for a free buffer: the ring is full and nothing moves until the device takes one. */
     private boolean writerBlocked;
-    /** When a buffer last came back, or the source last started: a playing device that stops moving is lost. */
-    private long lastProgressNanos;
     private volatile boolean closed;
     private volatile long underruns;
     private volatile Released released;
 
-    private AlPlayback(String name, long device, long context, boolean loopback, boolean isDefault, int rate, int channels) {
-        this.name = name;
-        this.info = new AudioDevice(name, loopback ? "OpenAL Soft loopback: renders into memory on demand" : name,
-                isDefault, List.of(AudioFormat.pcm16(rate, channels)));
+    /**
+     * Makes the source and its buffers on {@code context} of {@code device}. {@code info} lists the one
+     * format the device runs at and is fed. From here the playback owns the device and the context:
+     * {@link #close} releases them.
+     */
+    AlPlayback(AudioDevice info, long device, long context, AlPacer pacer) {
+        this.info = info;
+        this.name = info.name();
+        this.format = info.formats().get(0);
         this.device = device;
         this.context = context;
-        this.loopback = loopback;
-        this.channels = channels;
-        this.format = AudioFormat.pcm16(rate, channels);
+        this.pacer = pacer;
+        this.channels = format.channels();
         this.alFormat = channels == 1 ? AL_FORMAT_MONO16 : AL_FORMAT_STEREO16;
-        this.bufferFrames = rate * BUFFER_MILLIS / 1000;
-        this.staging = directShorts(bufferFrames * channels);
-        this.rendered = ByteBuffer.allocateDirect(bufferFrames * channels * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        ALCCapabilities alc = ALC.createCapabilities(device);
-        // A loopback device mixes only when rendered: nothing mixed waits in it, whatever latency it reports.
-        this.deviceClock = alc.ALC_SOFT_device_clock && !loopback;
+        this.bufferFrames = bufferFrames(format.sampleRate());
+        this.staging = ByteBuffer.allocateDirect(bufferFrames * channels * 2).order(ByteOrder.nativeOrder()).asShortBuffer();
         long previous = Al.enter(context);
         int createdSource = 0;
         int[] created = new int[BUFFERS];
@@ -174,66 +183,21 @@ final class AlPlayback implements PlaybackDevice {
         this.freeCount = BUFFERS;
     }
 
-    /** Opens a playback device by name ({@code null}: the default) at its own rate, stereo. */
-    static AlPlayback open(String name, boolean isDefault) {
-        long device = alcOpenDevice(name);
-        if (device == 0L) {
-            throw new AudioDeviceException(AudioDeviceException.Reason.NO_DEVICE, "cannot open OpenAL playback device "
-                    + (name == null ? "(default)" : "'" + name + "'") + ": " + Al.alcError(0L));
-        }
+    /**
+     * Creates a context with {@code attributes} on {@code device}, just opened, and has {@code open} make
+     * the playback on it. When either fails, destroys the context and closes the device, so a failed open
+     * leaves nothing behind; a context that cannot be made is {@code reason}, with {@code cannot} and the
+     * ALC error as the message.
+     */
+    static AlPlayback onNewContext(long device, int[] attributes, AudioDeviceException.Reason reason, String cannot,
+            LongFunction<AlPlayback> open) {
         long context = 0L;
         try {
-            context = alcCreateContext(device, (int[]) null);
-            if (context == 0L) {
-                throw new AudioDeviceException(AudioDeviceException.Reason.DEVICE_BUSY, "cannot create an OpenAL context on "
-                        + name + ": " + Al.alcError(device));
-            }
-            int rate = alcGetInteger(device, ALC_FREQUENCY);
-            String actual = alcGetString(device, ALC_ALL_DEVICES_SPECIFIER);
-            // Stereo buffers: a mono source on a stereo device is panned to -4.5 dB per channel.
-            return new AlPlayback(actual == null ? String.valueOf(name) : actual, device, context, false, isDefault, rate, 2);
-        } catch (RuntimeException e) {
-            if (context != 0L) {
-                alcDestroyContext(context);
-            }
-            alcCloseDevice(device);
-            throw e;
-        }
-    }
-
-    /** Opens an OpenAL Soft loopback device, which plays nothing and renders on demand into memory. */
-    static AlPlayback openLoopback(int rate, int channels) {
-        if (channels != 1 && channels != 2) {
-            throw new IllegalArgumentException("channels : " + channels + " (expected: 1 or 2)");
-        }
-        if (!ALC.getCapabilities().ALC_SOFT_loopback) {
-            throw new AudioDeviceException(AudioDeviceException.Reason.BACKEND_UNAVAILABLE,
-                    "the OpenAL library lacks ALC_SOFT_loopback");
-        }
-        long device = SOFTLoopback.alcLoopbackOpenDeviceSOFT((CharSequence) null);
-        if (device == 0L) {
-            throw new AudioDeviceException(AudioDeviceException.Reason.NO_DEVICE, "cannot open an OpenAL loopback device: "
-                    + Al.alcError(0L));
-        }
-        long context = 0L;
-        try {
-            int alcChannels = channels == 1 ? SOFTLoopback.ALC_MONO_SOFT : SOFTLoopback.ALC_STEREO_SOFT;
-            if (!SOFTLoopback.alcIsRenderFormatSupportedSOFT(device, rate, alcChannels, SOFTLoopback.ALC_FLOAT_SOFT)) {
-                throw new AudioDeviceException(AudioDeviceException.Reason.UNSUPPORTED_FORMAT, "the OpenAL loopback device "
-                        + "cannot render " + rate + " Hz, " + channels + " channel(s), float");
-            }
-            int[] attributes = {
-                    SOFTLoopback.ALC_FORMAT_CHANNELS_SOFT, alcChannels,
-                    SOFTLoopback.ALC_FORMAT_TYPE_SOFT, SOFTLoopback.ALC_FLOAT_SOFT,
-                    ALC_FREQUENCY, rate,
-                    SOFTOutputLimiter.ALC_OUTPUT_LIMITER_SOFT, ALC_FALSE, // render exactly, never compress
-                    0};
             context = alcCreateContext(device, attributes);
             if (context == 0L) {
-                throw new AudioDeviceException(AudioDeviceException.Reason.UNSUPPORTED_FORMAT,
-                        "cannot create a context on the OpenAL loopback device: " + Al.alcError(device));
+                throw new AudioDeviceException(reason, cannot + ": " + Al.alcError(device));
             }
-            return new AlPlayback("loopback", device, context, true, true, rate, channels);
+            return open.apply(context);
         } catch (RuntimeException e) {
             if (context != 0L) {
                 alcDestroyContext(context);
@@ -243,8 +207,9 @@ final class AlPlayback implements PlaybackDevice {
         }
     }
 
-    private static ShortBuffer directShorts(int n) {
-        return ByteBuffer.allocateDirect(n * 2).order(ByteOrder.nativeOrder()).asShortBuffer();
+    /** The frames in one buffer at {@code rate} Hz: also the step a loopback device is rendered in. */
+    static int bufferFrames(int rate) {
+        return rate * BUFFER_MILLIS / 1000;
     }
 
     private void check(String what, AudioDeviceException.Reason reason) {
@@ -255,17 +220,13 @@ final class AlPlayback implements PlaybackDevice {
         }
     }
 
-    String name() {
-        return name;
-    }
-
     @Override
     public AudioDevice device() {
         return info;
     }
 
     boolean isLoopback() {
-        return loopback;
+        return pacer instanceof AlLoopbackRenderer;
     }
 
     @Override
@@ -285,11 +246,11 @@ final class AlPlayback implements PlaybackDevice {
                 if (closed || aborts != generation) {
                     return; // closing or aborted: what is left would be discarded anyway
                 }
-                checkConnected();
+                pacer.checkConnected();
                 reclaim();
                 if (freeCount == 0) {
                     ensurePlaying(); // the ring is full: a new source starts now
-                    awaitProgress();
+                    awaitRoom();
                     continue;
                 }
                 int n = Math.min(bufferFrames, frames - done);
@@ -305,7 +266,7 @@ final class AlPlayback implements PlaybackDevice {
                 queuedSum += n;
                 queuedTotal += n;
                 done += n;
-                writtenSinceDiscard = true;
+                streaming = true;
                 ensurePlaying();
                 changed.signalAll();
             }
@@ -330,13 +291,9 @@ final class AlPlayback implements PlaybackDevice {
         }
     }
 
-    /** Waits (lock released) for a buffer to come back; a real device is polled, a loopback one is woken by render. */
-    private void awaitProgress() {
-        long now = System.nanoTime();
-        if (!loopback && now - lastProgressNanos > STALL_NANOS) {
-            throw new AudioDeviceException(AudioDeviceException.Reason.DEVICE_LOST, "OpenAL device " + name
-                    + " played nothing for " + TimeUnit.NANOSECONDS.toMillis(STALL_NANOS) + " ms");
-        }
+    /** Waits (lock released) for a buffer to come back: polled for a real device, woken by a render on a loopback one. */
+    private void awaitRoom() {
+        pacer.checkStalled();
         // A quarter of a buffer: the refill is never late by more than 2.5 ms, and the thread parks in between.
         try {
             writerBlocked = true;
@@ -350,13 +307,6 @@ final class AlPlayback implements PlaybackDevice {
         }
     }
 
-    private void checkConnected() {
-        if (!loopback && alcGetInteger(device, EXTDisconnect.ALC_CONNECTED) == 0) {
-            throw new AudioDeviceException(AudioDeviceException.Reason.DEVICE_LOST, "OpenAL device " + name
-                    + " was disconnected");
-        }
-    }
-
     /** Takes played buffers off the source and back to the free stack. */
     private void reclaim() {
         int processed = alGetSourcei(source, AL_BUFFERS_PROCESSED);
@@ -366,15 +316,11 @@ final class AlPlayback implements PlaybackDevice {
             queuedSum -= queuedFrames[queueHead];
             queueHead = (queueHead + 1) % BUFFERS;
             queueCount--;
-            lastProgressNanos = System.nanoTime();
+            pacer.moved();
         }
     }
 
-    /**
-     * Starts a new source once the ring is full (a device may mix several updates at once when it
-     * starts, and a part-filled ring would run dry at once), and restarts one that ran dry (an underrun)
-     * straight away.
-     */
+    /** Starts a new source once the ring is full, and restarts one that ran dry (an underrun) straight away. */
     private void ensurePlaying() {
         int state = alGetSourcei(source, AL_SOURCE_STATE);
         if (state == AL_STOPPED || (state == AL_INITIAL && freeCount == 0)) {
@@ -382,8 +328,12 @@ final class AlPlayback implements PlaybackDevice {
                 underruns++;
             }
             alSourcePlay(source);
-            lastProgressNanos = System.nanoTime(); // the stall clock runs only while the source plays
+            pacer.moved();
         }
+    }
+
+    private boolean isPlaying() {
+        return alGetSourcei(source, AL_SOURCE_STATE) == AL_PLAYING;
     }
 
     /** Frames queued but not yet mixed: the queue less the source's offset into it. Lock held, context current. */
@@ -421,16 +371,7 @@ final class AlPlayback implements PlaybackDevice {
     private int bufferedFrames() {
         int unmixed = unmixedFrames();
         // Frames already mixed sit in the device (Pulse: ~50 ms) until they are heard.
-        boolean playing = alGetSourcei(source, AL_SOURCE_STATE) == AL_PLAYING;
-        return unmixed + (playing ? deviceLatencyFrames() : 0);
-    }
-
-    private int deviceLatencyFrames() {
-        if (!deviceClock) {
-            return 0;
-        }
-        long nanos = SOFTDeviceClock.alcGetInteger64vSOFT(device, SOFTDeviceClock.ALC_DEVICE_LATENCY_SOFT);
-        return (int) (Math.max(0, nanos) * format.sampleRate() / 1_000_000_000L);
+        return unmixed + (isPlaying() ? (int) (pacer.latencyNanos() * format.sampleRate() / 1_000_000_000L) : 0);
     }
 
     /**
@@ -469,7 +410,7 @@ final class AlPlayback implements PlaybackDevice {
             queueHead = (queueHead + 1) % BUFFERS;
         }
         queuedSum = 0;
-        writtenSinceDiscard = false;
+        streaming = false;
     }
 
     /** The ring when full plus the device's own latency (when the library reports it). */
@@ -477,11 +418,11 @@ final class AlPlayback implements PlaybackDevice {
     public Duration latency() {
         long ringNanos = (long) BUFFERS * bufferFrames * 1_000_000_000L / format.sampleRate();
         long deviceNanos = 0;
-        if (deviceClock && !closed) {
+        if (!closed) {
             lock.lock();
             try {
                 if (!closed) {
-                    deviceNanos = Math.max(0, SOFTDeviceClock.alcGetInteger64vSOFT(device, SOFTDeviceClock.ALC_DEVICE_LATENCY_SOFT));
+                    deviceNanos = pacer.latencyNanos();
                 }
             } finally {
                 lock.unlock();
@@ -502,56 +443,30 @@ final class AlPlayback implements PlaybackDevice {
     void expectWrites() {
         lock.lock();
         try {
-            writtenSinceDiscard = true;
+            streaming = true;
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Renders {@code frames} frames (interleaved, the device's channels) into {@code out}. Loopback only.
-     * Waits for the writer to have queued them (up to 200 ms per buffer), so a renderer faster than real
-     * time never starves the source; with nothing written since the start or the last stop it renders
-     * silence at once.
+     * Renders {@code frames} frames (interleaved, the device's channels) into {@code out} on the calling
+     * thread; a loopback device only (see {@link AlLoopbackRenderer#render}).
+     *
+     * @throws IllegalStateException when the device plays by itself
      */
     void render(short[] out, int frames) {
-        if (!loopback) {
+        if (!(pacer instanceof AlLoopbackRenderer renderer)) {
             throw new IllegalStateException("only a loopback output renders on demand; " + name + " plays by itself");
         }
         if (out.length < frames * channels) {
             throw new IllegalArgumentException("out.length : " + out.length + " (expected: >= frames * channels = "
                     + frames * channels + ")");
         }
-        int done = 0;
         lock.lock();
         long previous = Al.enter(context);
         try {
-            while (done < frames) {
-                if (closed) {
-                    Arrays.fill(out, done * channels, frames * channels, (short) 0);
-                    return;
-                }
-                int n = Math.min(bufferFrames, frames - done);
-                // More than n queued: a source that plays its last queued frame stops (an underrun), even if the
-                // writer was on time. And playing: a new source starts only once its ring is full.
-                long waited = 0;
-                while (writtenSinceDiscard && !closed && !readyToRender(n) && waited < RENDER_WAIT_NANOS) {
-                    long start = System.nanoTime();
-                    changed.awaitNanos(RENDER_WAIT_NANOS - waited);
-                    waited += System.nanoTime() - start;
-                }
-                if (closed) {
-                    continue;
-                }
-                rendered.clear();
-                SOFTLoopback.alcRenderSamplesSOFT(device, rendered, n);
-                for (int i = 0, base = done * channels; i < n * channels; i++) {
-                    float x = rendered.get(i) * 32768f;
-                    out[base + i] = (short) Math.max(-32768, Math.min(32767, Math.round(x)));
-                }
-                done += n;
-                changed.signalAll();
-            }
+            renderer.render(this, out, frames);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while rendering", e);
@@ -561,9 +476,26 @@ final class AlPlayback implements PlaybackDevice {
         }
     }
 
-    /** More than {@code n} frames queued on a playing source. */
-    private boolean readyToRender(int n) {
-        return unmixedFrames() > n && alGetSourcei(source, AL_SOURCE_STATE) == AL_PLAYING;
+    /**
+     * For a render: while a stream runs ({@link #expectWrites}, or a write since the last abort), waits up to
+     * {@code patienceNanos} (lock released) until more than {@code frames} are queued on a playing source.
+     * Lock held, context current.
+     *
+     * @return false once closed: there is nothing to render
+     */
+    boolean awaitQueued(int frames, long patienceNanos) throws InterruptedException {
+        long waited = 0;
+        while (streaming && !closed && !(unmixedFrames() > frames && isPlaying()) && waited < patienceNanos) {
+            long start = System.nanoTime();
+            changed.awaitNanos(patienceNanos - waited);
+            waited += System.nanoTime() - start;
+        }
+        return !closed;
+    }
+
+    /** For a render: frames were rendered, so a writer waiting for room looks again. Lock held. */
+    void rendered() {
+        changed.signalAll();
     }
 
     @Override

@@ -99,14 +99,9 @@ public final class OpenAlBackend implements AudioBackend {
             return List.of();
         }
         if (isLoopback()) {
-            return List.of(loopbackDevice());
+            return List.of(AlLoopbackRenderer.device(loopbackRate, loopbackChannels));
         }
         return devices(Al.outputNames(), List.of()); // the rate is known once a context runs
-    }
-
-    private AudioDevice loopbackDevice() {
-        return new AudioDevice("loopback", "OpenAL Soft loopback: renders into memory on demand", true,
-                List.of(AudioFormat.pcm16(loopbackRate, loopbackChannels)));
     }
 
     private static List<AudioDevice> devices(List<String> names, List<AudioFormat> formats) {
@@ -137,11 +132,11 @@ public final class OpenAlBackend implements AudioBackend {
                 throw new AudioDeviceException(AudioDeviceException.Reason.NO_DEVICE, "no device '" + spec.device()
                         + "' in an OpenAL loopback backend (it has one: 'loopback')");
             }
-            return AlPlayback.openLoopback(loopbackRate, loopbackChannels);
+            return AlLoopbackRenderer.openPlayback(loopbackRate, loopbackChannels);
         }
         List<String> names = Al.outputNames();
         String name = resolve(spec.device(), names, "playback");
-        return AlPlayback.open(name, name == null || names.indexOf(name) == 0);
+        return AlDevicePacer.openPlayback(name, name == null || names.indexOf(name) == 0);
     }
 
     /**
