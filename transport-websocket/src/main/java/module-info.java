@@ -9,6 +9,13 @@ module io.rtvoice.transport.websocket {
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.transport;
+    // reactor-netty is an automatic module: what it loads at run time must be resolved by someone, and on
+    // the module path nothing else asks for these (the resolver it uses for host names, the HTTP proxy, and the HTTP/2 and compression
+    // codecs its HTTP client's configuration refers to).
+    requires io.netty.resolver.dns;
+    requires io.netty.handler.proxy;
+    requires io.netty.codec.http2;
+    requires io.netty.codec.compression;
 
     exports io.rtvoice.transport.websocket;
 

@@ -20,7 +20,7 @@ public final class BenchMain implements Runnable {
 
     /** Runs the JMH suite; every argument after {@code jmh} goes to JMH unchanged. */
     public static void main(String[] args) {
-        System.exit(UserErrors.commandLine(new BenchMain()).execute(args)); // a user's mistake: one line, exit status 2
+        UserErrors.main(new BenchMain(), args); // a user's mistake: one line, exit status 2
     }
 
     /** {@code jmh [JMH options]}: the JMH benchmarks, e.g. {@code jmh Codec -prof gc}. */

@@ -139,6 +139,9 @@ public final class SuiteGuard implements BeforeAllCallback, AfterAllCallback, Te
                 // of a type wait for each other, once, at warm-up. Everything else that waits is a finding.
                 .allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache",
                         "_createAndCacheValueDeserializer")
+                // A send that finds another thread's send mid-emit retries at once (Thread.onSpinWait): that emit is
+                // an offer to a lock-free queue, microseconds, and waiting any other way would cost more.
+                .allowBlockingCallsInside("io.rtvoice.internal.client.DefaultRealtimeSession", "send")
                 // An idle executor thread (the in-memory transport's loop) waiting for its next task is not work.
                 .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "getTask")
                 .blockingMethodCallback(method -> {

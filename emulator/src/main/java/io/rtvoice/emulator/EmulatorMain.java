@@ -48,7 +48,7 @@ public final class EmulatorMain implements Callable<Integer> {
 
     /** Runs the emulator until Ctrl-C. */
     public static void main(String[] args) {
-        System.exit(UserErrors.commandLine(new EmulatorMain()).execute(args)); // a user's mistake: one line, exit status 2
+        UserErrors.main(new EmulatorMain(), args); // a user's mistake: one line, exit status 2
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class ExamplesMain implements Runnable {
 
     /** Runs the chosen program. */
     public static void main(String[] args) {
-        System.exit(UserErrors.commandLine(new ExamplesMain()).execute(args)); // a user's mistake: one line, exit status 2
+        UserErrors.main(new ExamplesMain(), args); // a user's mistake: one line, exit status 2
     }
 
     /** Azure OpenAI without a key: Microsoft Entra ID (environment, workload or managed identity, Azure CLI, ...). */

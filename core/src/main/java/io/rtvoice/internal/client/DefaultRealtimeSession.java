@@ -40,8 +40,7 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     private final int sendQueueCapacity;
     private final Sinks.Many<byte[]> outbound;
     private final AtomicInteger queued = new AtomicInteger();
-    /** The thread inside {@code outbound.tryEmitNext}, if any, and whether a completion waits for it. */
-    private volatile Thread emitting;
+    /** Set once the outbound stream is to complete, for a sender whose emit was in the way. */
     private volatile boolean completeAfterEmit;
     private final Sinks.Many<ServerEvent> events = SubscriberBuffers.shared();
     private final SubscriberBuffers subscriberBuffers;
@@ -126,13 +125,11 @@ public final class DefaultRealtimeSession implements RealtimeSession {
             if (queued.incrementAndGet() > sendQueueCapacity) {
                 result = Sinks.EmitResult.FAIL_OVERFLOW;
             } else {
-                emitting = Thread.currentThread();
                 try {
                     result = outbound.tryEmitNext(frame);
                 } finally {
-                    emitting = null;
                     if (completeAfterEmit) {
-                        completeOutbound();
+                        outbound.tryEmitComplete();
                     }
                 }
             }
@@ -168,18 +165,14 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     }
 
     /**
-     * No more frames: senders racing this get "ended"; a sender mid-emit finishes first. Called from
-     * inside this thread's own emit (a transport that delivers synchronously, whose server closes in
-     * answer), it completes when that emit returns, instead of waiting for itself forever.
+     * No more frames: senders racing this get "ended"; a sender mid-emit finishes first. This never
+     * waits: when another emit is in progress (on another thread, or this thread's own, when a transport
+     * delivers synchronously and its server closes in answer), the sender completes the stream as its
+     * emit returns — every emit checks, after it, whether a completion is waiting.
      */
     private void completeOutbound() {
-        if (emitting == Thread.currentThread()) {
-            completeAfterEmit = true;
-            return;
-        }
-        while (outbound.tryEmitComplete() == Sinks.EmitResult.FAIL_NON_SERIALIZED) {
-            Thread.onSpinWait();
-        }
+        completeAfterEmit = true;
+        outbound.tryEmitComplete(); // FAIL_NON_SERIALIZED: the emitting sender completes it
     }
 
     @Override

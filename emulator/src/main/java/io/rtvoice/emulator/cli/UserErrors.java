@@ -64,6 +64,22 @@ public final class UserErrors implements IExecutionExceptionHandler, IParameterE
         return cli;
     }
 
+    /**
+     * Runs {@code command} as a program's {@code main} does and exits with its status: 0, {@link #MISTAKE}
+     * or {@link #BUG}. An {@link Error} (a class missing from the module path, say), which picocli lets
+     * through, is a bug too: printed, and the JVM exits even if threads it started still run.
+     */
+    public static void main(Object command, String[] args) {
+        int status;
+        try {
+            status = commandLine(command).execute(args);
+        } catch (Error bug) {
+            bug.printStackTrace();
+            status = BUG;
+        }
+        System.exit(status);
+    }
+
     @Override
     public int handleExecutionException(Exception error, CommandLine command, ParseResult parsed) {
         PrintWriter err = command.getErr();
