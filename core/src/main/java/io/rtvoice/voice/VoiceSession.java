@@ -298,7 +298,12 @@ public final class VoiceSession implements AutoCloseable {
                 concealedAtResponseStart = buffer.stats().concealedSamples();
                 emit(LatencySample.Kind.RESPONSE_TO_FIRST_DELTA, firstDeltaNanos - responseCreatedNanos, e.responseId());
             }
-            buffer.write(e.itemId(), outputFormat.decode(e.delta())); // IGNORED for an interrupted item: its late deltas never play
+            // PCM16 goes in as it came (no copy); G.711 is expanded first. IGNORED for an interrupted item: its late deltas never play.
+            if (outputFormat.bytesPerSample() == 2) {
+                buffer.write(e.itemId(), e.delta());
+            } else {
+                buffer.write(e.itemId(), outputFormat.decode(e.delta()));
+            }
         } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDelta e) {
             transcripts.tryEmitNext(new TranscriptLine(TranscriptLine.Speaker.ASSISTANT, e.itemId(), e.delta(), false));
         } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDone e) {

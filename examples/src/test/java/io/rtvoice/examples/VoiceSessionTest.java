@@ -141,12 +141,7 @@ class VoiceSessionTest {
             voice.start().block(TIMEOUT);
             String transcript = answer.block(TIMEOUT);
             done.block(TIMEOUT);
-            java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
-            deltas.forEach(wire::writeBytes);
-            short[] reply = io.rtvoice.audio.G711.decodeMuLaw(wire.toByteArray());
-            Flux.interval(Duration.ofMillis(20)).filter(t -> voice.playoutStats().playedSamples() >= reply.length)
-                    .blockFirst(TIMEOUT);
-            voice.close();
+            short[] reply = playedOut(voice, deltas);
 
             assertThat(transcript).matches("I heard \\d\\.\\d seconds of audio\\.");
             assertThat(reply.length).isGreaterThan(4_000);
@@ -289,12 +284,7 @@ class VoiceSessionTest {
             }
             voice.releaseToTalk();
             String transcript = answer.block(TIMEOUT).transcript();
-            java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
-            deltas.forEach(wire::writeBytes);
-            short[] reply = io.rtvoice.audio.G711.decodeMuLaw(wire.toByteArray());
-            Flux.interval(Duration.ofMillis(20)).filter(t -> voice.playoutStats().playedSamples() >= reply.length)
-                    .blockFirst(TIMEOUT);
-            voice.close();
+            short[] reply = playedOut(voice, deltas);
 
             // PCM16 appends of 1.5 s at 8 kHz would have been measured as 3.0 s.
             assertThat(transcript).isEqualTo("I heard 1.5 seconds of audio.");
@@ -334,6 +324,16 @@ class VoiceSessionTest {
             assertThat(ends.captureCloses()).isEqualTo(1);
             assertThat(speaker.closes()).isEqualTo(1);
         }
+    }
+
+    /** The μ-law answer the deltas carried, decoded, once the session has played all of it; the session is closed. */
+    private static short[] playedOut(VoiceSession voice, List<byte[]> deltas) {
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        deltas.forEach(wire::writeBytes);
+        short[] reply = io.rtvoice.audio.G711.decodeMuLaw(wire.toByteArray());
+        Flux.interval(Duration.ofMillis(20)).filter(t -> voice.playoutStats().playedSamples() >= reply.length).blockFirst(TIMEOUT);
+        voice.close();
+        return reply;
     }
 
     private static List<String> liveEndThreads() {
