@@ -12,12 +12,14 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.rtvoice.emulator.internal.AllowedOrigins;
 import io.rtvoice.emulator.internal.EmulatorSettings;
 import io.rtvoice.emulator.internal.EmulatorStats;
 import io.rtvoice.emulator.internal.HandshakeHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -34,7 +36,7 @@ import javax.net.ssl.SSLException;
  * </ul>
  * The key is read from {@code Authorization: Bearer}, the {@code api-key} header or query parameter, or
  * the {@code openai-insecure-api-key.<key>} subprotocol; a wrong or missing key gets HTTP 401 before
- * the upgrade. The model is the {@link Responder}; its voice is {@link SyntheticVoice}.
+ * the upgrade, a browser page of an origin not allowed ({@link Builder#allowedOrigins}) HTTP 403. The model is the {@link Responder}; its voice is {@link SyntheticVoice}.
  */
 public final class RealtimeEmulator implements AutoCloseable {
 
@@ -113,6 +115,7 @@ public final class RealtimeEmulator implements AutoCloseable {
         private int monologueMs;
         private boolean stampAudio;
         private KeyManagerFactory tls;
+        private AllowedOrigins allowedOrigins = AllowedOrigins.loopback();
 
         private Builder() {
         }
@@ -229,10 +232,23 @@ public final class RealtimeEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The web pages that may connect, by the {@code Origin} header a browser sends: exact origins
+         * ({@code scheme://host[:port]}, e.g. {@code https://app.example:8443}); {@code "*"} allows any page, none
+         * allows no page. A page of another origin gets HTTP 403 before the upgrade; a request without
+         * {@code Origin} (not a browser page: a program) is not judged by it. Default: pages of this machine,
+         * {@code http://} or {@code https://} {@code localhost}, {@code 127.0.0.1} or {@code [::1]} on any port —
+         * else any site the user visits could drive the emulator, which accepts any key by default.
+         */
+        public Builder allowedOrigins(String... origins) {
+            this.allowedOrigins = AllowedOrigins.of(List.of(origins));
+            return this;
+        }
+
         /** Binds and starts serving; the returned emulator is listening. */
         public RealtimeEmulator start() {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
-                    faults, log, monologueMs, stampAudio);
+                    faults, log, monologueMs, stampAudio, allowedOrigins);
             EmulatorStats stats = new EmulatorStats();
             SslContext ssl = serverSsl(tls);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param log whether to print a line per connection and event summary
  * @param monologueMs when above 0, every spoken response lasts this long: its voice loops, on a drift-free schedule
  * @param stampAudio whether each audio delta's {@code event_id} ends with {@code _<seq>_<dueMicros>_<sentMicros>}
+ * @param allowedOrigins the web pages that may connect (by their {@code Origin} header)
  */
 public record EmulatorSettings(
         String apiKey,
@@ -30,5 +31,6 @@ public record EmulatorSettings(
         Faults faults,
         boolean log,
         int monologueMs,
-        boolean stampAudio) {
+        boolean stampAudio,
+        AllowedOrigins allowedOrigins) {
 }

@@ -40,7 +40,7 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
             respond(ctx, HttpResponseStatus.BAD_REQUEST, "this is a Realtime WebSocket endpoint: send an Upgrade: websocket request");
             return;
         }
-        Handshake judged = Handshake.judge(request, settings.apiKey(), settings.faults());
+        Handshake judged = Handshake.judge(request, settings.apiKey(), settings.allowedOrigins(), settings.faults());
         if (!judged.ok()) {
             log("refused " + judged.refusal().code() + " " + request.method() + " " + pathOf(request) + ": " + judged.reason());
             respond(ctx, judged.refusal(), judged.reason());
