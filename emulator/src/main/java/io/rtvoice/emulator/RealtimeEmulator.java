@@ -8,11 +8,11 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.rtvoice.emulator.internal.AcceptErrors;
 import io.rtvoice.emulator.internal.AllowedOrigins;
+import io.rtvoice.emulator.internal.ConnectionCap;
 import io.rtvoice.emulator.internal.EmulatorSettings;
 import io.rtvoice.emulator.internal.EmulatorStats;
 import io.rtvoice.emulator.internal.HandshakeHandler;
@@ -87,6 +87,16 @@ public final class RealtimeEmulator implements AutoCloseable {
         return stats.connections();
     }
 
+    /** TCP connections closed at accept because {@link Builder#maxConnections} were open. */
+    public long connectionsRefused() {
+        return stats.refused();
+    }
+
+    /** Accepts that failed (too many open files, say) and were survived: logged, then accepting went on. */
+    public long acceptErrors() {
+        return stats.acceptErrors();
+    }
+
     /** Ping frames received so far on all connections, answered with a pong unless the session stalled. */
     public long pingsReceived() {
         return stats.pings();
@@ -116,6 +126,9 @@ public final class RealtimeEmulator implements AutoCloseable {
         private boolean stampAudio;
         private KeyManagerFactory tls;
         private AllowedOrigins allowedOrigins = AllowedOrigins.loopback();
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofMinutes(5);
+        private int maxConnections = 4096;
 
         private Builder() {
         }
@@ -245,25 +258,63 @@ public final class RealtimeEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A connection that has not completed its WebSocket upgrade (TLS included) this long after it was
+         * accepted is closed (default 10 s): a client that connects and sends nothing, or its request a byte
+         * at a time, holds a socket no longer.
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("handshakeTimeout : " + timeout + " (expected: > 0)");
+            }
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * An upgraded connection whose client sends nothing (no frame, not even a ping) for this long is closed
+         * with 1001 "idle timeout" (default 5 min; {@link Duration#ZERO}: never). Pinging keeps a quiet client.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("idleTimeout : " + timeout + " (expected: >= 0)");
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The most TCP connections open at once, upgraded or not (default 4096); one more is closed as soon as
+         * it is accepted. An accept that fails (too many open files) is logged and accepting goes on a second
+         * later; the server stays up.
+         */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections : " + maxConnections + " (expected: >= 1)");
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
         /** Binds and starts serving; the returned emulator is listening. */
         public RealtimeEmulator start() {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
-                    faults, log, monologueMs, stampAudio, allowedOrigins);
+                    faults, log, monologueMs, stampAudio, allowedOrigins,
+                    handshakeTimeout, idleTimeout, maxConnections);
             EmulatorStats stats = new EmulatorStats();
             SslContext ssl = serverSsl(tls);
+            ConnectionCap cap = new ConnectionCap(maxConnections, stats, log);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             try {
                 Channel server = new ServerBootstrap()
                         .group(group)
                         .channel(NioServerSocketChannel.class)
+                        .handler(new AcceptErrors(stats))
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                if (ssl != null) {
-                                    ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                                }
-                                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                        new HandshakeHandler(settings, stats));
+                                ch.pipeline().addLast(cap);
+                                HandshakeHandler.initialize(ch, ssl, settings, stats);
                             }
                         })
                         .bind(host, port).syncUninterruptibly().channel();

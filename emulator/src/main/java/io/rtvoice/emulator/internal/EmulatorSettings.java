@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param monologueMs when above 0, every spoken response lasts this long: its voice loops, on a drift-free schedule
  * @param stampAudio whether each audio delta's {@code event_id} ends with {@code _<seq>_<dueMicros>_<sentMicros>}
  * @param allowedOrigins the web pages that may connect (by their {@code Origin} header)
+ * @param handshakeTimeout how long a connection may take to complete its WebSocket upgrade
+ * @param idleTimeout how long an upgraded connection may send nothing; zero: for ever
+ * @param maxConnections the most TCP connections open at once; more are closed at accept
  */
 public record EmulatorSettings(
         String apiKey,
@@ -32,5 +35,8 @@ public record EmulatorSettings(
         boolean log,
         int monologueMs,
         boolean stampAudio,
-        AllowedOrigins allowedOrigins) {
+        AllowedOrigins allowedOrigins,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        int maxConnections) {
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EmulatorStats {
     final AtomicLong connections = new AtomicLong();
     final AtomicLong pings = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
+    final AtomicLong acceptErrors = new AtomicLong();
 
     /** WebSocket upgrades accepted so far. */
     public long connections() {
@@ -15,5 +17,15 @@ public final class EmulatorStats {
     /** Ping frames received so far, whether answered or not (a stalled session does not answer). */
     public long pings() {
         return pings.get();
+    }
+
+    /** TCP connections closed at accept because {@code maxConnections} were open. */
+    public long refused() {
+        return refused.get();
+    }
+
+    /** Accepts that failed (too many open files, say) and were survived. */
+    public long acceptErrors() {
+        return acceptErrors.get();
     }
 }

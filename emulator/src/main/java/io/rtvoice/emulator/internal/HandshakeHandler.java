@@ -9,12 +9,16 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Judges the upgrade request (path, dialect, key, faults) and refuses it with an HTTP status before the
@@ -27,6 +31,20 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
 
     private final EmulatorSettings settings;
     private final EmulatorStats stats;
+
+    /**
+     * The handlers of a new connection, before its upgrade: the handshake deadline, then the HTTP codec and
+     * this handler (after TLS, when {@code ssl} is not null). The upgrade adds the WebSocket codec, the idle
+     * timeout, the frame aggregator and the {@link ConnectionHandler}, and removes the deadline and this.
+     */
+    public static void initialize(io.netty.channel.Channel ch, io.netty.handler.ssl.SslContext ssl, EmulatorSettings settings,
+            EmulatorStats stats) {
+        ch.pipeline().addLast(new HandshakeDeadline(settings.handshakeTimeout().toMillis(), settings.log()));
+        if (ssl != null) {
+            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+        }
+        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new HandshakeHandler(settings, stats));
+    }
 
     /** A handler for one new channel. */
     public HandshakeHandler(EmulatorSettings settings, EmulatorStats stats) {
@@ -61,6 +79,11 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
             }
             log("conn-" + connection + " open " + judged.dialect() + " " + pathOf(request) + " model=" + judged.model()
                     + (judged.faults().any() ? " faults=" + judged.faults() : ""));
+            ctx.pipeline().remove(HandshakeDeadline.class);
+            if (!settings.idleTimeout().isZero()) {
+                ctx.pipeline().addLast(new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
+                        new IdleCloser(settings.log()));
+            }
             ctx.pipeline().addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
             ctx.pipeline().addLast(new ConnectionHandler(stats, out ->
                     new EmulatedSession(settings, judged.dialect(), judged.model(), judged.faults(), out, connection)));
