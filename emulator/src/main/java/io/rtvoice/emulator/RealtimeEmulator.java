@@ -3,6 +3,8 @@ package io.rtvoice.emulator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -97,6 +99,16 @@ public final class RealtimeEmulator implements AutoCloseable {
         return stats.acceptErrors();
     }
 
+    /** Connections closed because they did not read what was written to them ({@link Builder#maxPendingWriteBytes}). */
+    public long slowReadersClosed() {
+        return stats.slowReadersClosed();
+    }
+
+    /** The most bytes ever written to one connection and not yet taken by its socket. */
+    public long peakPendingWriteBytes() {
+        return stats.peakPendingWriteBytes();
+    }
+
     /** Ping frames received so far on all connections, answered with a pong unless the session stalled. */
     public long pingsReceived() {
         return stats.pings();
@@ -129,6 +141,7 @@ public final class RealtimeEmulator implements AutoCloseable {
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofMinutes(5);
         private int maxConnections = 4096;
+        private long maxPendingWriteBytes = 64L * 1024 * 1024;
 
         private Builder() {
         }
@@ -296,11 +309,24 @@ public final class RealtimeEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A client that does not read: the emulator stops reading it while more than 1 MiB written to it is
+         * unsent, and closes it (1008) once more than this many bytes are (default 64 MiB, above the largest
+         * frame, 24 MiB). Pending bytes per connection are held to about this.
+         */
+        public Builder maxPendingWriteBytes(long bytes) {
+            if (bytes < 1024 * 1024) {
+                throw new IllegalArgumentException("maxPendingWriteBytes : " + bytes + " (expected: >= 1048576)");
+            }
+            this.maxPendingWriteBytes = bytes;
+            return this;
+        }
+
         /** Binds and starts serving; the returned emulator is listening. */
         public RealtimeEmulator start() {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
                     faults, log, monologueMs, stampAudio, allowedOrigins,
-                    handshakeTimeout, idleTimeout, maxConnections);
+                    handshakeTimeout, idleTimeout, maxConnections, maxPendingWriteBytes);
             EmulatorStats stats = new EmulatorStats();
             SslContext ssl = serverSsl(tls);
             ConnectionCap cap = new ConnectionCap(maxConnections, stats, log);
@@ -310,6 +336,8 @@ public final class RealtimeEmulator implements AutoCloseable {
                         .group(group)
                         .channel(NioServerSocketChannel.class)
                         .handler(new AcceptErrors(stats))
+                        // Unwritable past 1 MiB unsent, writable again below 256 KiB: the connection stops reading meanwhile.
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {

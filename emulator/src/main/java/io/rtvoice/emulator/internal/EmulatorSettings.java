@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param handshakeTimeout how long a connection may take to complete its WebSocket upgrade
  * @param idleTimeout how long an upgraded connection may send nothing; zero: for ever
  * @param maxConnections the most TCP connections open at once; more are closed at accept
+ * @param maxPendingWriteBytes the most bytes written to a client and not yet taken by its socket; beyond, it is closed
  */
 public record EmulatorSettings(
         String apiKey,
@@ -38,5 +39,6 @@ public record EmulatorSettings(
         AllowedOrigins allowedOrigins,
         Duration handshakeTimeout,
         Duration idleTimeout,
-        int maxConnections) {
+        int maxConnections,
+        long maxPendingWriteBytes) {
 }

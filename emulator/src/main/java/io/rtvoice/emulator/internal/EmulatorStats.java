@@ -8,6 +8,8 @@ public final class EmulatorStats {
     final AtomicLong pings = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong acceptErrors = new AtomicLong();
+    final AtomicLong slowReadersClosed = new AtomicLong();
+    private final AtomicLong peakPendingWriteBytes = new AtomicLong();
 
     /** WebSocket upgrades accepted so far. */
     public long connections() {
@@ -27,5 +29,19 @@ public final class EmulatorStats {
     /** Accepts that failed (too many open files, say) and were survived. */
     public long acceptErrors() {
         return acceptErrors.get();
+    }
+
+    /** Connections closed because what was written to them piled up unread past {@code maxPendingWriteBytes}. */
+    public long slowReadersClosed() {
+        return slowReadersClosed.get();
+    }
+
+    /** The most bytes ever written to one connection and not yet taken by its socket. */
+    public long peakPendingWriteBytes() {
+        return peakPendingWriteBytes.get();
+    }
+
+    void pendingWriteBytes(long pending) {
+        peakPendingWriteBytes.accumulateAndGet(pending, Math::max);
     }
 }

@@ -33,13 +33,14 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
     private final EmulatorStats stats;
 
     /**
-     * The handlers of a new connection, before its upgrade: the handshake deadline, then the HTTP codec and
+     * The handlers of a new connection, before its upgrade: the handshake deadline, reading only while
+     * writable ({@link ReadsFollowWritability}), then the HTTP codec and
      * this handler (after TLS, when {@code ssl} is not null). The upgrade adds the WebSocket codec, the idle
      * timeout, the frame aggregator and the {@link ConnectionHandler}, and removes the deadline and this.
      */
     public static void initialize(io.netty.channel.Channel ch, io.netty.handler.ssl.SslContext ssl, EmulatorSettings settings,
             EmulatorStats stats) {
-        ch.pipeline().addLast(new HandshakeDeadline(settings.handshakeTimeout().toMillis(), settings.log()));
+        ch.pipeline().addLast(new HandshakeDeadline(settings.handshakeTimeout().toMillis(), settings.log()), ReadsFollowWritability.INSTANCE);
         if (ssl != null) {
             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
         }
@@ -85,7 +86,7 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
                         new IdleCloser(settings.log()));
             }
             ctx.pipeline().addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-            ctx.pipeline().addLast(new ConnectionHandler(stats, out ->
+            ctx.pipeline().addLast(new ConnectionHandler(stats, settings.maxPendingWriteBytes(), settings.log(), out ->
                     new EmulatedSession(settings, judged.dialect(), judged.model(), judged.faults(), out, connection)));
             ctx.pipeline().remove(this);
         });
