@@ -8,10 +8,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * On the listening channel: an accept that fails (EMFILE, "Too many open files", when idle sockets took
- * every descriptor) is logged, and accepting pauses for a second, then goes on — the server stays up and
- * accepts again once descriptors are free. Netty keeps a server channel open on an {@link IOException};
- * this handler, before its acceptor, takes the error there, so it ends here rather than as a warning from
- * the pipeline's tail, and the pause keeps the event loop from spinning on a full descriptor table.
+ * every descriptor) is one line on standard error, and accepting pauses for a second, then goes on — the
+ * server stays up and accepts again once descriptors are free. Why it must end here: Netty keeps a server
+ * channel open on an {@link IOException}, but passes the error on to the pipeline's tail, whose warning,
+ * through java.util.logging, formats a date and so loads the time-zone database — a file. With no
+ * descriptor left that load throws an {@link Error}, which ended the event-loop thread that accepts: the
+ * emulator was "up" and never accepted again (256 descriptors, 300 idle sockets;
+ * {@code EmulatorOutOfDescriptorsTest}). This handler sits before Netty's acceptor, takes the error, prints
+ * a plain line (no date, nothing to load) and pauses, as the acceptor would, so the loop does not spin on a
+ * full descriptor table.
  */
 @ChannelHandler.Sharable
 public final class AcceptErrors extends ChannelInboundHandlerAdapter {
