@@ -1,6 +1,7 @@
 package io.rtvoice.emulator.internal;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -33,13 +35,14 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
     private final EmulatorStats stats;
 
     /**
-     * The handlers of a new connection, before its upgrade: the handshake deadline, reading only while
-     * writable ({@link ReadsFollowWritability}), then the HTTP codec and
-     * this handler (after TLS, when {@code ssl} is not null). The upgrade adds the WebSocket codec, the idle
-     * timeout, the frame aggregator and the {@link ConnectionHandler}, and removes the deadline and this.
+     * The handlers of a new connection, before its upgrade (after the {@link ConnectionCap}):
+     * <pre>
+     *   HandshakeDeadline ─ ReadsFollowWritability ─ [TLS] ─ HttpServerCodec ─ HttpObjectAggregator ─ HandshakeHandler
+     * </pre>
+     * The upgrade swaps the HTTP codec for the WebSocket one, adds the idle timeout ({@code IdleStateHandler},
+     * {@link IdleCloser}), the frame aggregator and the {@link ConnectionHandler}, and removes the deadline and this.
      */
-    public static void initialize(io.netty.channel.Channel ch, io.netty.handler.ssl.SslContext ssl, EmulatorSettings settings,
-            EmulatorStats stats) {
+    public static void initialize(Channel ch, SslContext ssl, EmulatorSettings settings, EmulatorStats stats) {
         ch.pipeline().addLast(new HandshakeDeadline(settings.handshakeTimeout().toMillis(), settings.log()), ReadsFollowWritability.INSTANCE);
         if (ssl != null) {
             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
