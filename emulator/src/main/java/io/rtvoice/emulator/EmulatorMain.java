@@ -40,6 +40,10 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--stamp-audio", description = "End each audio delta's event_id with _<seq>_<dueMicros>_<sentMicros> (epoch microseconds).")
     boolean stampAudio;
 
+    @Option(names = "--max-connections", defaultValue = "4096",
+            description = "Most TCP connections open at once; more are closed at accept (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
     @Option(names = "--quiet", description = "Do not log connections and events.")
     boolean quiet;
 
@@ -59,7 +63,10 @@ public final class EmulatorMain implements Callable<Integer> {
         if (monologueSeconds < 0 || monologueSeconds > 10_000) {
             throw new ParameterException(spec.commandLine(), "--monologue-seconds : " + monologueSeconds + " (expected: 0..10000)");
         }
-        RealtimeEmulator started = emulator.builder().host(host).port(port).apiKey(apiKey)
+        if (maxConnections < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-connections : " + maxConnections + " (expected: >= 1)");
+        }
+        RealtimeEmulator started = emulator.builder().maxConnections(maxConnections).host(host).port(port).apiKey(apiKey)
                 .monologue(Duration.ofSeconds(monologueSeconds)).stampAudio(stampAudio).log(!quiet).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

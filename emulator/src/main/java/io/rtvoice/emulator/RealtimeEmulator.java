@@ -3,21 +3,25 @@ package io.rtvoice.emulator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.rtvoice.emulator.internal.AcceptErrors;
+import io.rtvoice.emulator.internal.AllowedOrigins;
+import io.rtvoice.emulator.internal.ConnectionCap;
 import io.rtvoice.emulator.internal.EmulatorSettings;
 import io.rtvoice.emulator.internal.EmulatorStats;
 import io.rtvoice.emulator.internal.HandshakeHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -34,7 +38,7 @@ import javax.net.ssl.SSLException;
  * </ul>
  * The key is read from {@code Authorization: Bearer}, the {@code api-key} header or query parameter, or
  * the {@code openai-insecure-api-key.<key>} subprotocol; a wrong or missing key gets HTTP 401 before
- * the upgrade. The model is the {@link Responder}; its voice is {@link SyntheticVoice}.
+ * the upgrade, a browser page of an origin not allowed ({@link Builder#allowedOrigins}) HTTP 403. The model is the {@link Responder}; its voice is {@link SyntheticVoice}.
  */
 public final class RealtimeEmulator implements AutoCloseable {
 
@@ -85,6 +89,26 @@ public final class RealtimeEmulator implements AutoCloseable {
         return stats.connections();
     }
 
+    /** TCP connections closed at accept because {@link Builder#maxConnections} were open. */
+    public long connectionsRefused() {
+        return stats.refused();
+    }
+
+    /** Accepts that failed (too many open files, say) and were survived: logged, then accepting went on. */
+    public long acceptErrors() {
+        return stats.acceptErrors();
+    }
+
+    /** Connections closed because they did not read what was written to them ({@link Builder#maxPendingWriteBytes}). */
+    public long slowReadersClosed() {
+        return stats.slowReadersClosed();
+    }
+
+    /** The most bytes ever written to one connection and not yet taken by its socket. */
+    public long peakPendingWriteBytes() {
+        return stats.peakPendingWriteBytes();
+    }
+
     /** Ping frames received so far on all connections, answered with a pong unless the session stalled. */
     public long pingsReceived() {
         return stats.pings();
@@ -113,6 +137,11 @@ public final class RealtimeEmulator implements AutoCloseable {
         private int monologueMs;
         private boolean stampAudio;
         private KeyManagerFactory tls;
+        private AllowedOrigins allowedOrigins = AllowedOrigins.loopback();
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofMinutes(5);
+        private int maxConnections = 4096;
+        private long maxPendingWriteBytes = 64L * 1024 * 1024;
 
         private Builder() {
         }
@@ -229,25 +258,91 @@ public final class RealtimeEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The web pages that may connect, by the {@code Origin} header a browser sends: exact origins
+         * ({@code scheme://host[:port]}, e.g. {@code https://app.example:8443}); {@code "*"} allows any page, none
+         * allows no page. A page of another origin gets HTTP 403 before the upgrade; a request without
+         * {@code Origin} (not a browser page: a program) is not judged by it. Default: pages of this machine,
+         * {@code http://} or {@code https://} {@code localhost}, {@code 127.0.0.1} or {@code [::1]} on any port —
+         * else any site the user visits could drive the emulator, which accepts any key by default.
+         */
+        public Builder allowedOrigins(String... origins) {
+            this.allowedOrigins = AllowedOrigins.of(List.of(origins));
+            return this;
+        }
+
+        /**
+         * A connection that has not completed its WebSocket upgrade (TLS included) this long after it was
+         * accepted is closed (default 10 s): a client that connects and sends nothing, or its request a byte
+         * at a time, holds a socket no longer.
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("handshakeTimeout : " + timeout + " (expected: > 0)");
+            }
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * An upgraded connection whose client sends nothing (no frame, not even a ping) for this long is closed
+         * with 1001 "idle timeout" (default 5 min; {@link Duration#ZERO}: never). Pinging keeps a quiet client.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("idleTimeout : " + timeout + " (expected: >= 0)");
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The most TCP connections open at once, upgraded or not (default 4096); one more is closed as soon as
+         * it is accepted. An accept that fails (too many open files) is logged and accepting goes on a second
+         * later; the server stays up.
+         */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections : " + maxConnections + " (expected: >= 1)");
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * A client that does not read: the emulator stops reading it while more than 1 MiB written to it is
+         * unsent, and closes it (1008) once more than this many bytes are (default 64 MiB, above the largest
+         * frame, 24 MiB). Pending bytes per connection are held to about this.
+         */
+        public Builder maxPendingWriteBytes(long bytes) {
+            if (bytes < 1024 * 1024) {
+                throw new IllegalArgumentException("maxPendingWriteBytes : " + bytes + " (expected: >= 1048576)");
+            }
+            this.maxPendingWriteBytes = bytes;
+            return this;
+        }
+
         /** Binds and starts serving; the returned emulator is listening. */
         public RealtimeEmulator start() {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
-                    faults, log, monologueMs, stampAudio);
+                    faults, log, monologueMs, stampAudio, allowedOrigins,
+                    handshakeTimeout, idleTimeout, maxConnections, maxPendingWriteBytes);
             EmulatorStats stats = new EmulatorStats();
             SslContext ssl = serverSsl(tls);
+            ConnectionCap cap = new ConnectionCap(maxConnections, stats, log);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             try {
                 Channel server = new ServerBootstrap()
                         .group(group)
                         .channel(NioServerSocketChannel.class)
+                        .handler(new AcceptErrors(stats))
+                        // Unwritable past 1 MiB unsent, writable again below 256 KiB: the connection stops reading meanwhile.
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                if (ssl != null) {
-                                    ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                                }
-                                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                        new HandshakeHandler(settings, stats));
+                                ch.pipeline().addLast(cap);
+                                HandshakeHandler.initialize(ch, ssl, settings, stats);
                             }
                         })
                         .bind(host, port).syncUninterruptibly().channel();

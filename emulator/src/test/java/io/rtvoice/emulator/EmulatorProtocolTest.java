@@ -104,6 +104,43 @@ class EmulatorProtocolTest {
         }
     }
 
+    @Test
+    void aBrowserPageOfAnotherOriginIsRefused403AndLoopbackPagesAndProgramsAreNot() {
+        String ga = "/v1/realtime?model=m";
+        assertThat(WsClient.refusedStatus(fast.uri(ga), Map.of("Authorization", "Bearer " + KEY, "Origin", "https://evil.example")))
+                .isEqualTo(403);
+        assertThat(WsClient.refusedStatus(fast.uri(ga), Map.of("Authorization", "Bearer " + KEY, "Origin", "http://localhost.evil.example")))
+                .isEqualTo(403);
+        assertThat(WsClient.refusedStatus(fast.uri(ga), Map.of("Authorization", "Bearer " + KEY, "Origin", "null"))).isEqualTo(403);
+        for (String loopback : List.of("http://localhost:5173", "http://127.0.0.1", "http://[::1]:8080", "https://localhost")) {
+            assertThat(WsClient.refusedStatus(fast.uri(ga), Map.of("Authorization", "Bearer " + KEY, "Origin", loopback)))
+                    .as(loopback).isEqualTo(101);
+        }
+        assertThat(WsClient.refusedStatus(fast.uri(ga), BEARER)).as("no Origin: a program").isEqualTo(101);
+    }
+
+    @Test
+    void allowedOriginsReplaceTheLoopbackDefault() {
+        try (RealtimeEmulator open = RealtimeEmulator.builder().pace(0).allowedOrigins("https://app.example").start()) {
+            String ga = "/v1/realtime?model=m";
+            assertThat(WsClient.refusedStatus(open.uri(ga), Map.of("api-key", "any", "Origin", "https://APP.example"))).isEqualTo(101);
+            assertThat(WsClient.refusedStatus(open.uri(ga), Map.of("api-key", "any", "Origin", "http://localhost"))).isEqualTo(403);
+        }
+        try (RealtimeEmulator open = RealtimeEmulator.builder().pace(0).allowedOrigins("*").start()) {
+            assertThat(WsClient.refusedStatus(open.uri("/v1/realtime?model=m"), Map.of("api-key", "any", "Origin", "https://evil.example")))
+                    .isEqualTo(101);
+        }
+    }
+
+    @Test
+    void aKeyThatDiffersOnlyInItsLastByteOrLengthIsRefused() {
+        String ga = "/v1/realtime?model=m";
+        String lastByte = KEY.substring(0, KEY.length() - 1) + "X";
+        assertThat(WsClient.refusedStatus(fast.uri(ga), Map.of("Authorization", "Bearer " + lastByte))).isEqualTo(401);
+        assertThat(WsClient.refusedStatus(fast.uri(ga), Map.of("Authorization", "Bearer " + KEY + "X"))).isEqualTo(401);
+        assertThat(WsClient.refusedStatus(fast.uri(ga), Map.of("Authorization", "Bearer " + KEY.substring(1)))).isEqualTo(401);
+    }
+
     // ---------------------------------------------------------------- responses
 
     @ParameterizedTest

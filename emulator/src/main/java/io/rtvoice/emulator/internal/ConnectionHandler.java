@@ -3,6 +3,7 @@ package io.rtvoice.emulator.internal;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -17,6 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements Outbound {
 
     private final EmulatorStats stats;
+    private final long maxPendingWriteBytes;
+    private final boolean log;
     private final EmulatedSessionFactory factory;
     private ChannelHandlerContext ctx;
     private EmulatedSession session;
@@ -28,8 +31,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         EmulatedSession create(Outbound out);
     }
 
-    ConnectionHandler(EmulatorStats stats, EmulatedSessionFactory factory) {
+    ConnectionHandler(EmulatorStats stats, long maxPendingWriteBytes, boolean log, EmulatedSessionFactory factory) {
         this.stats = stats;
+        this.maxPendingWriteBytes = maxPendingWriteBytes;
+        this.log = log;
         this.factory = factory;
     }
 
@@ -77,6 +82,29 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     public void send(byte[] utf8) {
         if (ctx.channel().isActive() && !closeSent) {
             ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)));
+            checkPending();
+        }
+    }
+
+    /**
+     * A client that does not read its answers is dropped once they pile up past the limit: reads stop at
+     * the high water mark ({@link ReadsFollowWritability}), but the requests read before that, a timer's
+     * audio and a retrieve's item still write. Without the limit, one such client grew the emulator from
+     * 623 MB to 2.1 GB off-heap. The close frame is written for form: behind the pile, it is not read.
+     */
+    private void checkPending() {
+        ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
+        long pending = outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        stats.pendingWriteBytes(pending);
+        if (pending > maxPendingWriteBytes) {
+            stats.slowReadersClosed.incrementAndGet();
+            if (log) {
+                System.out.println("[rtvoice-emulator] closed a client that does not read: " + pending + " bytes pending (maxPendingWriteBytes "
+                        + maxPendingWriteBytes + ")");
+            }
+            closeSent = true;
+            ctx.writeAndFlush(new CloseWebSocketFrame(1008, "client does not read"));
+            ctx.close(); // discards (and releases) what is pending
         }
     }
 

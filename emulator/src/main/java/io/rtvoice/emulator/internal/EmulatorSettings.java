@@ -18,6 +18,11 @@ import java.time.Duration;
  * @param log whether to print a line per connection and event summary
  * @param monologueMs when above 0, every spoken response lasts this long: its voice loops, on a drift-free schedule
  * @param stampAudio whether each audio delta's {@code event_id} ends with {@code _<seq>_<dueMicros>_<sentMicros>}
+ * @param allowedOrigins the web pages that may connect (by their {@code Origin} header)
+ * @param handshakeTimeout how long a connection may take to complete its WebSocket upgrade
+ * @param idleTimeout how long an upgraded connection may send nothing; zero: for ever
+ * @param maxConnections the most TCP connections open at once; more are closed at accept
+ * @param maxPendingWriteBytes the most bytes written to a client and not yet taken by its socket; beyond, it is closed
  */
 public record EmulatorSettings(
         String apiKey,
@@ -30,5 +35,10 @@ public record EmulatorSettings(
         Faults faults,
         boolean log,
         int monologueMs,
-        boolean stampAudio) {
+        boolean stampAudio,
+        AllowedOrigins allowedOrigins,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        int maxConnections,
+        long maxPendingWriteBytes) {
 }

@@ -6,6 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EmulatorStats {
     final AtomicLong connections = new AtomicLong();
     final AtomicLong pings = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
+    final AtomicLong acceptErrors = new AtomicLong();
+    final AtomicLong slowReadersClosed = new AtomicLong();
+    private final AtomicLong peakPendingWriteBytes = new AtomicLong();
 
     /** WebSocket upgrades accepted so far. */
     public long connections() {
@@ -15,5 +19,29 @@ public final class EmulatorStats {
     /** Ping frames received so far, whether answered or not (a stalled session does not answer). */
     public long pings() {
         return pings.get();
+    }
+
+    /** TCP connections closed at accept because {@code maxConnections} were open. */
+    public long refused() {
+        return refused.get();
+    }
+
+    /** Accepts that failed (too many open files, say) and were survived. */
+    public long acceptErrors() {
+        return acceptErrors.get();
+    }
+
+    /** Connections closed because what was written to them piled up unread past {@code maxPendingWriteBytes}. */
+    public long slowReadersClosed() {
+        return slowReadersClosed.get();
+    }
+
+    /** The most bytes ever written to one connection and not yet taken by its socket. */
+    public long peakPendingWriteBytes() {
+        return peakPendingWriteBytes.get();
+    }
+
+    void pendingWriteBytes(long pending) {
+        peakPendingWriteBytes.accumulateAndGet(pending, Math::max);
     }
 }

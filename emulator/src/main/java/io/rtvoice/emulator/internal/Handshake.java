@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.rtvoice.Dialect;
 import io.rtvoice.emulator.Faults;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +32,16 @@ record Handshake(Dialect dialect, String model, Faults faults, HttpResponseStatu
         return refusal == null;
     }
 
-    /** Judges {@code request}; {@code apiKey} is the key to require, or {@code null} for any non-empty key. */
-    static Handshake judge(FullHttpRequest request, String apiKey, Faults defaultFaults) {
+    /**
+     * Judges {@code request}; {@code apiKey} is the key to require, or {@code null} for any non-empty key;
+     * {@code origins} says which browser pages may connect.
+     */
+    static Handshake judge(FullHttpRequest request, String apiKey, AllowedOrigins origins, Faults defaultFaults) {
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin != null && !origins.allows(origin)) {
+            // A web page may open a WebSocket to any address, loopback included: only the Origin tells.
+            return refused(HttpResponseStatus.FORBIDDEN, "origin not allowed: " + origin);
+        }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         Map<String, List<String>> query = uri.parameters();
         List<String> subprotocols = subprotocols(request);
@@ -74,7 +84,8 @@ record Handshake(Dialect dialect, String model, Faults faults, HttpResponseStatu
         if (key == null || key.isEmpty()) {
             return refused(HttpResponseStatus.UNAUTHORIZED, "missing API key");
         }
-        if (apiKey != null && !apiKey.equals(key)) {
+        if (apiKey != null && !MessageDigest.isEqual(apiKey.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
+            // isEqual takes as long whatever the first differing byte: the time does not tell the key.
             return refused(HttpResponseStatus.UNAUTHORIZED, "incorrect API key provided");
         }
 

@@ -1,6 +1,7 @@
 package io.rtvoice.emulator.internal;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -9,12 +10,17 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Judges the upgrade request (path, dialect, key, faults) and refuses it with an HTTP status before the
@@ -28,6 +34,22 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
     private final EmulatorSettings settings;
     private final EmulatorStats stats;
 
+    /**
+     * The handlers of a new connection, before its upgrade (after the {@link ConnectionCap}):
+     * <pre>
+     *   HandshakeDeadline ─ ReadsFollowWritability ─ [TLS] ─ HttpServerCodec ─ HttpObjectAggregator ─ HandshakeHandler
+     * </pre>
+     * The upgrade swaps the HTTP codec for the WebSocket one, adds the idle timeout ({@code IdleStateHandler},
+     * {@link IdleCloser}), the frame aggregator and the {@link ConnectionHandler}, and removes the deadline and this.
+     */
+    public static void initialize(Channel ch, SslContext ssl, EmulatorSettings settings, EmulatorStats stats) {
+        ch.pipeline().addLast(new HandshakeDeadline(settings.handshakeTimeout().toMillis(), settings.log()), ReadsFollowWritability.INSTANCE);
+        if (ssl != null) {
+            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+        }
+        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new HandshakeHandler(settings, stats));
+    }
+
     /** A handler for one new channel. */
     public HandshakeHandler(EmulatorSettings settings, EmulatorStats stats) {
         this.settings = settings;
@@ -40,7 +62,7 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
             respond(ctx, HttpResponseStatus.BAD_REQUEST, "this is a Realtime WebSocket endpoint: send an Upgrade: websocket request");
             return;
         }
-        Handshake judged = Handshake.judge(request, settings.apiKey(), settings.faults());
+        Handshake judged = Handshake.judge(request, settings.apiKey(), settings.allowedOrigins(), settings.faults());
         if (!judged.ok()) {
             log("refused " + judged.refusal().code() + " " + request.method() + " " + pathOf(request) + ": " + judged.reason());
             respond(ctx, judged.refusal(), judged.reason());
@@ -61,8 +83,13 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
             }
             log("conn-" + connection + " open " + judged.dialect() + " " + pathOf(request) + " model=" + judged.model()
                     + (judged.faults().any() ? " faults=" + judged.faults() : ""));
+            ctx.pipeline().remove(HandshakeDeadline.class);
+            if (!settings.idleTimeout().isZero()) {
+                ctx.pipeline().addLast(new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
+                        new IdleCloser(settings.log()));
+            }
             ctx.pipeline().addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-            ctx.pipeline().addLast(new ConnectionHandler(stats, out ->
+            ctx.pipeline().addLast(new ConnectionHandler(stats, settings.maxPendingWriteBytes(), settings.log(), out ->
                     new EmulatedSession(settings, judged.dialect(), judged.model(), judged.faults(), out, connection)));
             ctx.pipeline().remove(this);
         });
