@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -43,6 +44,7 @@ public final class Conversation implements AutoCloseable {
     private final Disposable dispatch;
     private final Disposable reconnected;
     private final java.util.concurrent.atomic.AtomicLong eventIds = new java.util.concurrent.atomic.AtomicLong();
+    private final LongAdder skipped = new LongAdder();
 
     private Conversation(RealtimeSession session) {
         this.session = session;
@@ -50,6 +52,10 @@ public final class Conversation implements AutoCloseable {
         // What was in flight on an old connection will never be answered: fail it, do not leave it hanging.
         this.reconnected = session.reconnections().subscribe(r -> interrupted(lostConnection()), e -> { });
     }
+
+    /** What an {@code error} event that carries no {@code error} object is taken to say. */
+    private static final RealtimeError UNDESCRIBED_ERROR = new RealtimeError("server_error", "undescribed_error",
+            "the server sent an error event with no error object", null, null);
 
     private static ConversationException lostConnection() {
         return new ConversationException(new RealtimeError("connection_lost", "session_reconnected",
@@ -182,8 +188,8 @@ public final class Conversation implements AutoCloseable {
         // An error about another event (the service names it by event_id) is not this request's; one that
         // names no event cannot be told apart, so it fails the request rather than leave it hanging.
         Mono<T> failed = events().ofType(ServerEvent.Error.class)
-                .filter(e -> e.error().eventId() == null || e.error().eventId().equals(request.eventId())).next()
-                .flatMap(e -> Mono.error(new ConversationException(e.error())));
+                .filter(e -> e.error() == null || e.error().eventId() == null || e.error().eventId().equals(request.eventId())).next()
+                .flatMap(e -> Mono.error(new ConversationException(e.error() != null ? e.error() : UNDESCRIBED_ERROR)));
         // Never deciding for a session that does not reconnect (its reconnections() is empty). Nothing may
         // resume errors after the flatMap: the error it makes is the answer (swallowed, the request hung).
         Mono<T> replaced = session.reconnections().next().switchIfEmpty(Mono.never())
@@ -203,7 +209,59 @@ public final class Conversation implements AutoCloseable {
         return "evt_rtv" + Long.toHexString(eventIds.incrementAndGet());
     }
 
+    /**
+     * Server events this conversation could not use and skipped, since it started: an audio delta with no
+     * {@code item_id}, a {@code response.done} with no {@code response}, and the like. Such an event is
+     * still on {@link #events()}; it is never fatal, and what follows it is tracked as usual.
+     */
+    public long skippedEvents() {
+        return skipped.sum();
+    }
+
+    /**
+     * Tracks {@code event}; one it cannot use is skipped and counted. Nothing may throw from here: an
+     * exception in a subscriber of the session's stream would cancel it, and every later response would
+     * go untracked.
+     */
     private void dispatch(ServerEvent event) {
+        try {
+            if (!usable(event)) {
+                skipped.increment();
+                return;
+            }
+            track(event);
+        } catch (RuntimeException unusable) {
+            skipped.increment();
+        }
+    }
+
+    /** Whether {@code event} has what tracking it needs (the codec lets incomplete events through as they came). */
+    private static boolean usable(ServerEvent event) {
+        if (event instanceof ServerEvent.ResponseCreated e) {
+            return e.response() != null && e.response().id() != null;
+        } else if (event instanceof ServerEvent.ResponseDone e) {
+            return e.response() != null && e.response().id() != null;
+        } else if (event instanceof ServerEvent.ResponseOutputItemAdded e) {
+            return e.item() != null && e.item().id() != null;
+        } else if (event instanceof ServerEvent.ResponseOutputItemDone e) {
+            return e.item() != null && e.item().id() != null;
+        } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e) {
+            return e.itemId() != null;
+        } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDelta e) {
+            return e.itemId() != null;
+        } else if (event instanceof ServerEvent.ResponseOutputTextDelta e) {
+            return e.itemId() != null;
+        } else if (event instanceof ServerEvent.InputAudioBufferCommitted e) {
+            return e.itemId() != null;
+        } else if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionCompleted e) {
+            return e.itemId() != null;
+        } else if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionFailed e) {
+            return e.itemId() != null;
+        }
+        return true;
+    }
+
+    private void track(ServerEvent event) {
         if (event instanceof ServerEvent.ResponseCreated e) {
             ConversationResponse response = new ConversationResponse(e.response().id());
             responses.put(response.id(), response);

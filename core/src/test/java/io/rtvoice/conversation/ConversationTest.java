@@ -213,4 +213,37 @@ class ConversationTest {
         StepVerifier.create(responsesEnded).expectComplete().verify(TIMEOUT);
         assertThat(transport.loopFailures()).isEmpty();
     }
+
+    @Test
+    void incompleteEventsAreSkippedAndCountedAndLaterResponsesAreStillTracked() {
+        transport.answer("response.create", (server, create) -> {
+            // An audio delta with no item_id, and a response.done with no response: unusable, not fatal.
+            server.push("{\"type\":\"response.output_audio.delta\",\"event_id\":\"e_1\",\"response_id\":\"resp_0\","
+                    + "\"output_index\":0,\"content_index\":0,\"delta\":\"AAAA\"}");
+            server.push("{\"type\":\"response.done\",\"event_id\":\"e_2\"}");
+            server.push(InMemoryTransport.responseCreated("resp_1"));
+            server.push(outputItemAdded("resp_1", "item_1"));
+            server.push(textDelta("resp_1", "item_1", "Hi"));
+            server.push(outputItemDone("resp_1", message("item_1", "Hi")));
+            server.push(InMemoryTransport.responseDone("resp_1", message("item_1", "Hi")));
+        });
+        Conversation conversation = connect();
+        ConversationResponse response = conversation.respond().block(TIMEOUT);
+        StepVerifier.create(response.items().flatMap(item -> item.text().collectList()))
+                .expectNext(List.of("Hi"))
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(response.done().map(Response::status)).expectNext("completed").expectComplete().verify(TIMEOUT);
+        assertThat(conversation.skippedEvents()).isEqualTo(2);
+        assertThat(transport.loopFailures()).isEmpty();
+    }
+
+    @Test
+    void anErrorEventWithNoErrorObjectFailsAPendingRequestInsteadOfBreakingIt() {
+        transport.answer("session.update", (server, update) -> server.push("{\"type\":\"error\",\"event_id\":\"e_x\"}"));
+        Conversation conversation = connect();
+        StepVerifier.create(conversation.configure(SessionConfig.builder().instructions("x").build()))
+                .expectErrorSatisfies(e -> assertThat(((ConversationException) e).error().code()).isEqualTo("undescribed_error"))
+                .verify(TIMEOUT);
+    }
 }
