@@ -54,11 +54,89 @@ final class SubscriberBuffers {
 
     /**
      * A session's shared stream: one emitting thread, any number of subscribers, and the events that come
-     * before the first subscriber kept for it (up to {@value #STARTUP_BUFFER}; then they are lost, see
-     * {@link #lostBeforeSubscribers()}).
+     * before the first subscriber kept for it (up to {@value #STARTUP_BUFFER} events and
+     * {@link #DEFAULT_MAX_BYTES} bytes; then they are lost, {@code tryEmitNext} answering
+     * {@code FAIL_OVERFLOW}, see {@link #lostBeforeSubscribers()}).
      */
     static Sinks.Many<ServerEvent> shared() {
-        return Sinks.many().multicast().onBackpressureBuffer(STARTUP_BUFFER, false);
+        return new StartupBounded(Sinks.many().multicast().onBackpressureBuffer(STARTUP_BUFFER, false), DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * A shared stream whose start-up buffer is bounded in bytes too: while nobody subscribes, what is kept
+     * is counted, and an event past {@code maxBytes} is refused. Once someone subscribes, the buffer drains
+     * at once into that subscriber's own {@link Buffer} (it asks for everything), so the count starts again.
+     * One emitting thread, as for the sink it wraps.
+     */
+    private static final class StartupBounded implements Sinks.Many<ServerEvent> {
+        private final Sinks.Many<ServerEvent> sink;
+        private final long maxBytes;
+        private long keptBytes; // the emitting thread's only
+
+        StartupBounded(Sinks.Many<ServerEvent> sink, long maxBytes) {
+            this.sink = sink;
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public Sinks.EmitResult tryEmitNext(ServerEvent event) {
+            if (sink.currentSubscriberCount() > 0) {
+                keptBytes = 0;
+            } else {
+                long size = sizeOf(event);
+                if (keptBytes + size > maxBytes) {
+                    return Sinks.EmitResult.FAIL_OVERFLOW;
+                }
+                keptBytes += size;
+            }
+            return sink.tryEmitNext(event);
+        }
+
+        @Override
+        public Sinks.EmitResult tryEmitComplete() {
+            return sink.tryEmitComplete();
+        }
+
+        @Override
+        public Sinks.EmitResult tryEmitError(Throwable error) {
+            return sink.tryEmitError(error);
+        }
+
+        @Override
+        public void emitNext(ServerEvent event, Sinks.EmitFailureHandler failureHandler) {
+            while (true) {
+                Sinks.EmitResult result = tryEmitNext(event);
+                if (result.isSuccess() || !failureHandler.onEmitFailure(reactor.core.publisher.SignalType.ON_NEXT, result)) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void emitComplete(Sinks.EmitFailureHandler failureHandler) {
+            sink.emitComplete(failureHandler);
+        }
+
+        @Override
+        public void emitError(Throwable error, Sinks.EmitFailureHandler failureHandler) {
+            sink.emitError(error, failureHandler);
+        }
+
+        @Override
+        public int currentSubscriberCount() {
+            return sink.currentSubscriberCount();
+        }
+
+        @Override
+        public Flux<ServerEvent> asFlux() {
+            return sink.asFlux();
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes") // as Scannable declares it
+        public Object scanUnsafe(Attr key) {
+            return sink.scanUnsafe(key);
+        }
     }
 
     /** The estimated memory {@code event} holds, in bytes: its audio payload, if any, plus a constant. */

@@ -69,4 +69,20 @@ class SubscriberBuffersTest {
                 .expectError(SlowSubscriberException.class)
                 .verify(TIMEOUT);
     }
+
+    @Test
+    void beforeAnySubscriberTheStartUpBufferKeepsSixtyFourMebibytesAndRefusesTheRest() {
+        SubscriberBuffers buffers = new SubscriberBuffers(2_048, SlowSubscriberPolicy.FAIL);
+        Sinks.Many<ServerEvent> shared = SubscriberBuffers.shared();
+        List<Sinks.EmitResult> results = IntStream.range(0, 100).mapToObj(n -> shared.tryEmitNext(delta(n))).toList();
+        assertThat(results.subList(0, FIT)).containsOnly(Sinks.EmitResult.OK);
+        assertThat(results.subList(FIT, 100)).containsOnly(Sinks.EmitResult.FAIL_OVERFLOW);
+        StepVerifier.create(buffers.each(shared.asFlux()))
+                .expectNextCount(FIT)
+                .then(() -> shared.tryEmitNext(delta(100)))
+                .expectNextMatches(e -> e.eventId().equals("e100"))
+                .then(shared::tryEmitComplete)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
 }
