@@ -117,12 +117,7 @@ class ConversationTest {
     void aFunctionCallIsAnsweredByItsHandlerAndTheModelIsAskedToGoOn() {
         String call = "{\"id\":\"item_f\",\"type\":\"function_call\",\"status\":\"completed\",\"name\":\"weather\","
                 + "\"call_id\":\"call_1\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}";
-        transport.answer("response.create", (server, create) -> {
-            if (server.receivedTypes().stream().filter("response.create"::equals).count() == 1) {
-                server.push(InMemoryTransport.responseCreated("resp_1"));
-                server.push(InMemoryTransport.responseDone("resp_1", call));
-            }
-        });
+        respondOnceWith(call);
         Conversation conversation = connect();
         List<String> arguments = new CopyOnWriteArrayList<>();
         conversation.tool("weather", "The weather in a city", JsonNodeFactory.instance.objectNode(), args -> {

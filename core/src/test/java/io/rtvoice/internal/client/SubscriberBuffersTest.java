@@ -26,6 +26,15 @@ class SubscriberBuffersTest {
     /** 64 MiB hold 63 deltas of 1 MiB and their estimated overhead; the 64th is over. */
     static final int FIT = (int) (SubscriberBuffers.DEFAULT_MAX_BYTES / SubscriberBuffers.sizeOf(delta(0)));
 
+    /** After what {@code step} expects, one more delta still arrives, and the shared stream's end ends this one. */
+    static void theNextDeltaStillArrivesAfter(StepVerifier.Step<ServerEvent> step, Sinks.Many<ServerEvent> shared) {
+        step.then(() -> shared.tryEmitNext(delta(100)))
+                .expectNextMatches(e -> e.eventId().equals("e100"))
+                .then(shared::tryEmitComplete)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
     @Test
     void aSubscriberSixtyFourMebibytesBehindIsCutOffThoughFarUnderItsEventLimit() {
         SubscriberBuffers buffers = new SubscriberBuffers(2_048, SlowSubscriberPolicy.FAIL);
@@ -44,16 +53,11 @@ class SubscriberBuffersTest {
         SubscriberBuffers buffers = new SubscriberBuffers(2_048, SlowSubscriberPolicy.DROP_OLDEST);
         Sinks.Many<ServerEvent> shared = SubscriberBuffers.shared();
         List<ServerEvent> received = new ArrayList<>();
-        StepVerifier.create(buffers.each(shared.asFlux()), 0)
+        theNextDeltaStillArrivesAfter(StepVerifier.create(buffers.each(shared.asFlux()), 0)
                 .then(() -> IntStream.range(0, 100).forEach(n -> shared.tryEmitNext(delta(n))))
                 .thenRequest(Long.MAX_VALUE)
                 .recordWith(() -> received)
-                .expectNextCount(FIT)
-                .then(() -> shared.tryEmitNext(delta(100)))
-                .expectNextMatches(e -> e.eventId().equals("e100"))
-                .then(shared::tryEmitComplete)
-                .expectComplete()
-                .verify(TIMEOUT);
+                .expectNextCount(FIT), shared);
         assertThat(received.get(0).eventId()).isEqualTo("e" + (100 - FIT));
         assertThat(buffers.dropped()).isEqualTo(100 - FIT);
     }
@@ -77,12 +81,7 @@ class SubscriberBuffersTest {
         List<Sinks.EmitResult> results = IntStream.range(0, 100).mapToObj(n -> shared.tryEmitNext(delta(n))).toList();
         assertThat(results.subList(0, FIT)).containsOnly(Sinks.EmitResult.OK);
         assertThat(results.subList(FIT, 100)).containsOnly(Sinks.EmitResult.FAIL_OVERFLOW);
-        StepVerifier.create(buffers.each(shared.asFlux()))
-                .expectNextCount(FIT)
-                .then(() -> shared.tryEmitNext(delta(100)))
-                .expectNextMatches(e -> e.eventId().equals("e100"))
-                .then(shared::tryEmitComplete)
-                .expectComplete()
-                .verify(TIMEOUT);
+        theNextDeltaStillArrivesAfter(StepVerifier.create(buffers.each(shared.asFlux()))
+                .expectNextCount(FIT), shared);
     }
 }
