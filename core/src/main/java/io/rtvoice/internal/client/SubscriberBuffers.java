@@ -208,6 +208,7 @@ final class SubscriberBuffers {
             }
             long size = sizeOf(event);
             boolean overflow = false;
+            int held;
             synchronized (queue) {
                 // The newest event is always kept under DROP_OLDEST, even one larger than the byte bound alone.
                 while (!queue.isEmpty() && (queue.size() >= events || queuedBytes + size > maxBytes)) {
@@ -222,10 +223,12 @@ final class SubscriberBuffers {
                     queue.add(event);
                     queuedBytes += size;
                 }
+                held = queue.size();
             }
             if (overflow) {
                 upstream.cancel();
-                error = new SlowSubscriberException(events);
+                // How many it fell behind: the event bound, or fewer when the byte bound came first.
+                error = new SlowSubscriberException(held);
                 done = true;
             }
             drain();

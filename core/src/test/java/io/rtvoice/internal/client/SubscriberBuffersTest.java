@@ -43,7 +43,8 @@ class SubscriberBuffersTest {
                 .then(() -> IntStream.range(0, 100).forEach(n -> shared.tryEmitNext(delta(n))))
                 .thenRequest(Long.MAX_VALUE)
                 .expectNextCount(FIT)
-                .expectError(SlowSubscriberException.class)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(SlowSubscriberException.class,
+                        slow -> assertThat(slow.bufferSize()).isEqualTo(FIT)))
                 .verify(TIMEOUT);
         assertThat(FIT).isEqualTo(63);
     }
