@@ -1,6 +1,7 @@
 package io.rtvoice.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.RealtimeSession;
@@ -12,11 +13,13 @@ import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.Tool;
 import io.rtvoice.internal.client.CloseFromAnyThread;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -27,7 +30,10 @@ import reactor.core.publisher.Sinks;
  * create and cancel responses, and follow each {@link ConversationResponse} and its
  * {@link OutputItem}s as they stream, like the seed's {@code RTResponse}/{@code RTAudioContent}. Function
  * tools registered with {@link #tool} are called automatically: their output goes back to the model
- * and the response continues; a handler's error becomes an error output, never a dead session. Works
+ * and the response continues; a handler's error becomes an error output, never a dead session. A call's
+ * arguments must be a JSON object (else the handler is not called and the model gets an error output);
+ * a handler has {@link #toolTimeout} (30 s by default) to answer; its error reaches the model as
+ * {@code {"error":"the tool failed"}} unless {@link #toolErrorDetail} is on. Works
  * the same in both dialects (the codec maps them). Thread-safe.
  */
 public final class Conversation implements AutoCloseable {
@@ -43,6 +49,9 @@ public final class Conversation implements AutoCloseable {
     private final Disposable dispatch;
     private final Disposable reconnected;
     private final java.util.concurrent.atomic.AtomicLong eventIds = new java.util.concurrent.atomic.AtomicLong();
+    private final LongAdder skipped = new LongAdder();
+    private volatile Duration toolTimeout = DEFAULT_TOOL_TIMEOUT;
+    private volatile boolean toolErrorDetail;
 
     private Conversation(RealtimeSession session) {
         this.session = session;
@@ -50,6 +59,16 @@ public final class Conversation implements AutoCloseable {
         // What was in flight on an old connection will never be answered: fail it, do not leave it hanging.
         this.reconnected = session.reconnections().subscribe(r -> interrupted(lostConnection()), e -> { });
     }
+
+    /** How long a tool handler may take before the model is answered with an error output: 30 s. */
+    public static final Duration DEFAULT_TOOL_TIMEOUT = Duration.ofSeconds(30);
+    /** The output the model gets for a handler's error, unless {@link #toolErrorDetail(boolean)} is on. */
+    private static final String TOOL_FAILED = "the tool failed";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What an {@code error} event that carries no {@code error} object is taken to say. */
+    private static final RealtimeError UNDESCRIBED_ERROR = new RealtimeError("server_error", "undescribed_error",
+            "the server sent an error event with no error object", null, null);
 
     private static ConversationException lostConnection() {
         return new ConversationException(new RealtimeError("connection_lost", "session_reconnected",
@@ -103,6 +122,29 @@ public final class Conversation implements AutoCloseable {
     public Conversation tool(String name, String description, JsonNode parametersSchema, ToolHandler handler) {
         toolDefinitions.put(name, Tool.function(name, description, parametersSchema));
         toolHandlers.put(name, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * How long each tool call may take (default {@link #DEFAULT_TOOL_TIMEOUT}, 30 s): a handler that has not
+     * answered by then is answered for, with {@code {"error":"the tool did not answer within … ms"}}, and
+     * the response goes on.
+     */
+    public Conversation toolTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("toolTimeout : " + timeout + " (expected: > 0)");
+        }
+        this.toolTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Whether a handler's error reaches the model as it is ({@code {"error":"IOException: …"}}, which may hold
+     * internal details such as hosts or paths) or, by default, as {@code {"error":"the tool failed"}}.
+     */
+    public Conversation toolErrorDetail(boolean detail) {
+        this.toolErrorDetail = detail;
         return this;
     }
 
@@ -182,8 +224,8 @@ public final class Conversation implements AutoCloseable {
         // An error about another event (the service names it by event_id) is not this request's; one that
         // names no event cannot be told apart, so it fails the request rather than leave it hanging.
         Mono<T> failed = events().ofType(ServerEvent.Error.class)
-                .filter(e -> e.error().eventId() == null || e.error().eventId().equals(request.eventId())).next()
-                .flatMap(e -> Mono.error(new ConversationException(e.error())));
+                .filter(e -> e.error() == null || e.error().eventId() == null || e.error().eventId().equals(request.eventId())).next()
+                .flatMap(e -> Mono.error(new ConversationException(e.error() != null ? e.error() : UNDESCRIBED_ERROR)));
         // Never deciding for a session that does not reconnect (its reconnections() is empty). Nothing may
         // resume errors after the flatMap: the error it makes is the answer (swallowed, the request hung).
         Mono<T> replaced = session.reconnections().next().switchIfEmpty(Mono.never())
@@ -203,7 +245,59 @@ public final class Conversation implements AutoCloseable {
         return "evt_rtv" + Long.toHexString(eventIds.incrementAndGet());
     }
 
+    /**
+     * Server events this conversation could not use and skipped, since it started: an audio delta with no
+     * {@code item_id}, a {@code response.done} with no {@code response}, and the like. Such an event is
+     * still on {@link #events()}; it is never fatal, and what follows it is tracked as usual.
+     */
+    public long skippedEvents() {
+        return skipped.sum();
+    }
+
+    /**
+     * Tracks {@code event}; one it cannot use is skipped and counted. Nothing may throw from here: an
+     * exception in a subscriber of the session's stream would cancel it, and every later response would
+     * go untracked.
+     */
     private void dispatch(ServerEvent event) {
+        try {
+            if (!usable(event)) {
+                skipped.increment();
+                return;
+            }
+            track(event);
+        } catch (RuntimeException unusable) {
+            skipped.increment();
+        }
+    }
+
+    /** Whether {@code event} has what tracking it needs (the codec lets incomplete events through as they came). */
+    private static boolean usable(ServerEvent event) {
+        if (event instanceof ServerEvent.ResponseCreated e) {
+            return e.response() != null && e.response().id() != null;
+        } else if (event instanceof ServerEvent.ResponseDone e) {
+            return e.response() != null && e.response().id() != null;
+        } else if (event instanceof ServerEvent.ResponseOutputItemAdded e) {
+            return e.item() != null && e.item().id() != null;
+        } else if (event instanceof ServerEvent.ResponseOutputItemDone e) {
+            return e.item() != null && e.item().id() != null;
+        } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e) {
+            return e.itemId() != null;
+        } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDelta e) {
+            return e.itemId() != null;
+        } else if (event instanceof ServerEvent.ResponseOutputTextDelta e) {
+            return e.itemId() != null;
+        } else if (event instanceof ServerEvent.InputAudioBufferCommitted e) {
+            return e.itemId() != null;
+        } else if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionCompleted e) {
+            return e.itemId() != null;
+        } else if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionFailed e) {
+            return e.itemId() != null;
+        }
+        return true;
+    }
+
+    private void track(ServerEvent event) {
         if (event instanceof ServerEvent.ResponseCreated e) {
             ConversationResponse response = new ConversationResponse(e.response().id());
             responses.put(response.id(), response);
@@ -258,7 +352,9 @@ public final class Conversation implements AutoCloseable {
 
     /**
      * Answers the response's function calls, then asks the model to go on. Done at {@code response.done}
-     * because a response cannot be created while one is active.
+     * because a response cannot be created while one is active. The calls run at once, each within the
+     * tool timeout, so one slow handler holds the others back by that much at most; the outputs go back in
+     * the order of the calls.
      */
     private void callTools(List<Item> output) {
         if (output == null) {
@@ -266,28 +362,63 @@ public final class Conversation implements AutoCloseable {
         }
         List<Mono<Item>> outputs = new ArrayList<>();
         for (Item item : output) {
-            if ("function_call".equals(item.type()) && item.callId() != null) {
-                ToolHandler handler = toolHandlers.get(item.name());
-                Mono<String> result = handler == null
-                        ? Mono.just(errorJson("no tool named '" + item.name() + "' is registered"))
-                        : Mono.defer(() -> handler.call(item.arguments() == null ? "{}" : item.arguments()))
-                                .switchIfEmpty(Mono.just(""))
-                                .onErrorResume(e -> Mono.just(errorJson(e.getClass().getSimpleName()
-                                        + (e.getMessage() != null ? ": " + e.getMessage() : ""))));
-                outputs.add(result.map(text -> Item.functionCallOutput(item.callId(), text)));
+            if (item != null && "function_call".equals(item.type()) && item.callId() != null) {
+                outputs.add(call(item).map(text -> Item.functionCallOutput(item.callId(), text)));
             }
         }
         if (outputs.isEmpty()) {
             return;
         }
-        Flux.concat(outputs).collectList().subscribe(answers -> {
+        Flux.mergeSequential(outputs).collectList().subscribe(answers -> {
             try {
-                answers.forEach(answer -> session.send(new ClientEvent.ConversationItemCreate(null, null, answer)));
+                answers.forEach(this::sendOutput);
                 session.send(new ClientEvent.ResponseCreate(null, null));
             } catch (IllegalStateException ended) {
                 // the session ended while the tools ran: nothing to answer any more
             }
-        });
+        }, e -> { });
+    }
+
+    /** One call's output: the handler's, or an error output; never an error signal. */
+    private Mono<String> call(Item item) {
+        ToolHandler handler = toolHandlers.get(item.name());
+        if (handler == null) {
+            return Mono.just(errorJson("no tool named '" + item.name() + "' is registered"));
+        }
+        String arguments = item.arguments() == null || item.arguments().isBlank() ? "{}" : item.arguments();
+        if (!isJsonObject(arguments)) {
+            return Mono.just(errorJson("the arguments are not a JSON object"));
+        }
+        Duration timeout = toolTimeout;
+        boolean detail = toolErrorDetail;
+        return Mono.defer(() -> handler.call(arguments))
+                .timeout(timeout, Mono.just(errorJson("the tool did not answer within " + timeout.toMillis() + " ms")))
+                .switchIfEmpty(Mono.just(""))
+                .onErrorResume(e -> Mono.just(errorJson(detail ? e.getClass().getSimpleName()
+                        + (e.getMessage() != null ? ": " + e.getMessage() : "") : TOOL_FAILED)));
+    }
+
+    private static boolean isJsonObject(String json) {
+        try {
+            return JSON.readTree(json) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Sends one output; one the session refuses (larger than the client's frame limit, say) goes back as
+     * an error output instead, so the model is answered and the response can go on.
+     */
+    private void sendOutput(Item answer) {
+        try {
+            session.send(new ClientEvent.ConversationItemCreate(null, null, answer));
+        } catch (IllegalStateException ended) {
+            throw ended;
+        } catch (RuntimeException refused) {
+            session.send(new ClientEvent.ConversationItemCreate(null, null,
+                    Item.functionCallOutput(answer.callId(), errorJson("the tool's output could not be sent (too large?)"))));
+        }
     }
 
     private static String errorJson(String message) {

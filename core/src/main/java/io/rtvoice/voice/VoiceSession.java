@@ -20,6 +20,7 @@ import io.rtvoice.event.TurnDetection;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -95,6 +96,7 @@ public final class VoiceSession implements AutoCloseable {
     private final Object bargeInLock = new Object();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Sinks.One<Void> closed = Sinks.one();
+    private final LongAdder skipped = new LongAdder();
 
     // Set once the server has accepted the configuration, which decides the wire formats.
     private volatile RealtimeAudioFormat inputFormat;
@@ -120,6 +122,14 @@ public final class VoiceSession implements AutoCloseable {
         this.config = b.session;
         this.prebufferMillis = b.prebufferMillis;
         this.period = b.period;
+        // The streams end with the session even if this one never started or its close is still under way.
+        conversation.session().closeStatus().subscribe(status -> endStreams(), error -> endStreams());
+    }
+
+    private void endStreams() {
+        latency.tryEmitComplete();
+        transcripts.tryEmitComplete();
+        interruptions.tryEmitComplete();
     }
 
     /** A builder: a conversation and an output are required; an input unless audio is only sent with {@link #send}. */
@@ -275,7 +285,39 @@ public final class VoiceSession implements AutoCloseable {
         return buffer == null ? PlayoutBuffer.create(RealtimeAudioFormat.PCM_RATE_HZ).stats() : buffer.stats();
     }
 
+    /**
+     * Server events this session could not use and skipped, since it started: an audio delta with no
+     * {@code item_id} or whose length is not a whole number of samples (3 bytes of PCM16), a
+     * {@code response.done} with no {@code response}, and the like. Never fatal: playback, transcripts and
+     * latency go on with the next event. See also {@link Conversation#skippedEvents()}.
+     */
+    public long skippedEvents() {
+        return skipped.sum();
+    }
+
+    /**
+     * Handles {@code event}; one it cannot use is skipped and counted. Nothing may throw from here: an
+     * exception in a subscriber of the session's stream would end this voice session for one bad event.
+     */
     private void onEvent(ServerEvent event) {
+        try {
+            if (!handle(event)) {
+                skipped.increment();
+            }
+        } catch (RuntimeException unusable) {
+            skipped.increment();
+        }
+    }
+
+    /** Handles {@code event}; false when it lacks what handling it needs. */
+    private boolean handle(ServerEvent event) {
+        if (event instanceof ServerEvent.ResponseCreated e && (e.response() == null || e.response().id() == null)) {
+            return false;
+        } else if (event instanceof ServerEvent.ResponseDone e && (e.response() == null || e.response().id() == null)) {
+            return false;
+        } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e && e.itemId() == null) {
+            return false;
+        }
         if (event instanceof ServerEvent.InputAudioBufferSpeechStarted) {
             long startedNanos = System.nanoTime();
             boolean cancel = Boolean.FALSE.equals(interruptResponse());
@@ -289,7 +331,10 @@ public final class VoiceSession implements AutoCloseable {
         } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e) {
             PlayoutBuffer buffer = playout;
             if (buffer == null) {
-                return; // not started: nothing can play it
+                return true; // not started: nothing can play it
+            }
+            if (e.delta().length % outputFormat.bytesPerSample() != 0) {
+                return false; // not a whole number of samples: what would follow it would be noise
             }
             if (firstDeltaNanos == 0) {
                 firstDeltaNanos = System.nanoTime();
@@ -316,7 +361,7 @@ public final class VoiceSession implements AutoCloseable {
             }
             PlayoutBuffer buffer = playout;
             if (buffer == null) {
-                return;
+                return true;
             }
             buffer.endOfStream();
             long concealed = buffer.stats().concealedSamples() - concealedAtResponseStart;
@@ -324,6 +369,7 @@ public final class VoiceSession implements AutoCloseable {
                 emit(LatencySample.Kind.UNDERRUN, concealed * 1_000_000_000L / buffer.sampleRate(), e.response().id());
             }
         }
+        return true;
     }
 
     private Boolean interruptResponse() {
@@ -425,9 +471,7 @@ public final class VoiceSession implements AutoCloseable {
             Mono.fromRunnable(this::closeEnds).subscribeOn(Schedulers.boundedElastic())
                     .then(conversation.closeGracefully().onErrorResume(e -> Mono.empty()))
                     .doFinally(s -> {
-                        latency.tryEmitComplete();
-                        transcripts.tryEmitComplete();
-                        interruptions.tryEmitComplete();
+                        endStreams();
                         closed.tryEmitEmpty();
                     })
                     .subscribe(null, e -> { });

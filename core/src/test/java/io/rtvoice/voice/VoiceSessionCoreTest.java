@@ -104,6 +104,33 @@ class VoiceSessionCoreTest {
         }
     }
 
+    @Test
+    void malformedAudioDeltasAreSkippedAndCountedAndTheStreamsEndWithTheSession() {
+        try (InMemoryTransport service = InMemoryTransport.realtime()) {
+            Conversation conversation = Conversation.connect(service.client()).block(TIMEOUT);
+            MemoryBackend backend = new MemoryBackend(new short[0]);
+            VoiceSession voice = VoiceSession.builder().conversation(conversation).output(backend.openPlayback(null)).build();
+            voice.start().block(TIMEOUT);
+            InMemoryTransport.Server server = service.connection(0);
+            reactor.test.StepVerifier.create(voice.transcripts())
+                    .then(() -> {
+                        server.push(InMemoryTransport.responseCreated("resp_1"));
+                        server.push(delta("resp_1", "item_1", new byte[3]));   // not a whole PCM16 sample
+                        server.push(delta("resp_1", null, new byte[480]));     // no item_id
+                        server.push("{\"type\":\"response.output_audio_transcript.delta\",\"event_id\":\"e_t\",\"response_id\":\"resp_1\","
+                                + "\"item_id\":\"item_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"still here\"}");
+                    })
+                    .assertNext(line -> assertThat(line.text()).isEqualTo("still here"))
+                    .then(() -> server.close(1011, "server restarting"))
+                    .expectComplete()
+                    .verify(TIMEOUT);
+            reactor.test.StepVerifier.create(voice.latency().then()).expectComplete().verify(TIMEOUT);
+            reactor.test.StepVerifier.create(voice.interruptions()).expectComplete().verify(TIMEOUT);
+            assertThat(voice.skippedEvents()).isEqualTo(2);
+            assertThat(service.loopFailures()).isEmpty();
+        }
+    }
+
     private static List<byte[]> appends(InMemoryTransport.Server server) {
         long count = server.receivedTypes().stream().filter("input_audio_buffer.append"::equals).count();
         return server.received().filter(e -> e.path("type").asText().equals("input_audio_buffer.append")).take(count)

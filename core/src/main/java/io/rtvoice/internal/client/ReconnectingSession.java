@@ -115,7 +115,11 @@ public final class ReconnectingSession implements RealtimeSession {
             if (from != current) {
                 return; // an old connection's last words after a switch-over
             }
-            learn(event);
+            try {
+                learn(event);
+            } catch (RuntimeException incomplete) {
+                // An event with fields missing teaches nothing; thrown from here it would be taken for a lost connection.
+            }
             if (events.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW) {
                 subscriberBuffers.lostBeforeSubscribers();
             }
@@ -125,16 +129,21 @@ public final class ReconnectingSession implements RealtimeSession {
         }
     }
 
-    /** Keeps what a restore needs; called under the lock, in wire order. */
+    /**
+     * Keeps what a restore needs; called under the lock, in wire order. An incomplete event (the codec lets
+     * them through as they came) teaches nothing: never throws for one.
+     */
     private void learn(ServerEvent event) {
         if (event instanceof ServerEvent.SessionCreated e) {
-            scheduleRenewal(e.session().expiresAt());
+            if (e.session() != null) {
+                scheduleRenewal(e.session().expiresAt());
+            }
         } else if (event instanceof ServerEvent.ResponseCreated) {
             responseActive = true;
         } else if (event instanceof ServerEvent.ResponseDone) {
             responseActive = false;
         } else if (event instanceof ServerEvent.Error e) {
-            lastErrorCode = e.error().code();
+            lastErrorCode = e.error() == null ? null : e.error().code();
         } else if (event instanceof ServerEvent.ConversationItemCreated e) {
             remember(e.item());
         } else if (event instanceof ServerEvent.ConversationItemAdded e) {
@@ -143,11 +152,11 @@ public final class ReconnectingSession implements RealtimeSession {
             remember(e.item());
         } else if (event instanceof ServerEvent.ResponseOutputItemDone e) {
             remember(e.item());
-        } else if (event instanceof ServerEvent.ConversationItemDeleted e) {
+        } else if (event instanceof ServerEvent.ConversationItemDeleted e && e.itemId() != null) {
             items.remove(e.itemId());
-        } else if (event instanceof ServerEvent.ConversationItemTruncated e) {
+        } else if (event instanceof ServerEvent.ConversationItemTruncated e && e.itemId() != null) {
             truncated.add(e.itemId());
-        } else if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionCompleted e) {
+        } else if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionCompleted e && e.itemId() != null) {
             Item item = items.get(e.itemId());
             if (item != null && item.content() != null && e.contentIndex() < item.content().size()) {
                 List<ContentPart> parts = new ArrayList<>(item.content());

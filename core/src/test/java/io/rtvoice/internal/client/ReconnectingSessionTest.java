@@ -352,4 +352,28 @@ class ReconnectingSessionTest {
         JsonNode replayed = transport.connection(1).awaitReceived("conversation.item.create");
         assertThat(replayed.path("item").path("id").asText()).isEqualTo("item_mine");
     }
+
+    @Test
+    void anErrorEventWithNoErrorObjectIsAnErrorEventNotALostConnection() {
+        RealtimeSession session = connect(AT_ONCE);
+        List<Reconnection> reconnections = new CopyOnWriteArrayList<>();
+        session.reconnections().subscribe(reconnections::add);
+        InMemoryTransport.Server server = transport.connection(0);
+        StepVerifier.create(session.events().filter(e -> !(e instanceof ServerEvent.SessionCreated)).take(2))
+                .then(() -> {
+                    server.push("{\"type\":\"error\",\"event_id\":\"e_bare\"}");
+                    server.push(InMemoryTransport.responseCreated("resp_after"));
+                })
+                .assertNext(e -> assertThat(e).isInstanceOfSatisfying(ServerEvent.Error.class, error -> assertThat(error.error()).isNull()))
+                .assertNext(e -> assertThat(e).isInstanceOf(ServerEvent.ResponseCreated.class))
+                .expectComplete()
+                .verify(TIMEOUT);
+        transport.settle();
+        assertThat(transport.requests()).hasSize(1);
+        assertThat(reconnections).isEmpty();
+        update(session, "still the first connection");
+        assertThat(server.awaitReceived("session.update").path("session").path("instructions").asText())
+                .isEqualTo("still the first connection");
+        session.close();
+    }
 }
