@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -161,8 +162,15 @@ public final class WebSocketTransport implements Transport {
     @Override
     public Mono<TransportConnection> connect(TransportRequest request) {
         URI uri = request.uri();
-        if ("ws".equalsIgnoreCase(uri.getScheme()) && !config.plainToAnyHost() && !isLoopback(uri.getHost())) {
-            return Mono.error(new TransportException("refusing unencrypted ws:// to non-loopback host " + uri.getHost()
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        // reactor-netty opens http:// as plain ws:// and https:// as wss://: every spelling is checked, in any case.
+        boolean secure = scheme.equals("wss") || scheme.equals("https");
+        if (!secure && !scheme.equals("ws") && !scheme.equals("http")) {
+            return Mono.error(new TransportException("uri scheme : " + (scheme.isEmpty() ? "(none)" : scheme)
+                    + " (expected: wss, https, or ws or http to loopback)", 0, null));
+        }
+        if (!secure && !config.plainToAnyHost() && !isLoopback(uri.getHost())) {
+            return Mono.error(new TransportException("refusing unencrypted " + scheme + ":// to non-loopback host " + uri.getHost()
                     + ": use wss://, or WebSocketTransport.allowingPlainWebSocketToAnyHost()", 0, null));
         }
         WebsocketClientSpec spec = WebsocketClientSpec.builder()
@@ -174,7 +182,7 @@ public final class WebSocketTransport implements Transport {
         HttpClient configured = client
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) request.connectTimeout().toMillis())
                 .headers(h -> request.headers().forEach(h::set));
-        if ("wss".equalsIgnoreCase(uri.getScheme())) {
+        if (secure) {
             SslContext tls;
             try {
                 tls = sslContext();
