@@ -130,7 +130,10 @@ public final class RealtimeClient {
             return this;
         }
 
-        /** Largest frame received or sent, in bytes (default 24 MiB: a 15 MiB append as base64 fits). */
+        /**
+         * Largest frame received or sent, in bytes (default 24 MiB: a 15 MiB append as base64 fits). A larger
+         * event is refused by {@link RealtimeSession#send} with {@link FrameTooLargeException}.
+         */
         public Builder maxFrameBytes(int maxFrameBytes) {
             if (maxFrameBytes < 1024) {
                 throw new IllegalArgumentException("maxFrameBytes : " + maxFrameBytes + " (expected: >= 1024)");

@@ -1,6 +1,7 @@
 package io.rtvoice.internal.client;
 
 import io.rtvoice.Dialect;
+import io.rtvoice.FrameTooLargeException;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.SendQueueFullException;
 import io.rtvoice.SessionEndedException;
@@ -119,6 +120,10 @@ public final class DefaultRealtimeSession implements RealtimeSession {
             throw new IllegalStateException("the session has ended; " + event.type() + " was not sent");
         }
         byte[] frame = codec.encode(event);
+        if (frame.length > codec.maxFrameBytes()) {
+            // Refused here, where the caller can act on it: written, it would end the session (1009 or a broken connection).
+            throw new FrameTooLargeException(event.type(), frame.length, codec.maxFrameBytes());
+        }
         long deadline = 0;
         while (true) {
             Sinks.EmitResult result;
