@@ -15,12 +15,16 @@ public interface Credentials {
     /** The authentication headers for one connection to {@code endpoint}, fetched per connect. */
     Mono<Map<String, String>> headers(Endpoint endpoint);
 
-    /** An API key: the {@code api-key} header on Azure, {@code Authorization: Bearer} elsewhere. */
+    /**
+     * An API key: the {@code api-key} header on Azure, {@code Authorization: Bearer} elsewhere. The key is
+     * used exactly as given: a trailing line break (a key read from a file) is not trimmed but refused.
+     *
+     * @throws IllegalArgumentException if the key is blank or holds a control character such as CR or LF
+     *         (the message says where, never the key)
+     */
     static Credentials apiKey(String key) {
         Objects.requireNonNull(key, "key");
-        if (key.isBlank()) {
-            throw new IllegalArgumentException("API key is blank");
-        }
+        CredentialText.checked("API key", key);
         return new Credentials() {
             @Override
             public Mono<Map<String, String>> headers(Endpoint endpoint) {
@@ -38,14 +42,16 @@ public interface Credentials {
     /**
      * A bearer token from {@code tokens}, asked for on every connect (so an expiring token is refreshed),
      * sent as {@code Authorization: Bearer}. For Microsoft Entra ID, supply tokens of scope
-     * {@code https://cognitiveservices.azure.com/.default}.
+     * {@code https://cognitiveservices.azure.com/.default}. A token that is blank or holds a control
+     * character (CR, LF: header injection) fails the connect with {@link AuthenticationException} before
+     * anything is sent.
      */
     static Credentials bearerToken(Supplier<Mono<String>> tokens) {
         Objects.requireNonNull(tokens, "tokens");
         return new Credentials() {
             @Override
             public Mono<Map<String, String>> headers(Endpoint endpoint) {
-                return Mono.defer(tokens::get).map(token -> Map.of("Authorization", "Bearer " + token));
+                return Mono.defer(tokens::get).map(token -> Map.of("Authorization", "Bearer " + checkedToken("bearer token", token)));
             }
 
             @Override
@@ -53,5 +59,14 @@ public interface Credentials {
                 return "Credentials.bearerToken(<supplier>)";
             }
         };
+    }
+
+    /** {@code token} if fit for a header, else an {@link AuthenticationException} saying why, without the token. */
+    private static String checkedToken(String what, String token) {
+        try {
+            return CredentialText.checked(what, token);
+        } catch (IllegalArgumentException e) {
+            throw new AuthenticationException(e.getMessage(), null);
+        }
     }
 }

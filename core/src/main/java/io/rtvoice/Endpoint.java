@@ -9,7 +9,9 @@ import java.util.Objects;
 /**
  * Where a client connects, and so which dialect and which authentication header it uses.
  *
- * @param uri the WebSocket URI
+ * @param uri the WebSocket URI: {@code wss://}, or {@code ws://} (which a transport refuses to any host but
+ *            loopback unless told otherwise); {@code https://} and {@code http://}, in any case, are taken as
+ *            {@code wss://} and {@code ws://}, so that no spelling of plain text escapes that rule
  * @param dialect the protocol dialect spoken there
  * @param service whose service this is: decides the key header
  */
@@ -25,9 +27,13 @@ public record Endpoint(URI uri, Dialect dialect, Service service) {
         CUSTOM
     }
 
-    /** Requires every part. */
+    /**
+     * Requires every part; the scheme is normalised to {@code ws} or {@code wss}.
+     *
+     * @throws IllegalArgumentException if the scheme is none of ws, wss, http, https (in any case)
+     */
     public Endpoint {
-        Objects.requireNonNull(uri, "uri");
+        uri = webSocketUri(Objects.requireNonNull(uri, "uri"));
         Objects.requireNonNull(dialect, "dialect");
         Objects.requireNonNull(service, "service");
     }
@@ -64,14 +70,27 @@ public record Endpoint(URI uri, Dialect dialect, Service service) {
     }
 
     private static String wss(URI resource) {
-        String s = resource.toString().replaceFirst("/+$", "");
-        if (s.startsWith("https://")) {
-            return "wss://" + s.substring(8);
+        return webSocketUri(resource).toString().replaceFirst("/+$", "");
+    }
+
+    /**
+     * {@code uri} with its scheme as {@code ws} or {@code wss}. reactor-netty, for one, opens an
+     * {@code http://} WebSocket as plain {@code ws://}: a guard that looked for "ws" only let
+     * {@code HTTP://} send the key in clear text, so every spelling becomes one of two here.
+     */
+    private static URI webSocketUri(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String normal = switch (scheme) {
+            case "ws", "http" -> "ws";
+            case "wss", "https" -> "wss";
+            default -> throw new IllegalArgumentException("uri scheme : " + (scheme.isEmpty() ? "(none)" : scheme)
+                    + " (expected: wss, https, or ws or http to loopback)");
+        };
+        if (normal.equals(uri.getScheme())) {
+            return uri;
         }
-        if (s.startsWith("http://")) {
-            return "ws://" + s.substring(7);
-        }
-        return s;
+        String raw = uri.toString();
+        return URI.create(normal + raw.substring(raw.indexOf(':')));
     }
 
     private static String encode(String value) {

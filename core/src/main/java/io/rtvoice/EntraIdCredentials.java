@@ -65,7 +65,13 @@ public final class EntraIdCredentials implements Credentials {
                             e -> new AuthenticationException("cannot get an Entra ID token for " + scope + ": "
                                     + e.getClass().getSimpleName() + (e.getMessage() != null ? " " + e.getMessage() : ""), e))
                     .doOnNext(cached::set);
-        }).map(token -> Map.of("Authorization", "Bearer " + token.getToken()));
+        }).map(token -> {
+            try {
+                return Map.of("Authorization", "Bearer " + CredentialText.checked("Entra ID token", token.getToken()));
+            } catch (IllegalArgumentException e) {
+                throw new AuthenticationException(e.getMessage(), null);
+            }
+        });
     }
 
     private boolean fresh(AccessToken token) {

@@ -4,6 +4,7 @@ import io.rtvoice.event.EventCodec;
 import io.rtvoice.internal.client.DefaultRealtimeSession;
 import io.rtvoice.internal.client.ReconnectingSession;
 import io.rtvoice.transport.Transport;
+import io.rtvoice.transport.TransportException;
 import io.rtvoice.transport.TransportProvider;
 import io.rtvoice.transport.TransportRequest;
 import java.time.Duration;
@@ -66,9 +67,11 @@ public final class RealtimeClient {
                     headers.putAll(auth);
                     return new TransportRequest(endpoint.uri(), headers, List.of("realtime"), codec.maxFrameBytes(), connectTimeout);
                 })
-                .flatMap(transport::connect)
-                .map(connection -> new DefaultRealtimeSession(connection, codec, sendQueueCapacity, subscriberBuffer,
-                        slowSubscriberPolicy));
+                // A server may echo the key it was sent: every text it sends back is redacted with the live credentials.
+                .flatMap(request -> transport.connect(request)
+                        .onErrorMap(TransportException.class, e -> redacted(e, request))
+                        .map(connection -> new DefaultRealtimeSession(connection, codec, sendQueueCapacity, subscriberBuffer,
+                                slowSubscriberPolicy, request::redact)));
     }
 
     /**
@@ -78,6 +81,12 @@ public final class RealtimeClient {
     public Mono<RealtimeSession> connect(ReconnectPolicy policy) {
         return ReconnectingSession.connect(this, Objects.requireNonNull(policy, "policy"), subscriberBuffer, slowSubscriberPolicy)
                 .cast(RealtimeSession.class);
+    }
+
+    /** {@code e}, or a copy without the request's credentials in its message (for transports that do not redact). */
+    private static TransportException redacted(TransportException e, TransportRequest request) {
+        String message = request.redact(e.getMessage());
+        return java.util.Objects.equals(message, e.getMessage()) ? e : new TransportException(message, e.httpStatus(), null);
     }
 
     private static Transport discoverTransport() {
@@ -130,7 +139,10 @@ public final class RealtimeClient {
             return this;
         }
 
-        /** Largest frame received or sent, in bytes (default 24 MiB: a 15 MiB append as base64 fits). */
+        /**
+         * Largest frame received or sent, in bytes (default 24 MiB: a 15 MiB append as base64 fits). A larger
+         * event is refused by {@link RealtimeSession#send} with {@link FrameTooLargeException}.
+         */
         public Builder maxFrameBytes(int maxFrameBytes) {
             if (maxFrameBytes < 1024) {
                 throw new IllegalArgumentException("maxFrameBytes : " + maxFrameBytes + " (expected: >= 1024)");

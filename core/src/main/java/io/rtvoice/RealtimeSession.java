@@ -28,8 +28,10 @@ public interface RealtimeSession extends AutoCloseable {
      * {@link RealtimeClient.Builder#sendQueueCapacity}) is full, the caller waits for room for up to 10 s
      * and then gets {@link SendQueueFullException}; on a non-blocking thread (an event loop) it gets that
      * exception at once, since waiting there could stall the writer. Throws
-     * {@link io.rtvoice.event.EventEncodeException} for a setting the dialect cannot express and
-     * {@link IllegalStateException} after the session ended.
+     * {@link io.rtvoice.event.EventEncodeException} for a setting the dialect cannot express,
+     * {@link FrameTooLargeException} when the encoded event is larger than the client's
+     * {@link RealtimeClient.Builder#maxFrameBytes maxFrameBytes} (nothing is sent and the session stays
+     * open), and {@link IllegalStateException} after the session ended.
      */
     void send(ClientEvent event);
 

@@ -1,6 +1,7 @@
 package io.rtvoice.internal.client;
 
 import io.rtvoice.Dialect;
+import io.rtvoice.FrameTooLargeException;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.SendQueueFullException;
 import io.rtvoice.SessionEndedException;
@@ -8,10 +9,12 @@ import io.rtvoice.SlowSubscriberPolicy;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.EventCodec;
 import io.rtvoice.event.EventDecodeException;
+import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.TransportConnection;
 import java.util.Queue;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,10 +54,21 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     private final AtomicReference<Mono<Void>> closing = new AtomicReference<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicLong undecodable = new AtomicLong();
+    private final UnaryOperator<String> redact;
 
-    /** Starts both directions on {@code connection}. */
+    /** Starts both directions on {@code connection}; the server's texts are passed on as they came. */
     public DefaultRealtimeSession(TransportConnection connection, EventCodec codec, int sendQueueCapacity,
             int subscriberBuffer, SlowSubscriberPolicy slowSubscriberPolicy) {
+        this(connection, codec, sendQueueCapacity, subscriberBuffer, slowSubscriberPolicy, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts both directions on {@code connection}; {@code redact} removes the connection's credentials from
+     * the texts a server sends back (error messages, close reasons), since a server may echo the key.
+     */
+    public DefaultRealtimeSession(TransportConnection connection, EventCodec codec, int sendQueueCapacity,
+            int subscriberBuffer, SlowSubscriberPolicy slowSubscriberPolicy, UnaryOperator<String> redact) {
+        this.redact = redact;
         this.subscriberBuffers = new SubscriberBuffers(subscriberBuffer, slowSubscriberPolicy);
         this.connection = connection;
         this.codec = codec;
@@ -76,11 +90,34 @@ public final class DefaultRealtimeSession implements RealtimeSession {
             undecodable.incrementAndGet();
             return;
         }
+        event = redacted(event);
         // Only the connection's thread emits. Subscribers' own buffers take every event at once, so the
         // sink overflows only when nobody has subscribed yet and 16k events came: those are counted.
         if (events.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW) {
             subscriberBuffers.lostBeforeSubscribers();
         }
+    }
+
+    /** {@code event} with the credentials taken out of the server's error message, if it has one. */
+    private ServerEvent redacted(ServerEvent event) {
+        if (event instanceof ServerEvent.Error e && e.error() != null) {
+            return new ServerEvent.Error(e.eventId(), redacted(e.error()));
+        }
+        if (event instanceof ServerEvent.ConversationItemInputAudioTranscriptionFailed f && f.error() != null) {
+            return new ServerEvent.ConversationItemInputAudioTranscriptionFailed(f.eventId(), f.itemId(), f.contentIndex(),
+                    redacted(f.error()));
+        }
+        return event;
+    }
+
+    private RealtimeError redacted(RealtimeError error) {
+        String message = redact.apply(error.message());
+        return java.util.Objects.equals(message, error.message()) ? error
+                : new RealtimeError(error.type(), error.code(), message, error.param(), error.eventId());
+    }
+
+    private CloseStatus redacted(CloseStatus status) {
+        return new CloseStatus(status.code(), redact.apply(status.reason()));
     }
 
     private void broken(Throwable error) {
@@ -99,7 +136,7 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         if (closedByClient.get()) {
             events.tryEmitComplete();
         } else {
-            events.tryEmitError(new SessionEndedException(status, cause));
+            events.tryEmitError(new SessionEndedException(redacted(status), cause));
         }
     }
 
@@ -119,6 +156,10 @@ public final class DefaultRealtimeSession implements RealtimeSession {
             throw new IllegalStateException("the session has ended; " + event.type() + " was not sent");
         }
         byte[] frame = codec.encode(event);
+        if (frame.length > codec.maxFrameBytes()) {
+            // Refused here, where the caller can act on it: written, it would end the session (1009 or a broken connection).
+            throw new FrameTooLargeException(event.type(), frame.length, codec.maxFrameBytes());
+        }
         long deadline = 0;
         while (true) {
             Sinks.EmitResult result;
@@ -196,7 +237,7 @@ public final class DefaultRealtimeSession implements RealtimeSession {
 
     @Override
     public Mono<CloseStatus> closeStatus() {
-        return connection.closeStatus();
+        return connection.closeStatus().map(this::redacted);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.TransportConnection;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,6 +27,7 @@ final class WebSocketConnection implements TransportConnection {
     private final WebsocketOutbound out;
     private final String subprotocol;
     private final Mono<Void> closed;
+    private final UnaryOperator<String> redact;
     private final TextFrameHandler textFrames = new TextFrameHandler();
     private final CloseHandshakeHandler closeHandshake = new CloseHandshakeHandler(CLOSE_TIMEOUT);
 
@@ -35,9 +37,11 @@ final class WebSocketConnection implements TransportConnection {
      * @param subprotocol the subprotocol the server selected, or {@code null}
      * @param maxFrameBytes the largest message accepted, in bytes
      * @param keepAlive the keep-alive settings, or {@code null} for none
+     * @param redact removes the request's credentials from a text the server sent (a close reason)
      */
     WebSocketConnection(Connection connection, WebsocketOutbound out, String subprotocol, int maxFrameBytes,
-            WebSocketTransportConfig.KeepAlive keepAlive) {
+            WebSocketTransportConfig.KeepAlive keepAlive, UnaryOperator<String> redact) {
+        this.redact = redact;
         this.channel = connection.channel();
         this.out = out;
         this.subprotocol = subprotocol;
@@ -87,7 +91,8 @@ final class WebSocketConnection implements TransportConnection {
 
     @Override
     public Mono<CloseStatus> closeStatus() {
-        return closeHandshake.closeStatus();
+        // A server may echo the key in its close reason.
+        return closeHandshake.closeStatus().map(s -> new CloseStatus(s.code(), redact.apply(s.reason())));
     }
 
     @Override

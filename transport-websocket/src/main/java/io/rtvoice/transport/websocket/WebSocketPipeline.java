@@ -32,6 +32,11 @@ import reactor.netty.Connection;
  */
 final class WebSocketPipeline {
 
+    /**
+     * Before the upgrade, for the handshake only: the response's reason phrase with the request's
+     * credentials redacted (see {@link StatusRedactionHandler}).
+     */
+    static final String STATUS_REDACTION = "rtvoice.statusRedaction";
     static final String KEEP_ALIVE = "rtvoice.keepAlive";
     static final String PING_REPLY = "rtvoice.pingReply";
     static final String CLOSE_HANDSHAKE = "rtvoice.closeHandshake";

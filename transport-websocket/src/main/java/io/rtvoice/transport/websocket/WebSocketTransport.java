@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -23,6 +24,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
@@ -161,8 +163,15 @@ public final class WebSocketTransport implements Transport {
     @Override
     public Mono<TransportConnection> connect(TransportRequest request) {
         URI uri = request.uri();
-        if ("ws".equalsIgnoreCase(uri.getScheme()) && !config.plainToAnyHost() && !isLoopback(uri.getHost())) {
-            return Mono.error(new TransportException("refusing unencrypted ws:// to non-loopback host " + uri.getHost()
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        // reactor-netty opens http:// as plain ws:// and https:// as wss://: every spelling is checked, in any case.
+        boolean secure = scheme.equals("wss") || scheme.equals("https");
+        if (!secure && !scheme.equals("ws") && !scheme.equals("http")) {
+            return Mono.error(new TransportException("uri scheme : " + (scheme.isEmpty() ? "(none)" : scheme)
+                    + " (expected: wss, https, or ws or http to loopback)", 0, null));
+        }
+        if (!secure && !config.plainToAnyHost() && !isLoopback(uri.getHost())) {
+            return Mono.error(new TransportException("refusing unencrypted " + scheme + ":// to non-loopback host " + uri.getHost()
                     + ": use wss://, or WebSocketTransport.allowingPlainWebSocketToAnyHost()", 0, null));
         }
         WebsocketClientSpec spec = WebsocketClientSpec.builder()
@@ -173,8 +182,14 @@ public final class WebSocketTransport implements Transport {
                 .build();
         HttpClient configured = client
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) request.connectTimeout().toMillis())
-                .headers(h -> request.headers().forEach(h::set));
-        if ("wss".equalsIgnoreCase(uri.getScheme())) {
+                .headers(h -> request.headers().forEach(h::set))
+                // A server may echo the key in its reason phrase ("401 Incorrect key sk-…"): redacted before
+                // reactor-netty's handshaker (which logs and throws with it) or we ever read it.
+                // Netty's pipeline, not Connection.addHandlerLast: added that way, the keep-alive pings of the upgraded
+                // connection no longer reached the server (KeepAliveTest); the handler removes itself after the response.
+                .doOnConnected(c -> c.channel().pipeline().addBefore(NettyPipeline.ReactiveBridge, WebSocketPipeline.STATUS_REDACTION,
+                        new StatusRedactionHandler(request::redact)));
+        if (secure) {
             SslContext tls;
             try {
                 tls = sslContext();
@@ -191,13 +206,16 @@ public final class WebSocketTransport implements Transport {
                 Connection[] upgraded = new Connection[1];
                 in.withConnection(c -> upgraded[0] = c); // runs at once: the handler runs on the connection's event loop
                 WebSocketConnection connection = new WebSocketConnection(upgraded[0], out, in.selectedSubprotocol(),
-                        request.maxFrameBytes(), config.keepAlive());
+                        request.maxFrameBytes(), config.keepAlive(), request::redact);
                 opened.set(true);
                 sink.success(connection);
                 return connection.closed();
             }).subscribe(null, (Throwable error) -> {
                 if (!opened.get()) {
-                    sink.error(failure(where, error));
+                    TransportException failed = failure(where, error);
+                    String redacted = request.redact(failed.getMessage());
+                    sink.error(redacted.equals(failed.getMessage()) ? failed
+                            : new TransportException(redacted, failed.httpStatus(), null)); // the cause may quote the key
                 }
             });
             sink.onCancel(running);
