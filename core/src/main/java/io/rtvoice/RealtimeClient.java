@@ -172,8 +172,9 @@ public final class RealtimeClient {
         /**
          * Events each subscriber of {@link RealtimeSession#events()} may fall behind before
          * {@code policy} applies (default 2048 events, {@link SlowSubscriberPolicy#FAIL}). 2048 audio
-         * deltas are minutes of audio, so only a stalled consumer reaches it; memory per subscriber is
-         * bounded by that many events.
+         * deltas are minutes of audio, so only a stalled consumer reaches it. Memory per subscriber is
+         * bounded by that many events and by 64 MiB, whichever comes first (an audio delta counts as its
+         * payload plus 256 bytes): a server that floods large deltas cannot exhaust the heap.
          */
         public Builder subscriberBuffer(int events, SlowSubscriberPolicy policy) {
             if (events < 16) {
