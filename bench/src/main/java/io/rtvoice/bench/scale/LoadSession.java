@@ -16,6 +16,9 @@ final class LoadSession {
     final int index;
     /** Offset of this session's ticks within the 20 ms period, so sends spread evenly over it. */
     final long phaseNanos;
+    /** The recorders' range: an hour, in µs; longer is recorded as an hour. */
+    static final long MAX_MICROS = 3_600_000_000L;
+
     private final Recorder delivery;
     private final Recorder audioLateness;
     private final Recorder emulatorLateness;
@@ -73,9 +76,14 @@ final class LoadSession {
             lost += seq - lastSeq - 1;
             lastSeq = seq;
         }
-        delivery.recordValue(Math.max(0, receivedMicros - sentMicros));
-        audioLateness.recordValue(Math.max(0, receivedMicros - dueMicros));
-        emulatorLateness.recordValue(Math.max(0, sentMicros - dueMicros));
+        delivery.recordValue(clamped(receivedMicros - sentMicros));
+        audioLateness.recordValue(clamped(receivedMicros - dueMicros));
+        emulatorLateness.recordValue(clamped(sentMicros - dueMicros));
+    }
+
+    /** {@code micros} within the recorders' fixed range. */
+    static long clamped(long micros) {
+        return Math.max(0, Math.min(MAX_MICROS, micros));
     }
 
     void onEnd(Throwable cause) {

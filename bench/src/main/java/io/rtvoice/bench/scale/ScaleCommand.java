@@ -157,10 +157,11 @@ public final class ScaleCommand implements Callable<Integer> {
 
     private StepResult runStep(RealtimeClient client, EmulatorProcess emulator, int n, int warmupSeconds) throws Exception {
         long periodNanos = TimeUnit.MILLISECONDS.toNanos(FRAME_MS);
-        Recorder lateness = new Recorder(3);
-        Recorder delivery = new Recorder(3);
-        Recorder audioLateness = new Recorder(3);
-        Recorder emulatorLateness = new Recorder(3);
+        // A fixed range: an auto-resizing recorder resizes under a lock, and the recording runs on event loops.
+        Recorder lateness = new Recorder(LoadSession.MAX_MICROS, 3);
+        Recorder delivery = new Recorder(LoadSession.MAX_MICROS, 3);
+        Recorder audioLateness = new Recorder(LoadSession.MAX_MICROS, 3);
+        Recorder emulatorLateness = new Recorder(LoadSession.MAX_MICROS, 3);
         CountDownLatch firstAudio = new CountDownLatch(n);
         List<LoadSession> load = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -52,7 +52,7 @@ final class Sender {
                 if (s.error() != null) {
                     continue;
                 }
-                lateness.recordValue((System.nanoTime() - due) / 1_000);
+                lateness.recordValue(LoadSession.clamped((System.nanoTime() - due) / 1_000));
                 try {
                     s.session.send(new ClientEvent.InputAudioBufferAppend(null, frame));
                 } catch (RuntimeException e) {

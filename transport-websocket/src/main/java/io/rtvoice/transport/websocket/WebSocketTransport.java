@@ -14,6 +14,12 @@ import io.rtvoice.transport.TransportRequest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.net.URLDecoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
@@ -160,6 +166,33 @@ public final class WebSocketTransport implements Transport {
         engine.setSSLParameters(parameters);
     }
 
+    /**
+     * {@code uri} without its {@code api-key} query parameters, whose value goes into {@code headers} as the
+     * {@code api-key} header (unless one is set already). Other parameters keep their order and encoding.
+     */
+    static URI withoutKeyInQuery(URI uri, Map<String, String> headers) {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return uri;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equalsIgnoreCase("api-key")) {
+                headers.putIfAbsent("api-key", URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            } else {
+                kept.add(pair);
+            }
+        }
+        if (kept.size() == query.split("&").length) {
+            return uri;
+        }
+        String rest = uri.toString();
+        int at = rest.indexOf('?');
+        String fragment = uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment();
+        return URI.create(rest.substring(0, at) + (kept.isEmpty() ? "" : "?" + String.join("&", kept)) + fragment);
+    }
+
     @Override
     public Mono<TransportConnection> connect(TransportRequest request) {
         URI uri = request.uri();
@@ -180,9 +213,13 @@ public final class WebSocketTransport implements Transport {
                 // The server's pings are ours to answer (PingReplyHandler): reactor-netty must not answer them too.
                 .handlePing(true)
                 .build();
+        // reactor-netty logs the URI it connects to, query and all, at DEBUG: an Azure key given in the query
+        // (?api-key=…, which Azure accepts) travels in the api-key header instead, which it does not log.
+        Map<String, String> headers = new LinkedHashMap<>(request.headers());
+        URI target = withoutKeyInQuery(uri, headers);
         HttpClient configured = client
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) request.connectTimeout().toMillis())
-                .headers(h -> request.headers().forEach(h::set))
+                .headers(h -> headers.forEach(h::set))
                 // A server may echo the key in its reason phrase ("401 Incorrect key sk-…"): redacted before
                 // reactor-netty's handshaker (which logs and throws with it) or we ever read it.
                 // Netty's pipeline, not Connection.addHandlerLast: added that way, the keep-alive pings of the upgraded
@@ -198,7 +235,7 @@ public final class WebSocketTransport implements Transport {
             }
             configured = configured.secure(ssl -> ssl.sslContext(tls).handlerConfigurator(WebSocketTransport::verifyHostName));
         }
-        var receiver = configured.websocket(spec).uri(uri);
+        var receiver = configured.websocket(spec).uri(target);
         String where = uri.getScheme() + "://" + uri.getAuthority() + uri.getPath(); // never the query: it may hold a key
         return Mono.<TransportConnection>create(sink -> {
             AtomicBoolean opened = new AtomicBoolean();
