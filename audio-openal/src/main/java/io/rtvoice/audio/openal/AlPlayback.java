@@ -126,7 +126,7 @@ final class AlPlayback implements PlaybackDevice {
     /** Frames ever queued, and those of them dropped by aborts. */
     private long queuedTotal;
     private long droppedTotal;
-    private long playedFloor;
+    private volatile long playedFloor;
     /** Counts aborts, so that a write begun before one returns. */
     private long aborts;
     /** The writer waits for a free buffer: the ring is full and nothing moves until the device takes one. */
@@ -354,7 +354,11 @@ final class AlPlayback implements PlaybackDevice {
 
     @Override
     public long playedFrames() {
-        lock.lock();
+        // Never waits, as a Reactor timer or an event loop may ask: while the playback thread holds the device
+        // for a moment (queueing a 10 ms buffer), the count it last reported stands.
+        if (!lock.tryLock()) {
+            return playedFloor;
+        }
         long previous = Al.enter(context);
         try {
             if (!closed) {
