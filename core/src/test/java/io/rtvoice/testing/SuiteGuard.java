@@ -143,6 +143,10 @@ public final class SuiteGuard implements BeforeAllCallback, AfterAllCallback, Te
                 // A send that finds another thread's send mid-emit retries at once (Thread.onSpinWait): that emit is
                 // an offer to a lock-free queue, microseconds, and waiting any other way would cost more.
                 .allowBlockingCallsInside("io.rtvoice.internal.client.DefaultRealtimeSession", "send")
+                // Netty 4.2's adaptive allocator takes a short lock to grow or release its magazines: Netty's own,
+                // on every event loop, and not something rtvoice can avoid (its BlockHound integration misses it).
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "allocate")
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free")
                 // An idle executor thread (the in-memory transport's loop) waiting for its next task is not work.
                 .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "getTask")
                 .blockingMethodCallback(method -> {
