@@ -82,6 +82,10 @@ public final class VoiceSession implements AutoCloseable {
     public record Interruption(String itemId, long receivedMillis, long playedMillis, boolean deleted) {
     }
 
+    /** What {@link #playoutStats()} says before there is a playout buffer: made once, not per call. */
+    private static final PlayoutStats NOT_STARTED = PlayoutBuffer.builder().sampleRate(RealtimeAudioFormat.PCM_RATE_HZ)
+            .capacityMillis(100).build().stats();
+
     private final Conversation conversation;
     private final CaptureDevice capture;
     private final PlaybackDevice playback;
@@ -282,7 +286,7 @@ public final class VoiceSession implements AutoCloseable {
     /** The playout buffer's statistics (underruns, concealed ms, levels); empty statistics before {@link #start()}. */
     public PlayoutStats playoutStats() {
         PlayoutBuffer buffer = playout;
-        return buffer == null ? PlayoutBuffer.create(RealtimeAudioFormat.PCM_RATE_HZ).stats() : buffer.stats();
+        return buffer == null ? NOT_STARTED : buffer.stats();
     }
 
     /**
