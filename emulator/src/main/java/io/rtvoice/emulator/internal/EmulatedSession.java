@@ -34,6 +34,8 @@ final class EmulatedSession {
     private final Dialect dialect;
     private final EventCodec codec;
     private final Faults faults;
+    /** The client's key, held only for the {@code echo_key_after} fault; otherwise {@code null}. */
+    private final String keyToEcho;
     private final Outbound out;
     private final String tag;
 
@@ -49,11 +51,12 @@ final class EmulatedSession {
     private ScheduledFuture<?> expiry;
     private final java.util.Random jitter;
 
-    EmulatedSession(EmulatorSettings settings, Dialect dialect, String model, Faults faults, Outbound out, long connection) {
+    EmulatedSession(EmulatorSettings settings, Dialect dialect, String model, Faults faults, String keyToEcho, Outbound out, long connection) {
         this.settings = settings;
         this.dialect = dialect;
         this.codec = EventCodec.of(dialect);
         this.faults = faults;
+        this.keyToEcho = keyToEcho;
         this.out = out;
         this.tag = "conn-" + connection;
         this.jitter = new java.util.Random(settings.seed() + connection);
@@ -290,6 +293,24 @@ final class EmulatedSession {
         if (faults.errorEventAfterEvents() > 0 && eventsSent == faults.errorEventAfterEvents() + 1) {
             out.send(codec.encode(new ServerEvent.Error(nextEventId(), new RealtimeError("server_error", null,
                     "The server had an error while processing your request. (emulated fault)", null, null))));
+        }
+        if (faults.echoKeyAfterEvents() > 0 && eventsSent == faults.echoKeyAfterEvents() + 1) {
+            out.send(codec.encode(new ServerEvent.Error(nextEventId(), new RealtimeError("invalid_request_error", "invalid_api_key",
+                    "Incorrect API key provided: " + keyToEcho + " (emulated fault)", null, null))));
+            closed = true;
+            out.close(1008, "invalid key " + keyToEcho);
+            return;
+        }
+        if (faults.truncateAfterEvents() > 0 && eventsSent == faults.truncateAfterEvents() + 1) {
+            closed = true;
+            out.abortMidFrame(codec.encode(event));
+            return;
+        }
+        if (faults.invalidEventsAfterEvents() > 0 && eventsSent == faults.invalidEventsAfterEvents() + 1) {
+            HostileFrames.invalidEvents(dialect).forEach(out::send);
+        }
+        if (faults.floodAfterEvents() > 0 && eventsSent == faults.floodAfterEvents() + 1) {
+            HostileFrames.flood(codec, nextEventId()).forEach(out::send);
         }
         if (faults.invalidBase64() && event instanceof ServerEvent.ResponseOutputAudioDelta d) {
             String json = new String(codec.encode(d), StandardCharsets.UTF_8);
