@@ -65,6 +65,24 @@ class HostileEmulatorTest {
         assertThat(emulator.emulator().pingTimeouts()).isEqualTo(timeoutsBefore);
     }
 
+    /**
+     * The pings queue behind the flood's 5.5 MB at the server, so they arrive only once the client has read
+     * it all: a client must read on while its subscribers work (at 100 ms apart on a loaded machine, pongs
+     * came too late: the interval here is a server's that is strict, not one that is unreasonable).
+     */
+    @Test
+    void pongsAreAnsweredInTimeThroughAFloodOfLargeDeltas() {
+        long timeoutsBefore = emulator.emulator().pingTimeouts();
+        long pongsBefore = emulator.emulator().pongsReceived();
+        try (Conversation conversation = Conversation.over(client("flood_after:2,ping_every_ms:1000").connect().block(BOUND))) {
+            for (int i = 0; i < 2_000 && emulator.emulator().pongsReceived() - pongsBefore < 3; i++) {
+                assertThat(turn(conversation).status()).isEqualTo("completed");
+            }
+            assertThat(emulator.emulator().pongsReceived() - pongsBefore).isGreaterThanOrEqualTo(3);
+        }
+        assertThat(emulator.emulator().pingTimeouts()).isEqualTo(timeoutsBefore);
+    }
+
     /** The fault itself, so the test above could fail: a client that swallows pings is closed 1011. */
     @Test
     void aClientThatDoesNotAnswerPingsIsClosedWith1011() {
