@@ -3,6 +3,8 @@ package io.rtvoice.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.rtvoice.Dialect;
 import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.emulator.testing.McpTestServer;
@@ -12,6 +14,10 @@ import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.Tool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -172,5 +178,115 @@ class McpToolsTest {
             assertThat(said.content().get(0).text()).isEqualTo("The call to echo was not approved.");
             assertThat(server.calls()).hasSize(before);
         }
+    }
+
+    @Test
+    void aReadOnlyFilterListsOnlyReadOnlyToolsAndHeadersGoWithEveryRequest() throws Exception {
+        Tool tool = new Tool("mcp", null, null, null, "ro", server.url().toString(), null, null, null, null,
+                JsonNodeFactory.instance.objectNode().put("Authorization", "Bearer sk-mcp-header-token"),
+                JsonNodeFactory.instance.objectNode().put("read_only", true), null,
+                JsonNodeFactory.instance.textNode("never"), null);
+        int requestsBefore = server.authorizations().size();
+        try (WsClient c = configured(tool)) {
+            assertThat(names(listedItem(c))).containsExactly("lookup");
+            c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("lookup 42 please")));
+            c.send(new ClientEvent.ResponseCreate(null, null));
+            Item call = c.await(ServerEvent.ResponseDone.class).response().output().get(0);
+            assertThat(call.arguments()).isEqualTo("{\"id\":42}");
+            assertThat(call.output()).isEqualTo("item 42");
+        }
+        List<String> sent = server.authorizations().subList(requestsBefore, server.authorizations().size());
+        assertThat(sent).isNotEmpty().allMatch(a -> a.equals("Bearer sk-mcp-header-token"));
+    }
+
+    @Test
+    void aPerToolRuleAsksOnlyAboutTheToolsItDoesNotExempt() throws Exception {
+        JsonNode rule = new ObjectMapper().readTree("{\"never\":{\"tool_names\":[\"echo\"]}}");
+        try (WsClient c = configured(Tool.mcp("docs", server.url().toString()).withRequireApproval(rule))) {
+            listedItem(c);
+            c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("echo free")));
+            c.send(new ClientEvent.ResponseCreate(null, null));
+            assertThat(c.await(ServerEvent.ResponseDone.class).response().output().get(0).type()).isEqualTo("mcp_call");
+            c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("shout guarded")));
+            c.send(new ClientEvent.ResponseCreate(null, null));
+            assertThat(c.await(ServerEvent.ResponseDone.class).response().output().get(0).type()).isEqualTo("mcp_approval_request");
+        }
+    }
+
+    @Test
+    void theResponseAfterACallSaysWhatTheToolAnswered() throws Exception {
+        try (WsClient c = configured(Tool.mcp("docs", server.url().toString()).withRequireApproval("never"))) {
+            listedItem(c);
+            c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("echo twice")));
+            c.send(new ClientEvent.ResponseCreate(null, null));
+            c.await(ServerEvent.ResponseDone.class);
+            c.send(new ClientEvent.ResponseCreate(null, null));
+            Item said = c.await(ServerEvent.ResponseDone.class).response().output().get(0);
+            assertThat(said.content().get(0).text()).isEqualTo("The tool answered: echo: twice.");
+        }
+    }
+
+    /**
+     * Every frame of listing, a call and an approval request has what the official schemas require: the
+     * event (the GA catalog) and the MCP item it carries ({@code RealtimeMCPListTools}, {@code
+     * RealtimeMCPToolCall}, {@code RealtimeMCPApprovalRequest}).
+     */
+    @Test
+    void everyMcpEventAndItemHasWhatTheOfficialSchemasRequire() throws Exception {
+        Path spec = Path.of(System.getProperty("rtvoice.spec.dir", "../../shared/reference/spec"));
+        ObjectMapper json = new ObjectMapper();
+        JsonNode catalog = json.readTree(Files.readString(spec.resolve("realtime-event-catalog.json"))).get("ga_head").get("server");
+        JsonNode schemas = json.readTree(Files.readString(spec.resolve("openai-openapi-HEAD-f85dbe2.realtime-schemas.json"))).get("schemas");
+        Map<String, JsonNode> itemSchemas = Map.of("mcp_list_tools", schemas.get("RealtimeMCPListTools"),
+                "mcp_call", schemas.get("RealtimeMCPToolCall"), "mcp_approval_request", schemas.get("RealtimeMCPApprovalRequest"));
+        List<String> raw = new ArrayList<>();
+        try (WsClient c = configured(Tool.mcp("docs", server.url().toString()).withRequireApproval(
+                json.readTree("{\"never\":{\"tool_names\":[\"echo\"]}}")))) {
+            listedItem(c);
+            c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("echo checked")));
+            c.send(new ClientEvent.ResponseCreate(null, null));
+            c.await(ServerEvent.ResponseDone.class);
+            c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("shout checked")));
+            c.send(new ClientEvent.ResponseCreate(null, null));
+            c.await(ServerEvent.ResponseDone.class);
+            c.send(new ClientEvent.ConversationItemRetrieve(null, "item_unknown")); // a marker: its error ends the script
+            c.await(ServerEvent.Error.class);
+            for (ServerEvent e : c.events()) { // re-encoded by core's codec, whose records keep every field of these events
+                raw.add(new String(io.rtvoice.event.EventCodec.of(Dialect.GA).encode(e), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> mcpTypes = new ArrayList<>();
+        for (String frame : raw) {
+            JsonNode event = json.readTree(frame);
+            String type = event.get("type").asText();
+            for (JsonNode entry : catalog) {
+                if (entry.get("type").asText().equals(type)) {
+                    entry.get("required").forEach(r -> {
+                        if (!event.has(r.asText())) {
+                            problems.add(type + ": missing '" + r.asText() + "'");
+                        }
+                    });
+                }
+            }
+            JsonNode item = event.path("item").isObject() ? event.get("item") : null;
+            JsonNode schema = item == null ? null : itemSchemas.get(item.path("type").asText());
+            if (schema != null) {
+                mcpTypes.add(type + " " + item.path("type").asText());
+                schema.get("required").forEach(r -> {
+                    if (!item.has(r.asText())) {
+                        problems.add(type + " " + item.path("type").asText() + ": item missing '" + r.asText() + "'");
+                    }
+                });
+            }
+            if (type.startsWith("mcp_") || type.startsWith("response.mcp_")) {
+                mcpTypes.add(type);
+            }
+        }
+        assertThat(mcpTypes).contains("mcp_list_tools.in_progress", "mcp_list_tools.completed",
+                "response.mcp_call_arguments.delta", "response.mcp_call_arguments.done", "response.mcp_call.in_progress",
+                "response.mcp_call.completed", "response.output_item.done mcp_call", "conversation.item.done mcp_list_tools",
+                "response.output_item.done mcp_approval_request");
+        assertThat(problems).isEmpty();
     }
 }
