@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rtvoice.event.Item;
+import io.rtvoice.event.Tool;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -39,12 +40,15 @@ final class McpReplies {
         return null;
     }
 
-    /** A call of the first listed tool whose name {@code said} contains (newest listing first), or {@code null}. */
-    static Responder.Reply call(List<Item> conversation, String said) {
+    /**
+     * A call of the first listed tool whose name {@code said} contains (newest listing first, of the servers
+     * the session still has), or {@code null}.
+     */
+    static Responder.Reply call(List<Item> conversation, List<Tool> sessionTools, String said) {
         String lower = said.toLowerCase(Locale.ROOT);
         for (int i = conversation.size() - 1; i >= 0; i--) {
             Item item = conversation.get(i);
-            if (!"mcp_list_tools".equals(item.type()) || item.tools() == null) {
+            if (!"mcp_list_tools".equals(item.type()) || item.tools() == null || !configured(sessionTools, item.serverLabel())) {
                 continue;
             }
             for (JsonNode tool : item.tools()) {
@@ -58,6 +62,17 @@ final class McpReplies {
             }
         }
         return null;
+    }
+
+    private static boolean configured(List<Tool> tools, String serverLabel) {
+        if (tools != null) {
+            for (Tool tool : tools) {
+                if ("mcp".equals(tool.type()) && java.util.Objects.equals(tool.serverLabel(), serverLabel)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

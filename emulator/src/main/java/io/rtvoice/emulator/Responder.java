@@ -33,7 +33,7 @@ public interface Responder {
         }
     }
 
-    /** A reply: speech (or text) with a transcript, or a function call. */
+    /** A reply: speech (or text) with a transcript, a function call, or a call of an MCP server's tool. */
     sealed interface Reply {
         /** The model says {@code transcript}. */
         record Speech(String transcript) implements Reply {
@@ -92,7 +92,7 @@ public interface Responder {
                     }
                 }
             }
-            Reply mcpCall = said == null ? null : McpReplies.call(turn.conversation(), said);
+            Reply mcpCall = said == null ? null : McpReplies.call(turn.conversation(), turn.session().tools(), said);
             if (mcpCall != null) {
                 return mcpCall;
             }

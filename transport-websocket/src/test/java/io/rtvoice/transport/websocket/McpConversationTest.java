@@ -63,6 +63,16 @@ class McpConversationTest {
         return Tool.mcp("docs", server.url().toString());
     }
 
+    /**
+     * The response the conversation creates after answering the next one's approval request; listened for
+     * before asking, so that a fast answer cannot come unheard.
+     */
+    private static Mono<ConversationResponse> secondResponse(Conversation conversation) {
+        Mono<ConversationResponse> second = conversation.responses().skip(1).next().cache();
+        second.subscribe();
+        return second;
+    }
+
     private static String text(ConversationResponse response) {
         return String.join("", response.items().blockFirst(TIMEOUT).text().collectList().block(TIMEOUT));
     }
@@ -97,8 +107,9 @@ class McpConversationTest {
             });
             int before = server.calls().size();
             conversation.addUserText("shout this");
+            Mono<ConversationResponse> second = secondResponse(conversation); // created after the approval
             ConversationResponse first = conversation.respond().block(TIMEOUT);
-            ConversationResponse continued = conversation.responses().blockFirst(TIMEOUT); // created after the approval
+            ConversationResponse continued = second.block(TIMEOUT);
 
             assertThat(first.items().blockFirst(TIMEOUT).type()).isEqualTo("mcp_approval_request");
             assertThat(first.mcpCalls().collectList().block(TIMEOUT)).isEmpty();
@@ -120,8 +131,9 @@ class McpConversationTest {
             conversation.mcpApproval(request -> Mono.just(McpApproval.deny("not today")));
             int before = server.calls().size();
             conversation.addUserText("echo the launch codes");
+            Mono<ConversationResponse> second = secondResponse(conversation);
             conversation.respond().block(TIMEOUT);
-            ConversationResponse continued = conversation.responses().blockFirst(TIMEOUT);
+            ConversationResponse continued = second.block(TIMEOUT);
 
             assertThat(text(continued)).isEqualTo("The call to echo was not approved.");
             assertThat(continued.mcpCalls().collectList().block(TIMEOUT)).isEmpty();
@@ -138,8 +150,9 @@ class McpConversationTest {
             answer.subscribe();
             int before = server.calls().size();
             conversation.addUserText("echo something");
+            Mono<ConversationResponse> second = secondResponse(conversation);
             conversation.respond().block(TIMEOUT);
-            ConversationResponse continued = conversation.responses().blockFirst(TIMEOUT);
+            ConversationResponse continued = second.block(TIMEOUT);
 
             Item denial = answer.block(TIMEOUT);
             assertThat(denial.approve()).isFalse();
@@ -155,8 +168,9 @@ class McpConversationTest {
             conversation.mcpApproval(request -> Mono.never()).mcpApprovalTimeout(Duration.ofMillis(200));
             int before = server.calls().size();
             conversation.addUserText("echo late");
+            Mono<ConversationResponse> second = secondResponse(conversation);
             conversation.respond().block(TIMEOUT);
-            ConversationResponse continued = conversation.responses().blockFirst(TIMEOUT);
+            ConversationResponse continued = second.block(TIMEOUT);
 
             assertThat(text(continued)).isEqualTo("The call to echo was not approved.");
             assertThat(server.calls()).hasSize(before);
