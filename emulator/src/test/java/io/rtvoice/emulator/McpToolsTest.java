@@ -203,6 +203,23 @@ class McpToolsTest {
     }
 
     @Test
+    void aServerThatGoesDownAfterListingFailsTheCallWithAnHttpError() throws Exception {
+        McpTestServer shortLived = McpTestServer.start();
+        try (WsClient c = configured(Tool.mcp("brief", shortLived.url().toString()).withRequireApproval("never"))) {
+            listedItem(c);
+            shortLived.close();
+            c.send(new ClientEvent.ConversationItemCreate(null, null, Item.userText("echo into the void")));
+            c.send(new ClientEvent.ResponseCreate(null, null));
+            c.await(ServerEvent.ResponseMcpCallFailed.class);
+            Item call = c.await(ServerEvent.ResponseDone.class).response().output().get(0);
+            assertThat(call.type()).isEqualTo("mcp_call");
+            assertThat(call.output()).isNull();
+            assertThat(call.error().path("type").asText()).isIn("http_error", "protocol_error");
+            assertThat(call.error().path("message").asText()).isNotBlank();
+        }
+    }
+
+    @Test
     void aPerToolRuleAsksOnlyAboutTheToolsItDoesNotExempt() throws Exception {
         JsonNode rule = new ObjectMapper().readTree("{\"never\":{\"tool_names\":[\"echo\"]}}");
         try (WsClient c = configured(Tool.mcp("docs", server.url().toString()).withRequireApproval(rule))) {

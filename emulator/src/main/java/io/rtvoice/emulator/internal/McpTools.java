@@ -187,10 +187,7 @@ final class McpTools {
         if (rule.isTextual()) {
             return !"never".equals(rule.asText());
         }
-        if (contains(rule.path("never").path("tool_names"), name)) {
-            return false;
-        }
-        return true;
+        return !contains(rule.path("never").path("tool_names"), name);
     }
 
     /** Calls a listed tool; the outcome arrives on the event loop, as output text or as the item's error. */
