@@ -34,6 +34,10 @@ class McpToolsTest {
     @RegisterExtension
     static final EmulatorExtension emulator = EmulatorExtension.anyKey().configure(b -> b.pace(0));
 
+    @RegisterExtension
+    static final EmulatorExtension callsAnyway = EmulatorExtension.anyKey().configure(b -> b.pace(0)
+            .responder(turn -> new Responder.Reply.McpCall("docs", "echo", "{\"text\":\"hi\"}", null)));
+
     private static McpTestServer server;
 
     @BeforeAll
@@ -216,6 +220,18 @@ class McpToolsTest {
             assertThat(call.output()).isNull();
             assertThat(call.error().path("type").asText()).isIn("http_error", "protocol_error");
             assertThat(call.error().path("message").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    void inThePreviewDialectAnMcpCallEndsTheResponseWithNothing() throws Exception {
+        try (WsClient c = WsClient.connect(callsAnyway.uri("/v1/realtime?model=gpt-4o-realtime-preview"), Dialect.PREVIEW,
+                Map.of("Authorization", "Bearer emulator", "OpenAI-Beta", "realtime=v1"))) {
+            c.await(ServerEvent.ConversationCreated.class);
+            c.send(new ClientEvent.ResponseCreate(null, null));
+            ServerEvent.ResponseDone done = c.await(ServerEvent.ResponseDone.class);
+            assertThat(done.response().status()).isEqualTo("completed");
+            assertThat(done.response().output()).isEmpty();
         }
     }
 

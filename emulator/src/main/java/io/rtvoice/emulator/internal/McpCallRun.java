@@ -34,6 +34,10 @@ final class McpCallRun {
     }
 
     void start() {
+        if (session.dialect() == io.rtvoice.Dialect.PREVIEW) {
+            run.end(List.of()); // MCP is GA only: the preview protocol has none of its events or items
+            return;
+        }
         if (call.approvalRequestId() == null && session.mcp().approvalRequired(call.serverLabel(), call.name())) {
             Item request = new Item(session.nextId("mcpr"), "mcp_approval_request", null, null, null, null, null,
                     call.name(), call.arguments(), null, call.serverLabel(), null, null, null, null, null);
