@@ -11,6 +11,10 @@ module io.rtvoice.emulator {
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.transport;
+    // MCP tools: the emulator lists and calls them on real MCP servers, as the service does (automatic modules).
+    requires io.modelcontextprotocol.sdk.mcp.core;
+    requires java.net.http; // the SDK's transport is the JDK HttpClient: headers are set on its request builder
+    requires io.modelcontextprotocol.sdk.mcp.json.jackson2;
 
     exports io.rtvoice.emulator;
     exports io.rtvoice.emulator.cli;

@@ -36,6 +36,15 @@ import reactor.core.publisher.Sinks;
  * a handler has {@link #toolTimeout} (30 s by default) to answer; its error reaches the model as
  * {@code {"error":"the tool failed"}} unless {@link #toolErrorDetail} is on. Works
  * the same in both dialects (the codec maps them). Thread-safe.
+ *
+ * <p><b>MCP tools</b> (GA) are called by the service itself: configure the session with
+ * {@link Tool#mcp(String, String)} and follow each response's {@link ConversationResponse#mcpCalls()}. When the
+ * tool's {@code require_approval} asks (by default it does), the service ends the response with an
+ * {@code mcp_approval_request}; the conversation answers it with the {@link #mcpApproval} handler's decision
+ * and asks the model to go on, and the approved call runs in that next response. Without a handler every
+ * such call is <b>denied</b> ({@code "no approval handler is set"}): a remote tool runs only when the
+ * application says so, or when the session says {@code require_approval: "never"}. A handler has
+ * {@link #mcpApprovalTimeout} (60 s by default) to decide; silence, an error or an empty answer deny.
  */
 public final class Conversation implements AutoCloseable {
 
@@ -57,6 +66,8 @@ public final class Conversation implements AutoCloseable {
     private volatile boolean echoesMetadata;
     /** Why the session ended, once it has: what a request still waiting for its answer fails with. */
     private volatile Throwable endCause;
+    private volatile McpApprovalHandler mcpApproval;
+    private volatile Duration mcpApprovalTimeout = DEFAULT_MCP_APPROVAL_TIMEOUT;
 
     private Conversation(RealtimeSession session) {
         this.session = session;
@@ -67,6 +78,11 @@ public final class Conversation implements AutoCloseable {
 
     /** How long a tool handler may take before the model is answered with an error output: 30 s. */
     public static final Duration DEFAULT_TOOL_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long an MCP approval handler may take before the call is denied: 60 s, longer than a tool's 30 s
+     * because a person may be the one deciding.
+     */
+    public static final Duration DEFAULT_MCP_APPROVAL_TIMEOUT = Duration.ofSeconds(60);
     /** The output the model gets for a handler's error, unless {@link #toolErrorDetail(boolean)} is on. */
     private static final String TOOL_FAILED = "the tool failed";
     /** The metadata key that tells a {@link #respond} its own response. */
@@ -144,6 +160,28 @@ public final class Conversation implements AutoCloseable {
             throw new IllegalArgumentException("toolTimeout : " + timeout + " (expected: > 0)");
         }
         this.toolTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Decides, from now on, whether the MCP tool calls the service asks about may run (see the class
+     * comment); {@code null} removes the handler, and every call asked about is denied again.
+     */
+    public Conversation mcpApproval(McpApprovalHandler handler) {
+        this.mcpApproval = handler;
+        return this;
+    }
+
+    /**
+     * How long the {@link #mcpApproval} handler may take to decide (default {@link #DEFAULT_MCP_APPROVAL_TIMEOUT},
+     * 60 s): past it the call is denied ({@code "no decision within … ms"}) and the response goes on.
+     */
+    public Conversation mcpApprovalTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("mcpApprovalTimeout : " + timeout + " (expected: > 0)");
+        }
+        this.mcpApprovalTimeout = timeout;
         return this;
     }
 
@@ -372,6 +410,14 @@ public final class Conversation implements AutoCloseable {
             if (item != null) {
                 item.finish(e.item());
             }
+            if ("mcp_call".equals(e.item().type())) {
+                ConversationResponse response = responses.get(e.responseId());
+                if (response != null) {
+                    Item i = e.item();
+                    response.mcpCall(new McpCall(i.id(), i.serverLabel(), i.name(), i.arguments(), i.output(), i.error(),
+                            i.approvalRequestId()));
+                }
+            }
         } else if (event instanceof ServerEvent.ResponseDone e) {
             ConversationResponse response = responses.remove(e.response().id());
             if (response != null) {
@@ -403,10 +449,10 @@ public final class Conversation implements AutoCloseable {
     }
 
     /**
-     * Answers the response's function calls, then asks the model to go on. Done at {@code response.done}
-     * because a response cannot be created while one is active. The calls run at once, each within the
-     * tool timeout, so one slow handler holds the others back by that much at most; the outputs go back in
-     * the order of the calls.
+     * Answers the response's function calls and MCP approval requests, then asks the model to go on. Done
+     * at {@code response.done} because a response cannot be created while one is active. The calls and
+     * decisions run at once, each within its timeout, so one slow handler holds the others back by that
+     * much at most; the answers go back in the order of the items.
      */
     private void callTools(List<Item> output) {
         if (output == null) {
@@ -416,6 +462,9 @@ public final class Conversation implements AutoCloseable {
         for (Item item : output) {
             if (item != null && "function_call".equals(item.type()) && item.callId() != null) {
                 outputs.add(call(item).map(text -> Item.functionCallOutput(item.callId(), text)));
+            } else if (item != null && "mcp_approval_request".equals(item.type()) && item.id() != null) {
+                outputs.add(decide(new McpApprovalRequest(item.id(), item.serverLabel(), item.name(), item.arguments()))
+                        .map(d -> Item.mcpApprovalResponse(item.id(), d.approved(), d.reason())));
             }
         }
         if (outputs.isEmpty()) {
@@ -450,6 +499,19 @@ public final class Conversation implements AutoCloseable {
                         + (e.getMessage() != null ? ": " + e.getMessage() : "") : TOOL_FAILED)));
     }
 
+    /** The handler's decision, or a denial that says why there is none; never an error signal. */
+    private Mono<McpApproval> decide(McpApprovalRequest request) {
+        McpApprovalHandler handler = mcpApproval;
+        if (handler == null) {
+            return Mono.just(McpApproval.deny("no approval handler is set"));
+        }
+        Duration timeout = mcpApprovalTimeout;
+        return Mono.defer(() -> handler.decide(request))
+                .timeout(timeout, Mono.just(McpApproval.deny("no decision within " + timeout.toMillis() + " ms")))
+                .switchIfEmpty(Mono.just(McpApproval.deny("no decision")))
+                .onErrorResume(e -> Mono.just(McpApproval.deny("the approval handler failed")));
+    }
+
     private static boolean isJsonObject(String json) {
         try {
             return JSON.readTree(json) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
@@ -468,6 +530,9 @@ public final class Conversation implements AutoCloseable {
         } catch (IllegalStateException ended) {
             throw ended;
         } catch (RuntimeException refused) {
+            if (!"function_call_output".equals(answer.type())) {
+                throw refused;
+            }
             session.send(new ClientEvent.ConversationItemCreate(null, null,
                     Item.functionCallOutput(answer.callId(), errorJson("the tool's output could not be sent (too large?)"))));
         }

@@ -6,12 +6,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-/** One response of the model: its items as they are added, and its final state. */
+/** One response of the model: its items as they are added, the MCP tool calls the service made in it, and its final state. */
 public final class ConversationResponse {
 
     private final String id;
     private final Map<String, String> metadata;
     private final Sinks.Many<OutputItem> items = Sinks.many().replay().all();
+    private final Sinks.Many<McpCall> mcpCalls = Sinks.many().replay().all();
     private final Sinks.One<Response> done = Sinks.one();
 
     ConversationResponse(String id, Map<String, String> metadata) {
@@ -37,6 +38,16 @@ public final class ConversationResponse {
         return items.asFlux();
     }
 
+    /**
+     * The MCP tool calls the service made in this response, each once it has answered or failed
+     * ({@code response.output_item.done} of an {@code mcp_call} item), replayed from the first; completes
+     * when the response is done. A call that waits for approval first is not here: it runs in a later
+     * response (see {@link Conversation#mcpApproval(McpApprovalHandler)}).
+     */
+    public Flux<McpCall> mcpCalls() {
+        return mcpCalls.asFlux();
+    }
+
     /** The response as {@code response.done} reports it: status ({@code completed}, {@code cancelled}, …) and usage. */
     public Mono<Response> done() {
         return done.asMono();
@@ -46,13 +57,19 @@ public final class ConversationResponse {
         items.tryEmitNext(item);
     }
 
+    void mcpCall(McpCall call) {
+        mcpCalls.tryEmitNext(call);
+    }
+
     void finish(Response response) {
         items.tryEmitComplete();
+        mcpCalls.tryEmitComplete();
         done.tryEmitValue(response);
     }
 
     void fail(Throwable error) {
         items.tryEmitError(error);
+        mcpCalls.tryEmitError(error);
         done.tryEmitError(error);
     }
 

@@ -76,6 +76,15 @@ public record Item(
                 null, null, Objects.requireNonNull(output, "output"), null, null, null, null, null, null);
     }
 
+    /**
+     * The client's answer to an {@code mcp_approval_request} item: whether the call it asks about may run,
+     * and optionally why ({@code reason} may be {@code null}).
+     */
+    public static Item mcpApprovalResponse(String approvalRequestId, boolean approve, String reason) {
+        return new Item(null, "mcp_approval_response", null, null, null, null, null, null, null, null, null, null,
+                Objects.requireNonNull(approvalRequestId, "approvalRequestId"), approve, reason, null);
+    }
+
     /** A copy with the given content. */
     public Item withContent(List<ContentPart> content) {
         return new Item(id, type, object, status, role, content, callId, name, arguments, output, serverLabel, tools,

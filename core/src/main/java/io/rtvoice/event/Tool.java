@@ -1,6 +1,10 @@
 package io.rtvoice.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -47,10 +51,65 @@ public record Tool(
                 null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    /** An MCP server tool (GA). */
+    /**
+     * An MCP server tool (GA): the service lists the server's tools when the session is configured with it
+     * ({@code mcp_list_tools.*} events and an {@code mcp_list_tools} item) and calls them for the model; the
+     * {@code with…} methods add its approval rule, allowed tools and credentials.
+     */
     public static Tool mcp(String serverLabel, String serverUrl) {
         return new Tool("mcp", null, null, null, Objects.requireNonNull(serverLabel, "serverLabel"), serverUrl,
                 null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * MCP: whether the service asks the client before each call: {@code "always"} or {@code "never"}. Without
+     * this setting the service asks for every call.
+     */
+    public Tool withRequireApproval(String rule) {
+        Objects.requireNonNull(rule, "rule");
+        if (!rule.equals("always") && !rule.equals("never")) {
+            throw new IllegalArgumentException("requireApproval : " + rule + " (expected: always or never)");
+        }
+        return withRequireApproval(JsonNodeFactory.instance.textNode(rule));
+    }
+
+    /**
+     * MCP: the approval rule in any wire form, for example per tool:
+     * {@code {"never":{"tool_names":["lookup"]},"always":{"tool_names":["delete"]}}}.
+     */
+    public Tool withRequireApproval(JsonNode rule) {
+        return new Tool(type, name, description, parameters, serverLabel, serverUrl, connectorId, tunnelId, authorization,
+                serverDescription, headers, allowedTools, allowedCallers, rule, deferLoading);
+    }
+
+    /** MCP: only these of the server's tools are listed and may be called. */
+    public Tool withAllowedTools(String... toolNames) {
+        ArrayNode names = JsonNodeFactory.instance.arrayNode();
+        for (String n : toolNames) {
+            names.add(Objects.requireNonNull(n, "toolNames[i]"));
+        }
+        return new Tool(type, name, description, parameters, serverLabel, serverUrl, connectorId, tunnelId, authorization,
+                serverDescription, headers, names, allowedCallers, requireApproval, deferLoading);
+    }
+
+    /** MCP: HTTP headers the service sends with each request to the server (may hold secrets; never printed). */
+    public Tool withHeaders(Map<String, String> httpHeaders) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        httpHeaders.forEach(node::put);
+        return new Tool(type, name, description, parameters, serverLabel, serverUrl, connectorId, tunnelId, authorization,
+                serverDescription, node, allowedTools, allowedCallers, requireApproval, deferLoading);
+    }
+
+    /** MCP: an OAuth access token the service sends to the server as {@code Authorization: Bearer …} (a secret; never printed). */
+    public Tool withAuthorization(String token) {
+        return new Tool(type, name, description, parameters, serverLabel, serverUrl, connectorId, tunnelId, token,
+                serverDescription, headers, allowedTools, allowedCallers, requireApproval, deferLoading);
+    }
+
+    /** MCP: what the server is for, told to the model. */
+    public Tool withServerDescription(String text) {
+        return new Tool(type, name, description, parameters, serverLabel, serverUrl, connectorId, tunnelId, authorization,
+                text, headers, allowedTools, allowedCallers, requireApproval, deferLoading);
     }
 
     @Override

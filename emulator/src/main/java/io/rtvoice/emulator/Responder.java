@@ -33,7 +33,7 @@ public interface Responder {
         }
     }
 
-    /** A reply: speech (or text) with a transcript, or a function call. */
+    /** A reply: speech (or text) with a transcript, a function call, or a call of an MCP server's tool. */
     sealed interface Reply {
         /** The model says {@code transcript}. */
         record Speech(String transcript) implements Reply {
@@ -41,6 +41,15 @@ public interface Responder {
 
         /** The model calls {@code name} with JSON {@code arguments}. */
         record FunctionCall(String name, String arguments) implements Reply {
+        }
+
+        /**
+         * The model calls tool {@code name} of the session's MCP server {@code serverLabel} with JSON
+         * {@code arguments}. The service, not the model, then asks the client for approval first when the
+         * server's {@code require_approval} says so, unless {@code approvalRequestId} names a request the client
+         * approved.
+         */
+        record McpCall(String serverLabel, String name, String arguments, String approvalRequestId) implements Reply {
         }
     }
 
@@ -53,6 +62,11 @@ public interface Responder {
      *   <li>After a function call output: {@code "The tool answered: <output>."}</li>
      *   <li>Tools: when a function tool is configured and the newest user text (or transcript) contains its
      *       name, the model calls it with {@code {"input":"<that text>"}}.</li>
+     *   <li>MCP tools: when the text names a tool an MCP server listed (an {@code mcp_list_tools} item), the
+     *       model calls it with arguments made from its input schema (see {@link Reply.McpCall}); after an
+     *       approved {@code mcp_approval_response} it makes the call it asked about; after a denied one it says
+     *       {@code "The call to <tool> was not approved."}; after an {@code mcp_call}, {@code "The tool
+     *       answered: <output>."} (or {@code "The tool failed."}).</li>
      *   <li>Otherwise: {@code "Hello, how can I help you today?"}</li>
      * </ul>
      */
@@ -65,6 +79,10 @@ public interface Responder {
             if ("function_call_output".equals(last.type())) {
                 return new Reply.Speech("The tool answered: " + last.output() + ".");
             }
+            Reply mcp = McpReplies.after(turn.conversation(), last);
+            if (mcp != null) {
+                return mcp;
+            }
             String said = userText(last);
             if (said != null && turn.session().tools() != null) {
                 for (Tool tool : turn.session().tools()) {
@@ -73,6 +91,10 @@ public interface Responder {
                         return new Reply.FunctionCall(tool.name(), "{\"input\":" + jsonString(said) + "}");
                     }
                 }
+            }
+            Reply mcpCall = said == null ? null : McpReplies.call(turn.conversation(), turn.session().tools(), said);
+            if (mcpCall != null) {
+                return mcpCall;
             }
             if (said != null) {
                 return new Reply.Speech("You said: " + said + ".");

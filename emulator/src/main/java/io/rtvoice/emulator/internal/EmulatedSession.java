@@ -43,6 +43,7 @@ final class EmulatedSession {
     private final ConversationItems items = new ConversationItems(this);
     private final InputAudioBuffer input = new InputAudioBuffer(this);
     private final Responses responses = new Responses(this);
+    private final McpTools mcp = new McpTools(this);
 
     private long sequence;
     private long eventsSent;
@@ -96,6 +97,7 @@ final class EmulatedSession {
             expiry.cancel(false);
         }
         responses.stop();
+        mcp.close();
     }
 
     private void expire() {
@@ -185,6 +187,7 @@ final class EmulatedSession {
         config = SessionConfigs.merge(config, s);
         input.turnDetection(config.turnDetection());
         emit(new ServerEvent.SessionUpdated(nextEventId(), config));
+        mcp.configured(config.tools());
     }
 
     /** The first parameter of the raw session object this dialect does not know, as a path, or {@code null}. */
@@ -237,6 +240,10 @@ final class EmulatedSession {
 
     Responses responses() {
         return responses;
+    }
+
+    McpTools mcp() {
+        return mcp;
     }
 
     SessionConfig config() {

@@ -90,6 +90,10 @@ final class ResponseRun {
             functionCall(call);
             return;
         }
+        if (reply instanceof Responder.Reply.McpCall call) {
+            new McpCallRun(session, this, call, previousItemId).start();
+            return;
+        }
         String transcript = ((Responder.Reply.Speech) reply).transcript();
         words = transcript.isBlank() ? new String[0] : transcript.strip().split("\\s+");
         if (audioOut()) {
@@ -322,6 +326,18 @@ final class ResponseRun {
         session.emit(new ServerEvent.ResponseOutputItemDone(session.nextEventId(), id, 0, done));
         session.emit(new ServerEvent.ResponseDone(session.nextEventId(), response("completed", null, List.of(done))));
         finished = true;
+        session.responses().finished(this);
+    }
+
+    /** Whether the response has ended (done, cancelled, or stopped with its connection). */
+    boolean ended() {
+        return finished;
+    }
+
+    /** Ends, completed, a response whose output another part made ({@link McpCallRun}). */
+    void end(List<Item> output) {
+        finished = true;
+        session.emit(new ServerEvent.ResponseDone(session.nextEventId(), response("completed", null, output)));
         session.responses().finished(this);
     }
 
