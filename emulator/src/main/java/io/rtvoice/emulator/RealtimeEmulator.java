@@ -20,6 +20,7 @@ import io.rtvoice.emulator.internal.EmulatorStats;
 import io.rtvoice.emulator.internal.HandshakeHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -137,6 +138,8 @@ public final class RealtimeEmulator implements AutoCloseable {
         private int monologueMs;
         private boolean stampAudio;
         private KeyManagerFactory tls;
+        private Path tlsCertificateChain;
+        private Path tlsPrivateKey;
         private AllowedOrigins allowedOrigins = AllowedOrigins.loopback();
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofMinutes(5);
@@ -152,6 +155,22 @@ public final class RealtimeEmulator implements AutoCloseable {
          */
         public Builder tls(KeyManagerFactory keyManagers) {
             this.tls = Objects.requireNonNull(keyManagers, "keyManagers");
+            this.tlsCertificateChain = null;
+            this.tlsPrivateKey = null;
+            return this;
+        }
+
+        /**
+         * Serves {@code wss://} with a certificate chain and its private key read from PEM files (the key
+         * unencrypted PKCS#8, {@code BEGIN PRIVATE KEY}), as {@code openssl req -x509 -nodes} writes them; a
+         * client that trusts the certificate (Node's {@code NODE_EXTRA_CA_CERTS}, a Java trust store) then
+         * dials {@code wss://} directly. Replaces {@link #tls(KeyManagerFactory)}; the files are read by
+         * {@link #start()}, which fails with {@link IllegalArgumentException} when they cannot be used.
+         */
+        public Builder tls(Path certificateChainPem, Path privateKeyPem) {
+            this.tlsCertificateChain = Objects.requireNonNull(certificateChainPem, "certificateChainPem");
+            this.tlsPrivateKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            this.tls = null;
             return this;
         }
 
@@ -328,7 +347,7 @@ public final class RealtimeEmulator implements AutoCloseable {
                     faults, log, monologueMs, stampAudio, allowedOrigins,
                     handshakeTimeout, idleTimeout, maxConnections, maxPendingWriteBytes);
             EmulatorStats stats = new EmulatorStats();
-            SslContext ssl = serverSsl(tls);
+            SslContext ssl = tlsCertificateChain != null ? serverSsl(tlsCertificateChain, tlsPrivateKey) : serverSsl(tls);
             ConnectionCap cap = new ConnectionCap(maxConnections, stats, log);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             try {
@@ -351,6 +370,16 @@ public final class RealtimeEmulator implements AutoCloseable {
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;
             }
+        }
+    }
+
+    private static SslContext serverSsl(Path certificateChainPem, Path privateKeyPem) {
+        try {
+            return SslContextBuilder.forServer(certificateChainPem.toFile(), privateKeyPem.toFile()).build();
+        } catch (SSLException | IllegalArgumentException e) {
+            // Netty names the file it could not read or parse; the key's contents never reach the message.
+            throw new IllegalArgumentException("cannot serve TLS with certificate " + certificateChainPem + " and key "
+                    + privateKeyPem + ": " + e.getMessage(), e);
         }
     }
 
