@@ -58,7 +58,7 @@ final class EmulatedSession {
         this.tag = "conn-" + connection;
         this.jitter = new java.util.Random(settings.seed() + connection);
         long expiresAt = System.currentTimeMillis() / 1000 + settings.sessionDuration().toSeconds();
-        this.config = SessionConfigs.initial(dialect, "sess_" + tag, model, expiresAt);
+        this.config = SessionConfigs.initial(dialect, "sess_" + tagName(), model, expiresAt);
         input.turnDetection(config.turnDetection());
     }
 
@@ -78,11 +78,24 @@ final class EmulatedSession {
         return tag.replace("-", "");
     }
 
+    /** The default conversation's id, the same in {@code conversation.created} and every {@code response.conversation_id}. */
+    String conversationId() {
+        return "conv_" + tagName();
+    }
+
     // ================================================================ lifecycle
 
+    /**
+     * The first events: {@code session.created}, and in preview {@code conversation.created} after it. The
+     * captured GA trace (gpt-realtime, 2025-12) goes from {@code session.created} straight to the client's
+     * {@code session.updated}, with no {@code conversation.created}; the beta spec has it "emitted right after
+     * session creation", and beta clients logged it.
+     */
     void start() {
         emit(new ServerEvent.SessionCreated(nextEventId(), config));
-        emit(new ServerEvent.ConversationCreated(nextEventId(), new ConversationInfo("conv_" + tag, "realtime.conversation")));
+        if (dialect == Dialect.PREVIEW) {
+            emit(new ServerEvent.ConversationCreated(nextEventId(), new ConversationInfo(conversationId(), "realtime.conversation")));
+        }
         long expireMs = faults.sessionExpiry() != null ? faults.sessionExpiry().toMillis() : settings.sessionDuration().toMillis();
         expiry = out.executor().schedule(this::expire, expireMs, TimeUnit.MILLISECONDS);
     }

@@ -340,7 +340,7 @@ final class ResponseRun {
         }
         AudioConfig audioConfig = new AudioConfig(null, new AudioConfig.Output(format, config.voice(), null));
         return new Response(id, "realtime.response", status, details, new ArrayList<>(output), null, audioConfig, usage,
-                defaultConversation ? "conv_" + session.tagName() : null, modalities, config.maxOutputTokens(),
+                defaultConversation ? session.conversationId() : null, modalities, config.maxOutputTokens(),
                 session.dialect() == Dialect.PREVIEW ? config.temperature() : null);
     }
 }
