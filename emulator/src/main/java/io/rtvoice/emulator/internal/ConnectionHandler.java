@@ -57,8 +57,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         } else if (frame instanceof CloseWebSocketFrame close) {
             if (!closeSent) {
                 closeSent = true;
-                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), close.reasonText()))
-                        .addListener(ChannelFutureListener.CLOSE);
+                // RFC 6455 §5.5.1: the reply carries the client's code; a close without a code (statusCode -1) gets
+                // one without a code, never a made-up one (-1 written as a short is 65535, invalid on the wire).
+                CloseWebSocketFrame reply = close.statusCode() < 0 ? new CloseWebSocketFrame()
+                        : new CloseWebSocketFrame(close.statusCode(), close.reasonText());
+                ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
             } else {
                 ctx.close();
             }
