@@ -257,6 +257,11 @@ final class EmulatedSession {
         return settings;
     }
 
+    /** The faults of this connection (its own, or the emulator's default). */
+    Faults faults() {
+        return faults;
+    }
+
     long jitterMs() {
         return settings.jitterMs() <= 0 ? 0 : jitter.nextInt(settings.jitterMs() + 1);
     }
