@@ -57,7 +57,9 @@ public interface Responder {
      *   <li>Tools, after a user message, by {@code tool_choice}: {@code auto} (the default) calls the first function
      *       tool whose name, or a distinctive word of it ({@code weather} in {@code get_weather}), the user's text (or
      *       transcript) contains; {@code required} calls that tool, else the first function tool; a named function
-     *       calls that function; {@code none} calls nothing. The arguments satisfy the tool's {@code parameters}
+     *       calls that function; {@code none} calls nothing. A forced call ({@code required}, named) needs no user
+     *       message last and takes the latest user words; after a function call output the model speaks, whatever
+     *       the choice, so a client that answers every output with a response does not loop. The arguments satisfy the tool's {@code parameters}
      *       schema, their values drawn from the user's words where they fit (a place property gets the place the
      *       user named, an enum the value they said); a schema without properties gets
      *       {@code {"input":"<that text>"}}.</li>
@@ -74,9 +76,11 @@ public interface Responder {
                 return new Reply.Speech("The tool answered: " + last.output() + ".");
             }
             String said = userText(last);
-            Tool tool = said == null ? null : chooseTool(turn.session(), said);
+            // A forced call (required, or a named function) happens whatever came last; its words are the user's latest.
+            String heard = said != null ? said : latestUserText(turn.conversation());
+            Tool tool = chooseTool(turn.session(), said, heard == null ? "" : heard);
             if (tool != null) {
-                return new Reply.FunctionCall(tool.name(), ToolArguments.generate(tool.parameters(), said));
+                return new Reply.FunctionCall(tool.name(), ToolArguments.generate(tool.parameters(), heard == null ? "" : heard));
             }
             if (said != null) {
                 return new Reply.Speech("You said: " + said + ".");
@@ -87,6 +91,16 @@ public interface Responder {
             }
             return new Reply.Speech("Hello, how can I help you today?");
         };
+    }
+
+    private static String latestUserText(List<Item> conversation) {
+        for (int i = conversation.size() - 1; i >= 0; i--) {
+            String text = userText(conversation.get(i));
+            if (text != null) {
+                return text;
+            }
+        }
+        return null;
     }
 
     private static String userText(Item item) {
@@ -104,7 +118,7 @@ public interface Responder {
     }
 
     /** The function tool the standard responder calls for {@code said}, by the session's tool choice, or {@code null}. */
-    private static Tool chooseTool(SessionConfig session, String said) {
+    private static Tool chooseTool(SessionConfig session, String said, String heard) {
         List<Tool> functions = session.tools() == null ? List.of()
                 : session.tools().stream().filter(t -> "function".equals(t.type()) && t.name() != null).toList();
         ToolChoice choice = session.toolChoice() == null ? ToolChoice.AUTO : session.toolChoice();
@@ -114,8 +128,11 @@ public interface Responder {
         if ("function".equals(choice.type())) {
             return functions.stream().filter(t -> t.name().equals(choice.name())).findFirst().orElse(null);
         }
+        if (said == null && !"required".equals(choice.mode())) {
+            return null; // auto: only a user's message can ask for a tool
+        }
         Tool named = null;
-        String lower = said.toLowerCase(Locale.ROOT);
+        String lower = heard.toLowerCase(Locale.ROOT);
         for (Tool tool : functions) { // the name itself first, then a word of it
             if (lower.contains(tool.name().toLowerCase(Locale.ROOT))) {
                 named = tool;
