@@ -323,10 +323,6 @@ final class EmulatedSession {
             return;
         }
         eventsSent++;
-        if (faults.stallAfterEvents() > 0 && eventsSent > faults.stallAfterEvents()) {
-            stalled = true;
-            return;
-        }
         if (faults.malformedFrameAfterEvents() > 0 && eventsSent == faults.malformedFrameAfterEvents() + 1) {
             out.send("{\"type\":\"response.output_audio.delta\",\"delta\":".getBytes(StandardCharsets.UTF_8));
         }
@@ -343,6 +339,11 @@ final class EmulatedSession {
         }
         if (settings.log()) {
             log("-> " + WireJson.typeOf(encoded)); // the dialect's name, as sent, not the neutral model's
+        }
+        if (faults.stallAfterEvents() > 0 && eventsSent >= faults.stallAfterEvents()) {
+            // Silent from the Nth event on, pongs included, not only once an (N+1)th is due: in GA nothing may follow
+            // session.created until the client speaks.
+            stalled = true;
         }
         if (faults.closeAfterEvents() > 0 && eventsSent == faults.closeAfterEvents()) {
             closed = true;
