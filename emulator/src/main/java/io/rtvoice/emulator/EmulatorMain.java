@@ -2,6 +2,7 @@ package io.rtvoice.emulator;
 
 import io.rtvoice.emulator.cli.EmulatorOptions;
 import io.rtvoice.emulator.cli.UserErrors;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,7 +45,15 @@ public final class EmulatorMain implements Callable<Integer> {
             description = "Most TCP connections open at once; more are closed at accept (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
-    @Option(names = "--quiet", description = "Do not log connections and events.")
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve wss:// with this PEM certificate chain (with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The PEM private key (unencrypted PKCS#8) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--quiet", description = "Do not log connections, events and closes (--verbose: log client events too).")
     boolean quiet;
 
     @Spec
@@ -66,8 +75,22 @@ public final class EmulatorMain implements Callable<Integer> {
         if (maxConnections < 1) {
             throw new ParameterException(spec.commandLine(), "--max-connections : " + maxConnections + " (expected: >= 1)");
         }
-        RealtimeEmulator started = emulator.builder().maxConnections(maxConnections).host(host).port(port).apiKey(apiKey)
-                .monologue(Duration.ofSeconds(monologueSeconds)).stampAudio(stampAudio).log(!quiet).start();
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ParameterException(spec.commandLine(), tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+        }
+        RealtimeEmulator.Builder builder = emulator.builder().maxConnections(maxConnections).host(host).port(port).apiKey(apiKey)
+                .monologue(Duration.ofSeconds(monologueSeconds)).stampAudio(stampAudio).log(!quiet)
+                // --verbose (every command's option, from UserErrors) also logs what clients send and wins over --quiet.
+                .verbose(spec.commandLine().getParseResult().hasMatchedOption("--verbose"));
+        if (tlsCert != null) {
+            builder.tls(tlsCert, tlsKey);
+        }
+        RealtimeEmulator started;
+        try {
+            started = builder.start();
+        } catch (IllegalArgumentException e) { // unreadable or mismatched certificate/key files: the user's mistake
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             started.close();

@@ -7,7 +7,8 @@ import java.util.Locale;
  * Misbehaviour to inject into a connection. Set a default on the builder, or per connection with the
  * {@code X-Rtvoice-Fault} request header or the {@code rtvoice_fault} query parameter, whose value is
  * a comma-separated list of {@code close_after:N}, {@code malformed_after:N}, {@code bad_base64},
- * {@code stall_after:N}, {@code error_after:N}, {@code expire_after_ms:N}, and the hostile server's
+ * {@code stall_after:N}, {@code error_after:N}, {@code expire_after_ms:N}, {@code fail_response},
+ * {@code fail_transcription}, and the hostile server's
  * {@code echo_key_after:N}, {@code refuse_echoing_key}, {@code truncate_after:N}, {@code invalid_events_after:N},
  * {@code flood_after:N}, {@code ping_every_ms:N}: what a server must not do, so a client can prove it survives it.
  *
@@ -29,6 +30,10 @@ import java.util.Locale;
  *        exist, at once; 0 = never
  * @param pingEveryMillis send a ping this often and close 1011 ({@code keepalive ping timeout}) when one is not
  *        answered by the next, as servers that enforce ping/pong do; 0 = never
+ * @param failResponses every response ends at once with {@code response.done}, {@code status: "failed"} and a
+ *        {@code server_error} in its {@code status_details.error}
+ * @param failTranscriptions every input audio transcription ends with
+ *        {@code conversation.item.input_audio_transcription.failed} ({@code transcription_error}, {@code audio_unintelligible})
  */
 public record Faults(
         int closeAfterEvents,
@@ -42,10 +47,12 @@ public record Faults(
         int truncateAfterEvents,
         int invalidEventsAfterEvents,
         int floodAfterEvents,
-        int pingEveryMillis) {
+        int pingEveryMillis,
+        boolean failResponses,
+        boolean failTranscriptions) {
 
     /** No faults. */
-    public static final Faults NONE = new Faults(0, 0, false, 0, 0, null, 0, false, 0, 0, 0, 0);
+    public static final Faults NONE = new Faults(0, 0, false, 0, 0, null, 0, false, 0, 0, 0, 0, false, false);
 
     /** Whether any fault is set. */
     public boolean any() {
@@ -66,6 +73,8 @@ public record Faults(
         int invalidAfter = 0;
         int floodAfter = 0;
         int pingEvery = 0;
+        boolean failResponses = false;
+        boolean failTranscriptions = false;
         if (spec == null || spec.isBlank()) {
             return NONE;
         }
@@ -87,6 +96,8 @@ public record Faults(
                     case "invalid_events_after" -> invalidAfter = Integer.parseInt(value);
                     case "flood_after" -> floodAfter = Integer.parseInt(value);
                     case "ping_every_ms" -> pingEvery = Integer.parseInt(value);
+                    case "fail_response" -> failResponses = true;
+                    case "fail_transcription" -> failTranscriptions = true;
                     default -> throw new IllegalArgumentException("unknown fault '" + name + "'");
                 }
             } catch (NumberFormatException e) {
@@ -94,6 +105,6 @@ public record Faults(
             }
         }
         return new Faults(closeAfter, malformedAfter, badBase64, stallAfter, errorAfter, expiry,
-                echoKeyAfter, refuseEchoing, truncateAfter, invalidAfter, floodAfter, pingEvery);
+                echoKeyAfter, refuseEchoing, truncateAfter, invalidAfter, floodAfter, pingEvery, failResponses, failTranscriptions);
     }
 }

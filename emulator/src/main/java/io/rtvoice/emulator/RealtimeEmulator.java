@@ -20,6 +20,7 @@ import io.rtvoice.emulator.internal.EmulatorStats;
 import io.rtvoice.emulator.internal.HandshakeHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -144,9 +145,12 @@ public final class RealtimeEmulator implements AutoCloseable {
         private Duration sessionDuration = Duration.ofMinutes(30);
         private Faults faults = Faults.NONE;
         private boolean log;
+        private boolean verbose;
         private int monologueMs;
         private boolean stampAudio;
         private KeyManagerFactory tls;
+        private Path tlsCertificateChain;
+        private Path tlsPrivateKey;
         private AllowedOrigins allowedOrigins = AllowedOrigins.loopback();
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofMinutes(5);
@@ -162,6 +166,22 @@ public final class RealtimeEmulator implements AutoCloseable {
          */
         public Builder tls(KeyManagerFactory keyManagers) {
             this.tls = Objects.requireNonNull(keyManagers, "keyManagers");
+            this.tlsCertificateChain = null;
+            this.tlsPrivateKey = null;
+            return this;
+        }
+
+        /**
+         * Serves {@code wss://} with a certificate chain and its private key read from PEM files (the key
+         * unencrypted PKCS#8, {@code BEGIN PRIVATE KEY}), as {@code openssl req -x509 -nodes} writes them; a
+         * client that trusts the certificate (Node's {@code NODE_EXTRA_CA_CERTS}, a Java trust store) then
+         * dials {@code wss://} directly. Replaces {@link #tls(KeyManagerFactory)}; the files are read by
+         * {@link #start()}, which fails with {@link IllegalArgumentException} when they cannot be used.
+         */
+        public Builder tls(Path certificateChainPem, Path privateKeyPem) {
+            this.tlsCertificateChain = Objects.requireNonNull(certificateChainPem, "certificateChainPem");
+            this.tlsPrivateKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            this.tls = null;
             return this;
         }
 
@@ -237,9 +257,19 @@ public final class RealtimeEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Print a line per connection and per server event (default off). */
+        /**
+         * Print a line per connection, per server event and per close frame, sent or received, with its code and
+         * reason (default off). Event types are the connection's dialect's own wire names ({@code response.audio.delta}
+         * on a preview connection, {@code response.output_audio.delta} on GA); keys are never printed.
+         */
         public Builder log(boolean log) {
             this.log = log;
+            return this;
+        }
+
+        /** Also print a line per client event, by its wire type (default off); turns {@link #log} on. */
+        public Builder verbose(boolean verbose) {
+            this.verbose = verbose;
             return this;
         }
 
@@ -335,10 +365,10 @@ public final class RealtimeEmulator implements AutoCloseable {
         /** Binds and starts serving; the returned emulator is listening. */
         public RealtimeEmulator start() {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
-                    faults, log, monologueMs, stampAudio, allowedOrigins,
+                    faults, log || verbose, verbose, monologueMs, stampAudio, allowedOrigins,
                     handshakeTimeout, idleTimeout, maxConnections, maxPendingWriteBytes);
             EmulatorStats stats = new EmulatorStats();
-            SslContext ssl = serverSsl(tls);
+            SslContext ssl = tlsCertificateChain != null ? serverSsl(tlsCertificateChain, tlsPrivateKey) : serverSsl(tls);
             ConnectionCap cap = new ConnectionCap(maxConnections, stats, log);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             try {
@@ -361,6 +391,16 @@ public final class RealtimeEmulator implements AutoCloseable {
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;
             }
+        }
+    }
+
+    private static SslContext serverSsl(Path certificateChainPem, Path privateKeyPem) {
+        try {
+            return SslContextBuilder.forServer(certificateChainPem.toFile(), privateKeyPem.toFile()).build();
+        } catch (SSLException | IllegalArgumentException e) {
+            // Netty names the file it could not read or parse; the key's contents never reach the message.
+            throw new IllegalArgumentException("cannot serve TLS with certificate " + certificateChainPem + " and key "
+                    + privateKeyPem + ": " + e.getMessage(), e);
         }
     }
 

@@ -49,9 +49,14 @@ final class WsClient implements AutoCloseable {
 
     /** Connects; headers and subprotocols as given. The handshake failure is thrown as is. */
     static WsClient connect(URI uri, Dialect dialect, Map<String, String> headers, String... subprotocols) {
+        return connect(HttpClient.newHttpClient(), uri, dialect, headers, subprotocols);
+    }
+
+    /** Connects with this HTTP client (its TLS context, say). */
+    static WsClient connect(HttpClient http, URI uri, Dialect dialect, Map<String, String> headers, String... subprotocols) {
         BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
         Listener listener = new Listener(inbox);
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
         headers.forEach(builder::header);
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
@@ -125,6 +130,17 @@ final class WsClient implements AutoCloseable {
 
     List<String> types() {
         return events.stream().map(ServerEvent::type).toList();
+    }
+
+    /** Sends a close frame and waits for the server's; returns it. */
+    Received closeAndAwaitReply(int code, String reason) throws InterruptedException {
+        socket.sendClose(code, reason).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        while (true) {
+            Received r = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (r == null || r.closeCode() != null || r.error() != null) {
+                return r;
+            }
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.rtvoice.audio.Pcm;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.InputTranscription;
+import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.event.ServerEvent;
@@ -177,14 +178,29 @@ final class InputAudioBuffer {
         return true;
     }
 
-    /** With transcription on, the transcript of user audio is its duration, in words (deterministic). */
+    /**
+     * With transcription on, the transcript of user audio is its duration, in words (deterministic), silence
+     * included: clients' tests commit silence and expect its transcript. The {@code fail_transcription} fault
+     * gets {@code …transcription.failed} ({@code audio_unintelligible}) instead, and the item keeps no transcript.
+     * A diarizing model ({@code gpt-4o-transcribe-diarize}, GA) also sends the transcript as one
+     * {@code …transcription.segment} of speaker {@code spk_1}.
+     */
     private void transcribe(Item item, int ms) {
         InputTranscription t = session.config().audio().input().transcription();
         if (t == null || t.disabled()) {
             return;
         }
+        if (session.faults().failTranscriptions()) {
+            session.emit(new ServerEvent.ConversationItemInputAudioTranscriptionFailed(session.nextEventId(), item.id(), 0,
+                    new RealtimeError("transcription_error", "audio_unintelligible", "The audio could not be transcribed.", null, null)));
+            return;
+        }
         String transcript = "audio of " + ms + " milliseconds";
         session.emit(new ServerEvent.ConversationItemInputAudioTranscriptionDelta(session.nextEventId(), item.id(), 0, transcript, null));
+        if (session.dialect() == Dialect.GA && t.model() != null && t.model().contains("diarize")) {
+            session.emit(new ServerEvent.ConversationItemInputAudioTranscriptionSegment(session.nextEventId(), item.id(), 0, transcript,
+                    "seg_0001", "spk_1", 0.0, ms / 1000.0));
+        }
         session.emit(new ServerEvent.ConversationItemInputAudioTranscriptionCompleted(session.nextEventId(), item.id(), 0, transcript,
                 null, null, session.dialect() == Dialect.GA ? new Transcription.Usage("duration", null, null, null, null, ms / 1000.0) : null));
         session.items().replace(item.withContent(List.of(new ContentPart("input_audio", null, null, transcript, null, null, null))));
