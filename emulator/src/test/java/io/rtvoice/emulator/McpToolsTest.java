@@ -53,7 +53,7 @@ class McpToolsTest {
     private static WsClient configured(Tool tool) throws Exception {
         WsClient c = WsClient.connect(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA,
                 Map.of("Authorization", "Bearer emulator"));
-        c.await(ServerEvent.ConversationCreated.class);
+        c.await(ServerEvent.SessionCreated.class); // GA sends nothing more until asked
         c.send(new ClientEvent.SessionUpdate(null, SessionConfig.builder().type("realtime").outputModalities("text")
                 .tools(List.of(tool)).build()));
         c.await(ServerEvent.SessionUpdated.class);
@@ -227,7 +227,7 @@ class McpToolsTest {
     void inThePreviewDialectAnMcpCallEndsTheResponseWithNothing() throws Exception {
         try (WsClient c = WsClient.connect(callsAnyway.uri("/v1/realtime?model=gpt-4o-realtime-preview"), Dialect.PREVIEW,
                 Map.of("Authorization", "Bearer emulator", "OpenAI-Beta", "realtime=v1"))) {
-            c.await(ServerEvent.ConversationCreated.class);
+            c.await(ServerEvent.SessionCreated.class); // GA sends nothing more until asked
             c.send(new ClientEvent.ResponseCreate(null, null));
             ServerEvent.ResponseDone done = c.await(ServerEvent.ResponseDone.class);
             assertThat(done.response().status()).isEqualTo("completed");
