@@ -67,6 +67,28 @@ class RealtimeSessionTest {
                 .verify(TIMEOUT);
     }
 
+    /**
+     * An error event and a close before anyone subscribed (a server refusing a key at once): the first
+     * subscriber still gets the event that says why, then the end. (Reactor's multicast buffer drops what
+     * it holds when it fails with no subscriber: EchoedSecretTest lost the error event under load.)
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void eventsBeforeTheFirstSubscriberAreKeptForItWhenTheSessionFailsBeforeItCame(boolean reconnecting) {
+        RealtimeSession session = reconnecting ? transport.client().connect(ReconnectPolicy.withBackoff()).block(TIMEOUT) : connect();
+        transport.connection(0).push(InMemoryTransport.error("invalid_api_key", null));
+        transport.connection(0).close(1008, "bad key");
+        transport.settle();
+        session.closeStatus().block(TIMEOUT);
+        for (int subscriber = 0; subscriber < 2; subscriber++) {
+            StepVerifier.Step<ServerEvent> first = StepVerifier.create(session.events());
+            if (subscriber == 0) { // later subscribers get the end alone, as with any multicast stream
+                first = first.assertNext(e -> assertThat(((ServerEvent.Error) e).error().code()).isEqualTo("invalid_api_key"));
+            }
+            first.expectErrorSatisfies(e -> assertThat(((SessionEndedException) e).closeStatus().code()).isEqualTo(1008)).verify(TIMEOUT);
+        }
+    }
+
     @Test
     void everySubscriberSeesEveryEventInTheSameOrder() {
         RealtimeSession session = connect();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.event.ClientEvent;
+import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.RealtimeError;
@@ -52,6 +53,8 @@ public final class Conversation implements AutoCloseable {
     private final LongAdder skipped = new LongAdder();
     private volatile Duration toolTimeout = DEFAULT_TOOL_TIMEOUT;
     private volatile boolean toolErrorDetail;
+    /** Whether the server has echoed a request's metadata: from then on, a response is matched by it alone. */
+    private volatile boolean echoesMetadata;
     /** Why the session ended, once it has: what a request still waiting for its answer fails with. */
     private volatile Throwable endCause;
 
@@ -66,6 +69,9 @@ public final class Conversation implements AutoCloseable {
     public static final Duration DEFAULT_TOOL_TIMEOUT = Duration.ofSeconds(30);
     /** The output the model gets for a handler's error, unless {@link #toolErrorDetail(boolean)} is on. */
     private static final String TOOL_FAILED = "the tool failed";
+    /** The metadata key that tells a {@link #respond} its own response. */
+    public static final String REQUEST_KEY = "rtvoice_request";
+    private static final int MAX_METADATA_PAIRS = 16;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What an {@code error} event that carries no {@code error} object is taken to say. */
@@ -195,9 +201,46 @@ public final class Conversation implements AutoCloseable {
     /**
      * Asks for a response; completes with it once the server has created it, or fails with
      * {@link ConversationException} (for example {@code conversation_already_has_active_response}).
+     *
+     * <p>The request's metadata gets the key {@value #REQUEST_KEY} (the request's event id), and the response
+     * whose echoed metadata carries it is this one's: so an out-of-band response and one the server's VAD
+     * created at the same moment are told apart. Until the server has echoed that key once (a server that
+     * drops metadata never does), the next response created is taken, as there is nothing better to go by;
+     * so is it when {@code params} already holds the 16 pairs metadata may have.
      */
     public Mono<ConversationResponse> respond(ResponseParams params) {
-        return request(new ClientEvent.ResponseCreate(nextEventId(), params), responses().next());
+        String eventId = nextEventId();
+        Map<String, String> given = params == null || params.metadata() == null ? Map.of() : params.metadata();
+        if (given.size() >= MAX_METADATA_PAIRS) {
+            return request(new ClientEvent.ResponseCreate(eventId, params), responses().next());
+        }
+        Map<String, String> tagged = new java.util.LinkedHashMap<>(given);
+        tagged.put(REQUEST_KEY, eventId);
+        ResponseParams sent = (params == null ? ResponseParams.builder().build() : params).withMetadata(tagged);
+        return request(new ClientEvent.ResponseCreate(eventId, sent), responses()
+                .filter(r -> eventId.equals(r.metadata().get(REQUEST_KEY)) || !echoesMetadata && !r.metadata().containsKey(REQUEST_KEY))
+                .next());
+    }
+
+    /**
+     * Asks for an item of the conversation ({@code conversation.item.retrieve}); completes with it as the
+     * server has it (user audio included, base64), or fails with {@link ConversationException} (an unknown id).
+     */
+    public Mono<Item> retrieve(String itemId) {
+        Objects.requireNonNull(itemId, "itemId");
+        return request(new ClientEvent.ConversationItemRetrieve(nextEventId(), itemId), events()
+                .ofType(ServerEvent.ConversationItemRetrieved.class)
+                .filter(r -> r.item() != null && itemId.equals(r.item().id())).next().map(ServerEvent.ConversationItemRetrieved::item));
+    }
+
+    /** Adds a user message with an image ({@link ContentPart#inputImage(byte[], String, String)}) and, if not null, text. */
+    public void addUserImage(byte[] image, String mimeType, String text) {
+        List<ContentPart> content = new ArrayList<>(2);
+        content.add(ContentPart.inputImage(image, mimeType, null));
+        if (text != null) {
+            content.add(ContentPart.inputText(text));
+        }
+        session.send(new ClientEvent.ConversationItemCreate(nextEventId(), null, Item.message("user", content)));
     }
 
     /** Cancels the response in progress, if any. */
@@ -305,7 +348,10 @@ public final class Conversation implements AutoCloseable {
 
     private void track(ServerEvent event) {
         if (event instanceof ServerEvent.ResponseCreated e) {
-            ConversationResponse response = new ConversationResponse(e.response().id());
+            ConversationResponse response = new ConversationResponse(e.response().id(), e.response().metadata());
+            if (response.metadata().containsKey(REQUEST_KEY)) {
+                echoesMetadata = true;
+            }
             responses.put(response.id(), response);
             responseSink.tryEmitNext(response);
         } else if (event instanceof ServerEvent.ResponseOutputItemAdded e) {

@@ -1,6 +1,7 @@
 package io.rtvoice.conversation;
 
 import io.rtvoice.event.Response;
+import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -9,16 +10,26 @@ import reactor.core.publisher.Sinks;
 public final class ConversationResponse {
 
     private final String id;
+    private final Map<String, String> metadata;
     private final Sinks.Many<OutputItem> items = Sinks.many().replay().all();
     private final Sinks.One<Response> done = Sinks.one();
 
-    ConversationResponse(String id) {
+    ConversationResponse(String id, Map<String, String> metadata) {
         this.id = id;
+        this.metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
     /** The response's id. */
     public String id() {
         return id;
+    }
+
+    /**
+     * The metadata the server echoed in {@code response.created}: what {@code response.create} gave it (with
+     * the key {@code rtvoice_request} a {@link Conversation} adds to tell its own requests apart).
+     */
+    public Map<String, String> metadata() {
+        return metadata;
     }
 
     /** Its output items, replayed from the first; completes when the response is done. */

@@ -28,6 +28,23 @@ public record ContentPart(String type, String text, String audio, String transcr
         return new ContentPart("input_audio", null, Objects.requireNonNull(base64Audio, "base64Audio"), null, null, null, null);
     }
 
+    /**
+     * A user image: {@code imageUrl} is a {@code data:} URI (see {@link #inputImage(byte[], String, String)});
+     * {@code detail} is {@code auto}, {@code low}, {@code high}, or {@code null} for the service's default.
+     */
+    public static ContentPart inputImage(String imageUrl, String detail) {
+        return new ContentPart("input_image", null, null, null, Objects.requireNonNull(imageUrl, "imageUrl"), detail, null);
+    }
+
+    /** A user image from its bytes, sent as a base64 {@code data:} URI of {@code mimeType} (e.g. {@code image/png}). */
+    public static ContentPart inputImage(byte[] image, String mimeType, String detail) {
+        Objects.requireNonNull(image, "image");
+        if (mimeType == null || !mimeType.startsWith("image/")) {
+            throw new IllegalArgumentException("mimeType: " + mimeType + " (expected: image/png, image/jpeg, …)");
+        }
+        return inputImage("data:" + mimeType + ";base64," + java.util.Base64.getEncoder().encodeToString(image), detail);
+    }
+
     /** Assistant text (for seeding a conversation). */
     public static ContentPart outputText(String text) {
         return new ContentPart("output_text", Objects.requireNonNull(text, "text"), null, null, null, null, null);

@@ -61,6 +61,15 @@ public record Item(
         return message("system", List.of(ContentPart.inputText(text)));
     }
 
+    /**
+     * A reference to an item already in the conversation, for the {@code input} of an out-of-band
+     * response ({@link ResponseParams.Builder#input}): the model sees that item without it being copied.
+     */
+    public static Item reference(String itemId) {
+        return new Item(Objects.requireNonNull(itemId, "itemId"), "item_reference", null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null);
+    }
+
     /** The output of a function call, sent back to the model. */
     public static Item functionCallOutput(String callId, String output) {
         return new Item(null, "function_call_output", null, null, null, null, Objects.requireNonNull(callId, "callId"),

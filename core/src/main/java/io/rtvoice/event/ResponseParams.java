@@ -37,6 +37,12 @@ public record ResponseParams(
         List<Item> input,
         Double temperature) {
 
+    /** A copy with {@code metadata} instead of this one's. */
+    public ResponseParams withMetadata(Map<String, String> metadata) {
+        return new ResponseParams(outputModalities, instructions, audio, tools, toolChoice, parallelToolCalls, reasoning,
+                maxOutputTokens, conversation, metadata, prompt, input, temperature);
+    }
+
     /** A builder with nothing set. */
     public static Builder builder() {
         return new Builder();

@@ -2,18 +2,25 @@ package io.rtvoice.conversation;
 
 import static io.rtvoice.testing.InMemoryTransport.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.ReconnectPolicy;
 import io.rtvoice.SessionEndedException;
+import io.rtvoice.event.ContentPart;
+import io.rtvoice.event.Item;
 import io.rtvoice.event.Response;
+import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.testing.InMemoryTransport;
 import io.rtvoice.transport.CloseStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +118,78 @@ class ConversationTest {
                 .verify(TIMEOUT);
         StepVerifier.create(response.done().map(Response::status)).expectNext("completed").expectComplete().verify(TIMEOUT);
         assertThat(transport.connection(0).receivedTypes()).containsExactly("conversation.item.create", "response.create");
+    }
+
+    static String responseCreatedFor(String id, JsonNode create) {
+        try {
+            ObjectNode created = (ObjectNode) new ObjectMapper().readTree(InMemoryTransport.responseCreated(id));
+            ((ObjectNode) created.get("response")).set("metadata", create.path("response").path("metadata"));
+            return created.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** An out-of-band response and a VAD response created at the same moment: each request gets its own, by metadata. */
+    @Test
+    void respondMatchesItsResponseByTheMetadataTheServerEchoes() {
+        List<JsonNode> creates = new CopyOnWriteArrayList<>();
+        transport.answer("response.create", (server, create) -> {
+            creates.add(create);
+            if (creates.size() == 1) {
+                server.push(responseCreatedFor("resp_first", create)); // the server is heard to echo metadata
+            } else if (creates.size() == 3) {
+                // Two requests answered in reverse order, after a response the server's VAD created.
+                server.push(InMemoryTransport.responseCreated("resp_vad"));
+                server.push(responseCreatedFor("resp_b", create));
+                server.push(responseCreatedFor("resp_a", creates.get(1)));
+            }
+        });
+        Conversation conversation = connect();
+        assertThat(conversation.respond().block(TIMEOUT).id()).isEqualTo("resp_first");
+        var a = conversation.respond(ResponseParams.builder().conversation("none").metadata(Map.of("topic", "a")).build()).toFuture();
+        var b = conversation.respond(ResponseParams.builder().conversation("none").build()).toFuture();
+        assertThat(a.join().id()).isEqualTo("resp_a");
+        assertThat(a.join().metadata()).containsEntry("topic", "a").containsKey(Conversation.REQUEST_KEY);
+        assertThat(b.join().id()).isEqualTo("resp_b");
+        assertThat(creates.get(1).path("response").path("metadata").path("topic").asText()).isEqualTo("a");
+        assertThat(creates.get(1).path("event_id").asText())
+                .isEqualTo(creates.get(1).path("response").path("metadata").path(Conversation.REQUEST_KEY).asText());
+    }
+
+    @Test
+    void retrieveCompletesWithTheItemOrFailsWithTheServersErrorAboutIt() {
+        transport.answer("conversation.item.retrieve", (server, retrieve) -> {
+            String id = retrieve.path("item_id").asText();
+            server.push(id.equals("item_known")
+                    ? "{\"type\":\"conversation.item.retrieved\",\"event_id\":\"event_r\",\"item\":" + message("item_known", "Hi there") + "}"
+                    : InMemoryTransport.error("item_not_found", retrieve.path("event_id").asText()));
+        });
+        Conversation conversation = connect();
+        Item item = conversation.retrieve("item_known").block(TIMEOUT);
+        assertThat(item.id()).isEqualTo("item_known");
+        assertThat(item.content().get(0).text()).isEqualTo("Hi there");
+        StepVerifier.create(conversation.retrieve("item_unknown"))
+                .expectErrorSatisfies(e -> assertThat(((ConversationException) e).error().code()).isEqualTo("item_not_found"))
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void imagesAndItemReferencesGoOnTheWireAsTheServiceExpects() {
+        Conversation conversation = connect();
+        conversation.addUserImage(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, "image/png", "What is this?");
+        JsonNode created = transport.connection(0).awaitReceived("conversation.item.create");
+        JsonNode content = created.path("item").path("content");
+        assertThat(content.get(0).path("type").asText()).isEqualTo("input_image");
+        assertThat(content.get(0).path("image_url").asText()).isEqualTo("data:image/png;base64,iVBORw==");
+        assertThat(content.get(1).path("text").asText()).isEqualTo("What is this?");
+        assertThatThrownBy(() -> ContentPart.inputImage(new byte[1], "text/plain", null)).isInstanceOf(IllegalArgumentException.class);
+
+        conversation.respond(ResponseParams.builder().conversation("none")
+                .input(List.of(Item.reference("item_earlier"), Item.userText("Summarise that."))).build()).subscribe(r -> { }, e -> { });
+        JsonNode input = transport.connection(0).awaitReceived("response.create").path("response").path("input");
+        assertThat(input.get(0).toString()).isEqualTo("{\"id\":\"item_earlier\",\"type\":\"item_reference\"}");
+        assertThat(input.get(1).path("type").asText()).isEqualTo("message");
     }
 
     /** Found by the hostile soak: the responses ended before the session's error arrived, and respond() completed empty. */

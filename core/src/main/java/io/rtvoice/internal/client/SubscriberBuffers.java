@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.util.context.Context;
@@ -72,6 +73,11 @@ final class SubscriberBuffers {
         private final Sinks.Many<ServerEvent> sink;
         private final long maxBytes;
         private long keptBytes; // the emitting thread's only
+        /**
+         * An error that came while nobody subscribed. Reactor's multicast buffer, failed with no subscriber,
+         * drops what it kept: so it is completed instead, and the error follows what it kept.
+         */
+        private volatile Throwable deferredError;
 
         StartupBounded(Sinks.Many<ServerEvent> sink, long maxBytes) {
             this.sink = sink;
@@ -99,6 +105,10 @@ final class SubscriberBuffers {
 
         @Override
         public Sinks.EmitResult tryEmitError(Throwable error) {
+            if (sink.currentSubscriberCount() == 0) {
+                deferredError = error; // before the completion, which a subscriber arriving now may already see
+                return sink.tryEmitComplete();
+            }
             return sink.tryEmitError(error);
         }
 
@@ -119,7 +129,12 @@ final class SubscriberBuffers {
 
         @Override
         public void emitError(Throwable error, Sinks.EmitFailureHandler failureHandler) {
-            sink.emitError(error, failureHandler);
+            if (sink.currentSubscriberCount() == 0) {
+                deferredError = error;
+                sink.emitComplete(failureHandler);
+            } else {
+                sink.emitError(error, failureHandler);
+            }
         }
 
         @Override
@@ -129,7 +144,10 @@ final class SubscriberBuffers {
 
         @Override
         public Flux<ServerEvent> asFlux() {
-            return sink.asFlux();
+            return sink.asFlux().concatWith(Mono.defer(() -> {
+                Throwable error = deferredError;
+                return error == null ? Mono.empty() : Mono.error(error);
+            }));
         }
 
         @Override
