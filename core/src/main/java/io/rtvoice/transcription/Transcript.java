@@ -14,9 +14,9 @@ import java.util.List;
  */
 public record Transcript(String itemId, String text, List<Transcription.LogProb> logprobs, Transcription.Usage usage) {
 
-    /** Never null: {@code text} and {@code logprobs} default to empty. */
+    /** Never null: {@code text} and {@code logprobs} default to empty (a {@code null} entry a server sent is left out). */
     public Transcript {
         text = text != null ? text : "";
-        logprobs = logprobs != null ? List.copyOf(logprobs) : List.of();
+        logprobs = logprobs != null ? logprobs.stream().filter(java.util.Objects::nonNull).toList() : List.of();
     }
 }

@@ -242,6 +242,21 @@ class TranscriptionSessionTest {
     }
 
     @Test
+    void aCompletedTranscriptWithNullsInItIsStillAnEmptyLine() {
+        TranscriptionSession session = open();
+        StepVerifier.create(session.transcripts().take(1))
+                .then(() -> transport.connection(0).push("{\"type\":\"conversation.item.input_audio_transcription.completed\","
+                        + "\"event_id\":\"e\",\"item_id\":\"item_1\",\"content_index\":0,\"transcript\":null,\"logprobs\":[null]}"))
+                .assertNext(t -> {
+                    assertThat(t.text()).isEmpty();
+                    assertThat(t.logprobs()).isEmpty();
+                    assertThat(t.usage()).isNull();
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void whenTheSessionEndsTheStreamsCompleteAndAPendingItemFails() {
         TranscriptionSession session = open();
         List<TranscriptionItem> items = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -51,6 +51,11 @@ public final class Target implements AutoCloseable {
         return service(env, entraId, true).orElseGet(() -> embeddedTranscription(emulator.builder().start()));
     }
 
+    /** The service the environment names (Azure OpenAI or OpenAI), if it names one, at its transcription endpoint. */
+    public static Optional<Target> transcriptionService(Map<String, String> env, Supplier<Credentials> entraId) {
+        return service(env, entraId, true);
+    }
+
     /** The service the environment names (Azure OpenAI or OpenAI), if it names one. */
     public static Optional<Target> service(Map<String, String> env, Supplier<Credentials> entraId) {
         return service(env, entraId, false);
