@@ -41,7 +41,9 @@ import reactor.core.publisher.Sinks;
  * transcribed) are skipped and counted ({@link #skippedEvents()}); nothing it does throws into the session's
  * shared stream. When the session ends, {@link #items()} and {@link #transcripts()} complete and every item
  * still waiting for its transcript fails with the session's end ({@link RealtimeSession#closeStatus()} tells
- * how it ended). Nothing here blocks: every method may be called from an event loop. Thread-safe.
+ * how it ended). Over a session that reconnects ({@link RealtimeClient#connect(io.rtvoice.ReconnectPolicy)}), the
+ * items pending when a connection is replaced fail with {@code session_reconnected}, and the configuration
+ * is restored as the policy says. Nothing here blocks: every method may be called from an event loop. Thread-safe.
  */
 public final class TranscriptionSession implements AutoCloseable {
 
@@ -66,12 +68,15 @@ public final class TranscriptionSession implements AutoCloseable {
     private final LongAdder skipped = new LongAdder();
     private final AtomicLong eventIds = new AtomicLong();
     private final Disposable dispatch;
+    private final Disposable reconnected;
     /** Why the session ended, once it has. */
     private volatile Throwable endCause;
 
     private TranscriptionSession(RealtimeSession session) {
         this.session = session;
         this.dispatch = session.events().subscribe(this::dispatch, this::ended, () -> ended(null));
+        // A new connection is a new session on the service's side: what the old one had pending will never be transcribed.
+        this.reconnected = session.reconnections().subscribe(r -> lost(), e -> { });
     }
 
     /** A transcription session over {@code session}, opened at a transcription endpoint; not yet configured. */
@@ -268,6 +273,13 @@ public final class TranscriptionSession implements AutoCloseable {
         return item;
     }
 
+    private void lost() {
+        TranscriptionException lost = new TranscriptionException(new RealtimeError("connection_lost", "session_reconnected",
+                "the connection was replaced by a new session before this item was transcribed", null, null));
+        pending.values().forEach(item -> item.failed(lost));
+        pending.clear();
+    }
+
     private void ended(Throwable error) {
         Throwable cause = error != null ? error : new IllegalStateException("the session has ended");
         endCause = cause;
@@ -278,7 +290,10 @@ public final class TranscriptionSession implements AutoCloseable {
 
     /** Closes the session gracefully (close frame 1000); completes when it is closed. Idempotent. */
     public Mono<Void> closeGracefully() {
-        return session.closeGracefully().doFinally(s -> dispatch.dispose());
+        return session.closeGracefully().doFinally(s -> {
+            dispatch.dispose();
+            reconnected.dispose();
+        });
     }
 
     /**

@@ -257,6 +257,32 @@ class TranscriptionSessionTest {
     }
 
     @Test
+    void anItemPendingWhenTheConnectionIsReplacedFailsWithSessionReconnectedAndTheSessionGoesOn() {
+        io.rtvoice.RealtimeSession realtime = client(Dialect.GA)
+                .connect(io.rtvoice.ReconnectPolicy.withBackoff().delays(java.time.Duration.ZERO, java.time.Duration.ZERO)).block(TIMEOUT);
+        TranscriptionSession session = TranscriptionSession.over(realtime);
+        List<TranscriptionItem> items = new java.util.concurrent.CopyOnWriteArrayList<>();
+        session.items().subscribe(items::add);
+        transport.connection(0).push(committed("item_old", null));
+        transport.connection(0).drop();
+
+        StepVerifier.create(transport.connections().skip(1).next()).expectNextCount(1).expectComplete().verify(TIMEOUT);
+        transport.settle();
+        StepVerifier.create(session.transcripts().map(Transcript::text).take(1))
+                .then(() -> {
+                    transport.connection(1).push(committed("item_new", null));
+                    transport.connection(1).push(completed("item_new", "on the new connection"));
+                })
+                .expectNext("on the new connection")
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(items.get(0).transcript())
+                .expectErrorSatisfies(e -> assertThat(((TranscriptionException) e).error().code()).isEqualTo("session_reconnected"))
+                .verify(TIMEOUT);
+        session.close();
+    }
+
+    @Test
     void whenTheSessionEndsTheStreamsCompleteAndAPendingItemFails() {
         TranscriptionSession session = open();
         List<TranscriptionItem> items = new java.util.concurrent.CopyOnWriteArrayList<>();
