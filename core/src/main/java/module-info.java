@@ -1,5 +1,5 @@
 /**
- * rtvoice's core: the client, the typed events and their codec, the conversation, the voice session,
+ * rtvoice's core: the client, the typed events and their codec, the conversation, transcription sessions, the voice session,
  * the audio pipeline, and the SPIs that transports and audio backends implement. Knows nothing of
  * Netty, LWJGL or Java Sound. {@code io.rtvoice.internal.*} is not exported.
  */
@@ -15,6 +15,7 @@ module io.rtvoice.core {
     exports io.rtvoice.audio.spi;
     exports io.rtvoice.conversation;
     exports io.rtvoice.event;
+    exports io.rtvoice.transcription;
     exports io.rtvoice.transport;
     exports io.rtvoice.voice;
 

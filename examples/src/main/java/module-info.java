@@ -1,4 +1,4 @@
-/** Runnable programs: text-in-audio-out and voice chat, on the embedded emulator or the service. */
+/** Runnable programs: text-in-audio-out, voice chat and transcription of a WAV file, on the embedded emulator or the service. */
 module io.rtvoice.examples {
     requires io.rtvoice.core;
     requires io.rtvoice.emulator;

@@ -17,6 +17,9 @@ import java.util.Objects;
  */
 public record Endpoint(URI uri, Dialect dialect, Service service) {
 
+    /** The query parameter that makes a connection a transcription session. */
+    private static final String TRANSCRIPTION_INTENT = "intent=transcription";
+
     /** Whose service an endpoint belongs to. */
     public enum Service {
         /** OpenAI: {@code Authorization: Bearer}. */
@@ -59,9 +62,47 @@ public record Endpoint(URI uri, Dialect dialect, Service service) {
                 + encode(deployment)), Dialect.PREVIEW, Service.AZURE);
     }
 
-    /** Any URI with an explicit dialect, e.g. the emulator's. */
+    /**
+     * OpenAI GA transcription session: {@code wss://api.openai.com/v1/realtime?intent=transcription}. No model
+     * in the URI: the transcription model is named by the session's configuration (see
+     * {@link io.rtvoice.transcription.TranscriptionSession}).
+     */
+    public static Endpoint openAiTranscription() {
+        return new Endpoint(URI.create("wss://api.openai.com/v1/realtime?" + TRANSCRIPTION_INTENT), Dialect.GA, Service.OPENAI);
+    }
+
+    /**
+     * Azure OpenAI GA transcription session: {@code wss://<resource>/openai/v1/realtime?intent=transcription}.
+     * No deployment in the URI: the transcription deployment goes in the session's configuration as its
+     * model (connecting with a transcription model's deployment as {@code model=} is refused by Azure).
+     */
+    public static Endpoint azureTranscription(URI resource) {
+        return new Endpoint(URI.create(wss(resource) + "/openai/v1/realtime?" + TRANSCRIPTION_INTENT), Dialect.GA, Service.AZURE);
+    }
+
+    /**
+     * Any URI with an explicit dialect, e.g. the emulator's. A transcription session is a URI whose query
+     * says {@code intent=transcription}: {@code custom(URI.create("ws://127.0.0.1:8765/v1/realtime?intent=transcription"), GA)}.
+     */
     public static Endpoint custom(URI uri, Dialect dialect) {
         return new Endpoint(uri, dialect, Service.CUSTOM);
+    }
+
+    /**
+     * Whether this endpoint opens a transcription-only session: its query has {@code intent=transcription}
+     * (as the factories {@link #openAiTranscription()} and {@link #azureTranscription(URI)} write it).
+     */
+    public boolean transcription() {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return false;
+        }
+        for (String parameter : query.split("&")) {
+            if (parameter.equals(TRANSCRIPTION_INTENT)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Headers the endpoint needs besides credentials: the beta header for OpenAI preview. */
@@ -100,6 +141,7 @@ public record Endpoint(URI uri, Dialect dialect, Service service) {
     @Override
     public String toString() {
         // Azure allows a key in the query: show the path only.
-        return "Endpoint[" + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath() + ", " + dialect + ", " + service + "]";
+        return "Endpoint[" + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath() + ", " + dialect + ", " + service
+                + (transcription() ? ", transcription" : "") + "]";
     }
 }

@@ -18,6 +18,10 @@ import java.util.function.Supplier;
  * optional {@code OPENAI_MODEL}), or else an emulator started in-process with the command's
  * {@link EmulatorOptions}. Shared by the examples and the bench's {@code latency} command.
  *
+ * <p>{@link #transcriptionFrom} is the same choice for a transcription-only session: the service's
+ * transcription endpoint ({@code ?intent=transcription}, GA; the deployment names in the environment are not
+ * used, as the transcription model is named by the session's configuration), or the emulator's.
+ *
  * <p>Signing in with Entra ID is the caller's to supply (typically
  * {@code EntraIdCredentials.of(new DefaultAzureCredentialBuilder().build())}), so that azure-identity is a
  * dependency of the programs that offer it, not of the emulator. It is asked for only when Azure has no key.
@@ -39,8 +43,25 @@ public final class Target implements AutoCloseable {
         return service(env, entraId).orElseGet(() -> embedded(emulator.builder().start()));
     }
 
+    /**
+     * For a transcription session: the service the environment names, at its transcription endpoint, or else
+     * an emulator started in-process with {@code emulator}'s settings, at its.
+     */
+    public static Target transcriptionFrom(Map<String, String> env, EmulatorOptions emulator, Supplier<Credentials> entraId) {
+        return service(env, entraId, true).orElseGet(() -> embeddedTranscription(emulator.builder().start()));
+    }
+
+    /** The service the environment names (Azure OpenAI or OpenAI), if it names one, at its transcription endpoint. */
+    public static Optional<Target> transcriptionService(Map<String, String> env, Supplier<Credentials> entraId) {
+        return service(env, entraId, true);
+    }
+
     /** The service the environment names (Azure OpenAI or OpenAI), if it names one. */
     public static Optional<Target> service(Map<String, String> env, Supplier<Credentials> entraId) {
+        return service(env, entraId, false);
+    }
+
+    private static Optional<Target> service(Map<String, String> env, Supplier<Credentials> entraId, boolean transcription) {
         Objects.requireNonNull(entraId, "entraId");
         String azure = env.get("AZURE_OPENAI_ENDPOINT");
         if (azure != null && !azure.isBlank()) {
@@ -50,7 +71,8 @@ public final class Target implements AutoCloseable {
             boolean keyless = key == null || key.isBlank();
             // Without a key, sign in with Microsoft Entra ID: environment, workload or managed identity, Azure CLI, ...
             Credentials credentials = keyless ? entraId.get() : Credentials.apiKey(key);
-            Endpoint endpoint = version != null && version.contains("preview")
+            Endpoint endpoint = transcription ? Endpoint.azureTranscription(URI.create(azure))
+                    : version != null && version.contains("preview")
                     ? Endpoint.azurePreview(URI.create(azure), deployment, version)
                     : Endpoint.azure(URI.create(azure), deployment);
             return Optional.of(new Target(RealtimeClient.builder().endpoint(endpoint).credentials(credentials).build(),
@@ -58,7 +80,8 @@ public final class Target implements AutoCloseable {
         }
         String openAiKey = env.get("OPENAI_API_KEY");
         if (openAiKey != null && !openAiKey.isBlank()) {
-            Endpoint endpoint = Endpoint.openAi(env.getOrDefault("OPENAI_MODEL", "gpt-realtime"));
+            Endpoint endpoint = transcription ? Endpoint.openAiTranscription()
+                    : Endpoint.openAi(env.getOrDefault("OPENAI_MODEL", "gpt-realtime"));
             return Optional.of(new Target(RealtimeClient.builder().endpoint(endpoint)
                     .credentials(Credentials.apiKey(openAiKey)).build(), "OpenAI " + endpoint, null));
         }
@@ -68,6 +91,13 @@ public final class Target implements AutoCloseable {
     /** An emulator the caller started; closing the target closes it. */
     public static Target embedded(RealtimeEmulator emulator) {
         Endpoint endpoint = Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA);
+        return new Target(RealtimeClient.builder().endpoint(endpoint).credentials(Credentials.apiKey("emulator")).build(),
+                "the embedded emulator at " + emulator.uri(), emulator);
+    }
+
+    /** An emulator the caller started, for a transcription session ({@code /v1/realtime?intent=transcription}); closing the target closes it. */
+    public static Target embeddedTranscription(RealtimeEmulator emulator) {
+        Endpoint endpoint = Endpoint.custom(emulator.uri("/v1/realtime?intent=transcription"), Dialect.GA);
         return new Target(RealtimeClient.builder().endpoint(endpoint).credentials(Credentials.apiKey("emulator")).build(),
                 "the embedded emulator at " + emulator.uri(), emulator);
     }

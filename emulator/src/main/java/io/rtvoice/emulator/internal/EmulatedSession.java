@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  *                             └─▶ Responses          response.create / cancel ─▶ ResponseRun
  * </pre>
  * The parts reach each other through the session ({@link #items()}, {@link #responses()}, {@link #input()}).
+ * A transcription session ({@code ?intent=transcription}) has the input buffer and its transcription only:
+ * it starts as {@code type: "transcription"}, takes only that type's settings, and never responds.
  * Not thread-safe: everything runs on the connection's event loop.
  */
 final class EmulatedSession {
@@ -38,6 +40,8 @@ final class EmulatedSession {
     private final String keyToEcho;
     private final Outbound out;
     private final String tag;
+    /** Whether this is a transcription-only session: no responses, ever. */
+    private final boolean transcription;
 
     private SessionConfig config;
     private final ConversationItems items = new ConversationItems(this);
@@ -52,7 +56,8 @@ final class EmulatedSession {
     private ScheduledFuture<?> expiry;
     private final java.util.Random jitter;
 
-    EmulatedSession(EmulatorSettings settings, Dialect dialect, String model, Faults faults, String keyToEcho, Outbound out, long connection) {
+    EmulatedSession(EmulatorSettings settings, Dialect dialect, String model, boolean transcription, Faults faults, String keyToEcho,
+            Outbound out, long connection) {
         this.settings = settings;
         this.dialect = dialect;
         this.codec = EventCodec.of(dialect);
@@ -60,14 +65,21 @@ final class EmulatedSession {
         this.keyToEcho = keyToEcho;
         this.out = out;
         this.tag = "conn-" + connection;
+        this.transcription = transcription;
         this.jitter = new java.util.Random(settings.seed() + connection);
         long expiresAt = System.currentTimeMillis() / 1000 + settings.sessionDuration().toSeconds();
-        this.config = SessionConfigs.initial(dialect, "sess_" + tagName(), model, expiresAt);
+        this.config = transcription ? SessionConfigs.initialTranscription("sess_" + tagName(), expiresAt)
+                : SessionConfigs.initial(dialect, "sess_" + tagName(), model, expiresAt);
         input.turnDetection(config.turnDetection());
     }
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /** Whether this is a transcription-only session ({@code ?intent=transcription}). */
+    boolean transcription() {
+        return transcription;
     }
 
     boolean stalled() {
@@ -96,8 +108,13 @@ final class EmulatedSession {
      * session creation", and beta clients logged it.
      */
     void start() {
-        emit(new ServerEvent.SessionCreated(nextEventId(), config));
-        if (dialect == Dialect.PREVIEW) {
+        if (transcription && dialect == Dialect.PREVIEW) {
+            // The beta announced a transcription session with its own event (openai-python's beta types).
+            emit(new ServerEvent.TranscriptionSessionCreated(nextEventId(), config));
+        } else {
+            emit(new ServerEvent.SessionCreated(nextEventId(), config));
+        }
+        if (dialect == Dialect.PREVIEW && !transcription) {
             emit(new ServerEvent.ConversationCreated(nextEventId(), new ConversationInfo(conversationId(), "realtime.conversation")));
         }
         long expireMs = faults.sessionExpiry() != null ? faults.sessionExpiry().toMillis() : settings.sessionDuration().toMillis();
@@ -149,7 +166,10 @@ final class EmulatedSession {
     }
 
     private void dispatch(ClientEvent event, byte[] frame) {
-        if (event instanceof ClientEvent.SessionUpdate u) {
+        if (event instanceof ClientEvent.SessionUpdate u && transcription && dialect == Dialect.PREVIEW) {
+            error(u.eventId(), "invalid_request_error", "invalid_event",
+                    "A preview transcription session is configured with 'transcription_session.update'.", "type");
+        } else if (event instanceof ClientEvent.SessionUpdate u) {
             sessionUpdate(u, frame);
         } else if (event instanceof ClientEvent.InputAudioBufferAppend a) {
             input.append(a);
@@ -165,6 +185,10 @@ final class EmulatedSession {
             items.delete(d);
         } else if (event instanceof ClientEvent.ConversationItemTruncate t) {
             items.truncate(t);
+        } else if (transcription && (event instanceof ClientEvent.ResponseCreate || event instanceof ClientEvent.ResponseCancel)) {
+            // No capture shows the service's answer; an event type the session does not take is invalid_event, as an unknown one is.
+            error(event.eventId(), "invalid_request_error", "invalid_event", "'" + event.type()
+                    + "' is not supported in transcription sessions: they transcribe input audio and never respond.", "type");
         } else if (event instanceof ClientEvent.ResponseCreate c) {
             responses.create(c);
         } else if (event instanceof ClientEvent.ResponseCancel c) {
@@ -174,6 +198,7 @@ final class EmulatedSession {
                     "output_audio_buffer.clear is only supported for WebRTC and SIP connections.", null);
         } else if (event instanceof ClientEvent.TranscriptionSessionUpdate u) {
             config = SessionConfigs.merge(config, u.session());
+            input.turnDetection(config.turnDetection());
             emit(new ServerEvent.TranscriptionSessionUpdated(nextEventId(), config));
         } else if (event instanceof ClientEvent.Unknown u) {
             error(u.eventId(), "invalid_request_error", "invalid_event", "Invalid value: '" + u.type()
@@ -193,6 +218,12 @@ final class EmulatedSession {
         if (dialect == Dialect.GA && s.type() == null) {
             error(update.eventId(), "invalid_request_error", "missing_required_parameter",
                     "Missing required parameter: 'session.type'.", "session.type");
+            return;
+        }
+        if (dialect == Dialect.GA && !s.type().equals(config.type())) {
+            error(update.eventId(), "invalid_request_error", "invalid_value", "Invalid value: '" + s.type() + "'. This is a "
+                    + config.type() + " session: " + (transcription ? "connected with intent=transcription" : "connected with a model")
+                    + ", and its type cannot change.", "session.type");
             return;
         }
         if (s.voice() != null && !s.voice().equals(config.voice()) && items.assistantAudioPresent()) {
@@ -216,6 +247,12 @@ final class EmulatedSession {
         }
         if (dialect == Dialect.PREVIEW) {
             return firstUnknown(session, SessionConfigs.PREVIEW_SESSION_KEYS, "session");
+        }
+        if (transcription) {
+            // RealtimeTranscriptionSessionCreateRequestGA: type, audio.input, include; nothing of a model or its output.
+            String top = firstUnknown(session, SessionConfigs.GA_TRANSCRIPTION_SESSION_KEYS, "session");
+            String a = top != null ? top : firstUnknown(session.path("audio"), SessionConfigs.GA_TRANSCRIPTION_AUDIO_KEYS, "session.audio");
+            return a != null ? a : firstUnknown(session.path("audio").path("input"), SessionConfigs.GA_INPUT_KEYS, "session.audio.input");
         }
         String top = firstUnknown(session, SessionConfigs.GA_SESSION_KEYS, "session");
         if (top != null) {

@@ -13,25 +13,33 @@ import java.util.Map;
 
 /**
  * What a WebSocket upgrade request asks for, judged as the service judges it: the path and its
- * parameters decide the dialect; the key comes from a header, the query or a subprotocol.
+ * parameters decide the dialect, and {@code intent=transcription} (instead of a model) a transcription-only
+ * session; the key comes from a header, the query or a subprotocol.
+ *
+ * @param model the model or deployment the URI names; {@code null} for a transcription session
+ * @param transcription whether the URI asks for a transcription session ({@code ?intent=transcription})
  */
-record Handshake(Dialect dialect, String model, Faults faults, HttpResponseStatus refusal, String reason, String keyToEcho) {
+record Handshake(Dialect dialect, String model, boolean transcription, Faults faults, HttpResponseStatus refusal, String reason,
+        String keyToEcho) {
+
+    /** The only {@code intent} the service knows. */
+    static final String TRANSCRIPTION_INTENT = "transcription";
 
     static final String BETA_SUBPROTOCOL = "openai-beta.realtime-v1";
     static final String KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
 
-    static Handshake accepted(Dialect dialect, String model, Faults faults) {
-        return new Handshake(dialect, model, faults, null, null, null);
+    static Handshake accepted(Dialect dialect, String model, boolean transcription, Faults faults) {
+        return new Handshake(dialect, model, transcription, faults, null, null, null);
     }
 
     static Handshake refused(HttpResponseStatus status, String reason) {
-        return new Handshake(null, null, null, status, reason, null);
+        return new Handshake(null, null, false, null, status, reason, null);
     }
 
     /** Never prints the key a hostile fault echoes. */
     @Override
     public String toString() {
-        return ok() ? "accepted " + dialect + " " + model : "refused " + refusal.code() + ": " + reason;
+        return ok() ? "accepted " + dialect + " " + (transcription ? "transcription" : model) : "refused " + refusal.code() + ": " + reason;
     }
 
     boolean ok() {
@@ -53,14 +61,24 @@ record Handshake(Dialect dialect, String model, Faults faults, HttpResponseStatu
         List<String> subprotocols = subprotocols(request);
         boolean betaHeader = "realtime=v1".equalsIgnoreCase(request.headers().get("OpenAI-Beta", "").strip());
 
+        String intent = first(query, "intent");
+        boolean transcription = intent != null;
+        if (transcription && !TRANSCRIPTION_INTENT.equals(intent)) {
+            return refused(HttpResponseStatus.BAD_REQUEST, "unknown intent '" + intent + "' (expected: transcription)");
+        }
+        if (transcription && (query.containsKey("model") || query.containsKey("deployment"))) {
+            // "Pass exactly one of model, callID, or transcription intent" (openai-node): a session is one or the other.
+            return refused(HttpResponseStatus.BAD_REQUEST, "pass either a model or intent=transcription, not both");
+        }
+
         Dialect dialect;
         String model;
         switch (uri.path()) {
             case "/v1/realtime" -> {
                 dialect = betaHeader || subprotocols.contains(BETA_SUBPROTOCOL) ? Dialect.PREVIEW : Dialect.GA;
                 model = first(query, "model");
-                if (model == null) {
-                    return refused(HttpResponseStatus.BAD_REQUEST, "missing required query parameter 'model'");
+                if (model == null && !transcription) {
+                    return refused(HttpResponseStatus.BAD_REQUEST, "missing required query parameter 'model' (or intent=transcription)");
                 }
             }
             case "/openai/v1/realtime" -> {
@@ -70,11 +88,17 @@ record Handshake(Dialect dialect, String model, Faults faults, HttpResponseStatu
                 }
                 dialect = Dialect.GA;
                 model = first(query, "model");
-                if (model == null) {
-                    return refused(HttpResponseStatus.BAD_REQUEST, "missing required query parameter 'model' (the deployment name)");
+                if (model == null && !transcription) {
+                    return refused(HttpResponseStatus.BAD_REQUEST,
+                            "missing required query parameter 'model' (the deployment name, or intent=transcription)");
                 }
             }
             case "/openai/realtime" -> {
+                if (transcription) {
+                    // Not emulated: the emulator's transcription sessions are on the GA paths only.
+                    return refused(HttpResponseStatus.BAD_REQUEST,
+                            "transcription sessions are emulated at /openai/v1/realtime?intent=transcription (GA), not on the preview path");
+                }
                 dialect = Dialect.PREVIEW;
                 model = first(query, "deployment");
                 if (first(query, "api-version") == null || model == null) {
@@ -109,9 +133,9 @@ record Handshake(Dialect dialect, String model, Faults faults, HttpResponseStatu
             return refused(new HttpResponseStatus(401, "Incorrect API key provided: " + key), "incorrect API key (echoed: fault refuse_echoing_key)");
         }
         if (faults.echoKeyAfterEvents() > 0) {
-            return new Handshake(dialect, model, faults, null, null, key);
+            return new Handshake(dialect, model, transcription, faults, null, null, key);
         }
-        return accepted(dialect, model, faults);
+        return accepted(dialect, model, transcription, faults);
     }
 
     private static String key(FullHttpRequest request, Map<String, List<String>> query, List<String> subprotocols) {

@@ -90,7 +90,7 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
             }
             ctx.pipeline().addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
             ctx.pipeline().addLast(new ConnectionHandler(stats, settings.maxPendingWriteBytes(), settings.log(), judged.faults().pingEveryMillis(),
-                    out -> new EmulatedSession(settings, judged.dialect(), judged.model(), judged.faults(), judged.keyToEcho(), out, connection)));
+                    out -> new EmulatedSession(settings, judged.dialect(), judged.model(), judged.transcription(), judged.faults(), judged.keyToEcho(), out, connection)));
             ctx.pipeline().remove(this);
         });
     }

@@ -99,7 +99,7 @@ final class InputAudioBuffer {
                 speechItemId = session.nextId("item");
                 speechStartMs = t.audioMs() + vadOffsetMs;
                 session.emit(new ServerEvent.InputAudioBufferSpeechStarted(session.nextEventId(), (int) speechStartMs, speechItemId));
-                if (!Boolean.FALSE.equals(session.config().turnDetection().interruptResponse())) {
+                if (!session.transcription() && !Boolean.FALSE.equals(session.config().turnDetection().interruptResponse())) {
                     session.responses().interrupt();
                 }
             } else {
@@ -108,7 +108,7 @@ final class InputAudioBuffer {
                 speechItemId = null;
                 idleSinceMs = t.audioMs() + vadOffsetMs;
                 int spokenMs = (int) (t.audioMs() + vadOffsetMs - speechStartMs);
-                if (commitAs(itemId, null, spokenMs) && !Boolean.FALSE.equals(session.config().turnDetection().createResponse())) {
+                if (commitAs(itemId, null, spokenMs) && respondsToTurns(session.config().turnDetection())) {
                     session.responses().start(null, true);
                 }
             }
@@ -132,9 +132,14 @@ final class InputAudioBuffer {
         session.emit(new ServerEvent.InputAudioBufferTimeoutTriggered(session.nextEventId(), (int) idleSinceMs, (int) now, itemId));
         int idleMs = (int) (now - idleSinceMs);
         idleSinceMs = -1;
-        if (commitAs(itemId, null, idleMs) && !Boolean.FALSE.equals(td.createResponse())) {
+        if (commitAs(itemId, null, idleMs) && respondsToTurns(td)) {
             session.responses().start(null, true);
         }
+    }
+
+    /** Whether a turn the VAD ends starts a response: never in a transcription session, else unless {@code create_response} is false. */
+    private boolean respondsToTurns(TurnDetection td) {
+        return !session.transcription() && !Boolean.FALSE.equals(td.createResponse());
     }
 
     void commit(String eventId) {
@@ -183,7 +188,8 @@ final class InputAudioBuffer {
      * included: clients' tests commit silence and expect its transcript. The {@code fail_transcription} fault
      * gets {@code …transcription.failed} ({@code audio_unintelligible}) instead, and the item keeps no transcript.
      * A diarizing model ({@code gpt-4o-transcribe-diarize}, GA) also sends the transcript as one
-     * {@code …transcription.segment} of speaker {@code spk_1}.
+     * {@code …transcription.segment} of speaker {@code spk_1}. The transcript streams as one delta per word
+     * (the last without its trailing space), as the {@code gpt-4o-*-transcribe} models stream theirs.
      */
     private void transcribe(Item item, int ms) {
         InputTranscription t = session.config().audio().input().transcription();
@@ -196,7 +202,11 @@ final class InputAudioBuffer {
             return;
         }
         String transcript = "audio of " + ms + " milliseconds";
-        session.emit(new ServerEvent.ConversationItemInputAudioTranscriptionDelta(session.nextEventId(), item.id(), 0, transcript, null));
+        String[] words = transcript.split(" ");
+        for (int i = 0; i < words.length; i++) {
+            String delta = i < words.length - 1 ? words[i] + " " : words[i];
+            session.emit(new ServerEvent.ConversationItemInputAudioTranscriptionDelta(session.nextEventId(), item.id(), 0, delta, null));
+        }
         if (session.dialect() == Dialect.GA && t.model() != null && t.model().contains("diarize")) {
             session.emit(new ServerEvent.ConversationItemInputAudioTranscriptionSegment(session.nextEventId(), item.id(), 0, transcript,
                     "seg_0001", "spk_1", 0.0, ms / 1000.0));

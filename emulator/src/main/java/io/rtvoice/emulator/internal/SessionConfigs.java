@@ -23,6 +23,8 @@ final class SessionConfigs {
     static final Set<String> GA_AUDIO_KEYS = Set.of("input", "output");
     static final Set<String> GA_INPUT_KEYS = Set.of("format", "transcription", "noise_reduction", "turn_detection");
     static final Set<String> GA_OUTPUT_KEYS = Set.of("format", "voice", "speed");
+    static final Set<String> GA_TRANSCRIPTION_SESSION_KEYS = Set.of("type", "audio", "include");
+    static final Set<String> GA_TRANSCRIPTION_AUDIO_KEYS = Set.of("input");
     static final Set<String> PREVIEW_SESSION_KEYS = Set.of("modalities", "model", "instructions", "voice",
             "input_audio_format", "output_audio_format", "input_audio_transcription", "turn_detection",
             "input_audio_noise_reduction", "tools", "tool_choice", "temperature", "max_response_output_tokens", "speed",
@@ -56,6 +58,25 @@ final class SessionConfigs {
             b.temperature(0.8);
         }
         return b.build();
+    }
+
+    /**
+     * What {@code session.created} reports on a transcription connection ({@code ?intent=transcription}): the
+     * spec's transcription session object ({@code RealtimeTranscriptionSessionCreateResponseGA} and its example) —
+     * {@code type: "transcription"}, {@code object: "realtime.transcription_session"}, input audio only, no model,
+     * no output; transcription by {@code gpt-4o-transcribe} and server VAD (0.5, 300 ms, 200 ms) as in the example.
+     */
+    static SessionConfig initialTranscription(String id, long expiresAt) {
+        return SessionConfig.builder()
+                .type("transcription")
+                .object("realtime.transcription_session")
+                .id(id)
+                .audio(new AudioConfig(
+                        new AudioConfig.Input(RealtimeAudioFormat.PCM16, new InputTranscription("gpt-4o-transcribe", null, null, null, "",
+                                null, null), NoiseReduction.DISABLED, new TurnDetection("server_vad", 0.5, 300, 200, null, null, null, null)),
+                        null))
+                .expiresAt(expiresAt)
+                .build();
     }
 
     /** Applies an update: fields present in {@code u} replace those of {@code s}; audio merges field by field. */
@@ -117,7 +138,7 @@ final class SessionConfigs {
                 or(ui.noiseReduction(), si.noiseReduction()), or(ui.turnDetection(), si.turnDetection()));
         AudioConfig.Output so = s.output();
         AudioConfig.Output uo = u.output();
-        AudioConfig.Output output = uo == null ? so : new AudioConfig.Output(
+        AudioConfig.Output output = uo == null || so == null ? (uo == null ? so : uo) : new AudioConfig.Output(
                 or(uo.format(), so.format()), or(uo.voice(), so.voice()), or(uo.speed(), so.speed()));
         return new AudioConfig(input, output);
     }
