@@ -77,8 +77,11 @@ class ConversationTest {
             conversation.configure(SessionConfig.builder().instructions("Be brief.").build()).block(TIMEOUT);
             conversation.addUserText("What does get_weather say for Paris?");
 
+            // The continued response (created by the tool's answer) may come before respond() returns: listen first.
+            Mono<ConversationResponse> second = conversation.responses().skip(1).next().cache();
+            second.subscribe();
             ConversationResponse first = conversation.respond().block(TIMEOUT);
-            ConversationResponse continued = conversation.responses().blockFirst(TIMEOUT); // created by the tool's answer
+            ConversationResponse continued = second.block(TIMEOUT);
             assertThat(first.items().blockFirst(TIMEOUT).type()).isEqualTo("function_call");
             String answer = String.join("", continued.items().blockFirst(TIMEOUT).transcript().collectList().block(TIMEOUT));
 
@@ -94,8 +97,10 @@ class ConversationTest {
                     arguments -> Mono.error(new IllegalStateException("database down")));
             conversation.configure(SessionConfig.builder().build()).block(TIMEOUT);
             conversation.addUserText("Please lookup my order");
+            Mono<ConversationResponse> second = conversation.responses().skip(1).next().cache();
+            second.subscribe();
             conversation.respond().block(TIMEOUT);
-            ConversationResponse continued = conversation.responses().blockFirst(TIMEOUT);
+            ConversationResponse continued = second.block(TIMEOUT);
             String answer = String.join("", continued.items().blockFirst(TIMEOUT).transcript().collectList().block(TIMEOUT));
             assertThat(answer).isEqualTo("The tool answered: {\"error\":\"the tool failed\"}."); // the detail stays in the app
 
