@@ -2,7 +2,7 @@
 
     python3 realtime_flows.py FLOW --url wss://127.0.0.1:PORT --ca cert.pem
 
-FLOW is ga-text-audio, ga-tool-call, azure-ga or preview-text-audio; self-check (no --url) proves
+FLOW is ga-text-audio, ga-tool-call, azure-ga, preview-text-audio or azure-preview; self-check (no --url) proves
 the model check refuses bad frames. Every frame the server sends is
 parsed strictly with the SDK's own pydantic model of the dialect's server events (the union
 RealtimeServerEvent): an event type the SDK does not know, a missing field or a field of the wrong type
@@ -20,11 +20,12 @@ import base64
 import json
 import ssl
 import sys
+import typing
 from typing import Any
 
 import openai
 import pydantic
-from openai import AsyncOpenAI
+from openai import AsyncAzureOpenAI, AsyncOpenAI
 from openai.types.beta.realtime import RealtimeServerEvent as PreviewServerEvent
 from openai.types.realtime import RealtimeServerEvent as GaServerEvent
 
@@ -46,6 +47,7 @@ class CheckedConnection:
 
     def __init__(self, connection: Any, server_event_union: Any, dialect: str) -> None:
         self._connection = connection
+        self._union = server_event_union
         self._adapter = pydantic.TypeAdapter(server_event_union)
         self._dialect = dialect
         self.received: list[str] = []
@@ -63,7 +65,7 @@ class CheckedConnection:
         except pydantic.ValidationError as e:
             raise FlowFailed(
                 f"{self._dialect} server event {event_type!r} fails the SDK's model "
-                f"(openai {openai.__version__}):\n{_validation_summary(e, event_type)}\nframe: {_shorten(text)}"
+                f"(openai {openai.__version__}):\n{_validation_summary(e, event_type, self._union)}\nframe: {_shorten(text)}"
             ) from None
         for field in _undeclared_fields(event, ""):
             self.undeclared.add(f"{event_type}: {field}")
@@ -83,16 +85,14 @@ class CheckedConnection:
                 return event
 
 
-def _validation_summary(error: pydantic.ValidationError, event_type: Any) -> str:
-    """The errors of the union member whose type literal matches the frame (the others only say "wrong type")."""
-    lines = []
-    for item in error.errors():
-        loc = [str(part) for part in item["loc"]]
-        if loc and loc[-1] == "type" and item["type"] == "literal_error" and len(loc) <= 2:
-            continue
-        lines.append(f"  {'.'.join(loc)}: {item['msg']}")
-    if not lines:
+def _validation_summary(error: pydantic.ValidationError, event_type: Any, union: Any) -> str:
+    """The errors against the union member whose type literal is the frame's type (the others only say "wrong type")."""
+    member = next((m.__name__ for m in typing.get_args(typing.get_args(union)[0])
+                   if typing.get_args(m.model_fields["type"].annotation) == (event_type,)), None)
+    if member is None:
         return f"  no event type {event_type!r} in the SDK's RealtimeServerEvent union"
+    lines = [f"  {'.'.join(str(p) for p in item['loc'])}: {item['msg']} (got {_shorten(repr(item.get('input')), 120)})"
+             for item in error.errors() if item["loc"] and item["loc"][0] == member]
     return "\n".join(lines[:20])
 
 
@@ -108,6 +108,17 @@ def _undeclared_fields(value: Any, path: str) -> list[str]:
         for i, element in enumerate(value):
             found.extend(_undeclared_fields(element, f"{path[:-1]}[{i}]."))
     return found
+
+
+def _summary(types: list[str]) -> str:
+    """Event types in order, a run of one type as "type xN"."""
+    runs: list[list[Any]] = []
+    for t in types:
+        if runs and runs[-1][0] == t:
+            runs[-1][1] += 1
+        else:
+            runs.append([t, 1])
+    return ", ".join(t if n == 1 else f"{t} x{n}" for t, n in runs)
 
 
 def _shorten(text: str, limit: int = 600) -> str:
@@ -167,7 +178,7 @@ async def ga_text_audio(client: AsyncOpenAI, tls: dict[str, Any], model: str = "
         audio, transcript = await _ga_spoken_reply(conn, raw, "Say hello to the interop test.")
         _expect(audio > 0, "no audio bytes before response.done")
         _expect(transcript.strip() != "", "an empty transcript")
-        print(f"GA text-in-audio-out: {audio} audio bytes, transcript {transcript!r}, events {conn.received}")
+        print(f"GA text-in-audio-out: {audio} audio bytes, transcript {transcript!r}")
 
 
 async def ga_tool_call(client: AsyncOpenAI, tls: dict[str, Any]) -> None:
@@ -210,11 +221,11 @@ async def ga_tool_call(client: AsyncOpenAI, tls: dict[str, Any]) -> None:
                 break
         answer = "".join(transcript)
         _expect(audio > 0 and "sunny" in answer, f"final answer {answer!r} with {audio} audio bytes does not use the tool's output")
-        print(f"GA tool call: {call.name}({call.arguments}) -> final answer {answer!r}, events {conn.received}")
+        print(f"GA tool call: {call.name}({call.arguments}) -> final answer {answer!r}")
 
 
-async def preview_text_audio(client: AsyncOpenAI, tls: dict[str, Any]) -> None:
-    async with client.beta.realtime.connect(model="gpt-4o-realtime-preview", websocket_connection_options=tls) as raw:
+async def preview_text_audio(client: AsyncOpenAI, tls: dict[str, Any], model: str = "gpt-4o-realtime-preview") -> None:
+    async with client.beta.realtime.connect(model=model, websocket_connection_options=tls) as raw:
         conn = CheckedConnection(raw, PreviewServerEvent, "preview")
         await conn.until("session.created")
         await raw.session.update(session={"modalities": ["text", "audio"], "output_audio_format": "pcm16", "voice": "alloy"})
@@ -237,7 +248,7 @@ async def preview_text_audio(client: AsyncOpenAI, tls: dict[str, Any]) -> None:
                 break
         _expect(audio > 0, "no audio bytes before response.done")
         _expect("".join(transcript).strip() != "", "an empty transcript")
-        print(f"preview text-in-audio-out: {audio} audio bytes, transcript {''.join(transcript)!r}, events {conn.received}")
+        print(f"preview text-in-audio-out: {audio} audio bytes, transcript {''.join(transcript)!r}")
 
 
 def self_check() -> None:
@@ -263,8 +274,10 @@ def self_check() -> None:
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("flow", choices=["self-check", "ga-text-audio", "ga-tool-call", "azure-ga", "preview-text-audio"])
+    parser.add_argument("flow", choices=["self-check", "ga-text-audio", "ga-tool-call", "azure-ga", "preview-text-audio", "azure-preview"])
     parser.add_argument("--url", help="the emulator's base URL, e.g. wss://127.0.0.1:8765")
+    parser.add_argument("--deployment", default="gpt-4o-realtime-preview",
+                        help="azure-preview: the deployment's name (default: named after its model, as is common)")
     parser.add_argument("--ca", help="PEM file of the CA (or self-signed certificate) to trust for wss://")
     args = parser.parse_args()
     base = (args.url or "").rstrip("/")
@@ -281,6 +294,11 @@ async def main() -> int:
             # api-version and deployment, which is the dated/preview endpoint's shape: see interop/README.md.)
             client = AsyncOpenAI(api_key=API_KEY, base_url=f"{http_base}/openai/v1", websocket_base_url=f"{base}/openai/v1")
             await ga_text_audio(client, tls, model="my-realtime-deployment")
+        elif args.flow == "azure-preview":
+            # The SDK's Azure client, as it is made: an endpoint and a dated api-version. It dials
+            # <endpoint>/openai/realtime?api-version=...&deployment=... with an api-key header.
+            client = AsyncAzureOpenAI(api_key=API_KEY, api_version="2024-10-01-preview", azure_endpoint=http_base)
+            await preview_text_audio(client, tls, model=args.deployment)
         else:
             client = AsyncOpenAI(api_key=API_KEY, base_url=f"{http_base}/v1", websocket_base_url=f"{base}/v1")
             flows = {"ga-text-audio": ga_text_audio, "ga-tool-call": ga_tool_call, "preview-text-audio": preview_text_audio}
@@ -292,6 +310,8 @@ async def main() -> int:
         print(f"FAILED {args.flow}: no server event within {RECV_TIMEOUT_SECONDS} s", file=sys.stderr)
         return 1
     finally:
+        for conn in _CONNECTIONS:
+            print(f"events: {_summary(conn.received)}")
         undeclared = sorted({field for conn in _CONNECTIONS for field in conn.undeclared})
         if undeclared:
             print("fields the SDK's model does not declare (allowed by it, listed only):")

@@ -22,6 +22,7 @@ class NodeSdkInteropTest {
 
     @BeforeAll
     static void startEmulator() throws Exception {
+        SdkScript.requireNode(); // before anything starts: the whole class is skipped (or failed) with the reason
         logs = Files.createDirectories(SdkScript.interopDir().resolve("target/interop-logs/node"));
         emulator = EmulatorProcess.start(logs, "node");
     }

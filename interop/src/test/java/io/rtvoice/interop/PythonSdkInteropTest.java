@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +24,7 @@ class PythonSdkInteropTest {
 
     @BeforeAll
     static void startEmulator() throws Exception {
+        SdkScript.requirePython(); // before anything starts: the whole class is skipped (or failed) with the reason
         logs = Files.createDirectories(SdkScript.interopDir().resolve("target/interop-logs/python"));
         emulator = EmulatorProcess.start(logs, "python");
     }
@@ -32,8 +36,10 @@ class PythonSdkInteropTest {
         }
     }
 
-    private String run(String flow) throws Exception {
-        return SdkScript.python().run(logs, flow, "--url", emulator.baseUrl(), "--ca", emulator.certificate().toString());
+    private String run(String flow, String... more) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of("--url", emulator.baseUrl(), "--ca", emulator.certificate().toString()));
+        arguments.addAll(List.of(more));
+        return SdkScript.python().run(logs, flow, arguments.toArray(String[]::new));
     }
 
     @Test
@@ -59,5 +65,20 @@ class PythonSdkInteropTest {
     @Test
     void previewDialectThroughTheBetaRealtimeClient() throws Exception {
         assertThat(run("preview-text-audio")).contains("PASSED preview-text-audio");
+    }
+
+    @Test
+    void azurePreviewPathThroughTheAzureClientsBetaRealtimeClient() throws Exception {
+        // AsyncAzureOpenAI(azure_endpoint=..., api_version="2024-10-01-preview"): /openai/realtime?api-version=&deployment=
+        assertThat(run("azure-preview")).contains("PASSED azure-preview");
+    }
+
+    @Test
+    @Disabled("emulator (unverified against Azure): on /openai/realtime the emulator's session.created/updated say "
+            + "session.model = the deployment's name ('my-preview-deployment'); the Python SDK's beta model (openai 3.22.1, "
+            + "SessionCreatedEvent.session.model) allows only OpenAI model names, so the strict parse refuses the frame. "
+            + "Passes when the deployment is named after its model (the test above). See interop/README.md")
+    void azurePreviewPathWithADeploymentNotNamedAfterItsModel() throws Exception {
+        assertThat(run("azure-preview", "--deployment", "my-preview-deployment")).contains("PASSED azure-preview");
     }
 }

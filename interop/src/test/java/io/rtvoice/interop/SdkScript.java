@@ -45,7 +45,10 @@ final class SdkScript {
         return new SdkScript("python", List.of(python.toString(), interopDir().resolve("python/realtime_flows.py").toString()), Map.of());
     }
 
-    /** {@code node interop/node/realtime-flows.mjs}, with the pinned SDK in {@code interop/node/node_modules}. */
+    /**
+     * {@code node interop/node/realtime-flows.mjs}, with the pinned SDK in {@code interop/node/node_modules}, trusting
+     * {@code trustedCertificate} (PEM).
+     */
     static SdkScript node(Path trustedCertificate) {
         Path sdk = interopDir().resolve("node/node_modules/openai/package.json");
         requireInstalled("the Node SDK", Files.isRegularFile(sdk), sdk + " does not exist");
@@ -81,6 +84,16 @@ final class SdkScript {
         assertThat(exited).as("%s %s finished within %d s; its output:%n%s", sdk, flow, FLOW_TIMEOUT_SECONDS, output).isTrue();
         assertThat(process.exitValue()).as("%s %s exit status; its output:%n%s", sdk, flow, output).isZero();
         return output;
+    }
+
+    /** Skips the caller (or fails it under {@code RTVOICE_REQUIRE_INTEROP=1}) when the Python SDK is not installed. */
+    static void requirePython() {
+        python();
+    }
+
+    /** Skips the caller (or fails it under {@code RTVOICE_REQUIRE_INTEROP=1}) when node or the Node SDK is missing. */
+    static void requireNode() {
+        node(Path.of("unused.pem"));
     }
 
     private static void requireInstalled(String what, boolean installed, String why) {
