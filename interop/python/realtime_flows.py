@@ -2,13 +2,12 @@
 
     python3 realtime_flows.py FLOW --url wss://127.0.0.1:PORT --ca cert.pem
 
-FLOW is ga-text-audio, ga-tool-call, azure-ga, preview-text-audio or azure-preview; self-check (no --url) proves
-the model check refuses bad frames. Every frame the server sends is
-parsed strictly with the SDK's own pydantic model of the dialect's server events (the union
-RealtimeServerEvent): an event type the SDK does not know, a missing field or a field of the wrong type
-fails the flow. A field the model does not declare is listed, not failed: the SDK's models allow extra
-fields, and the service itself sends some the models omit (session.created's session.id, object and
-expires_at are in a real GA capture).
+FLOW is ga-text-audio, ga-tool-call, azure-ga, preview-text-audio or azure-preview; self-check (no --url)
+proves the model check refuses bad frames. Every frame the server sends is parsed strictly with the SDK's
+own pydantic model of the dialect's server events (the union RealtimeServerEvent): an event type the SDK
+does not know, a missing field or a field of the wrong type fails the flow. A field the model does not
+declare is listed, not failed: the SDK's models allow extra fields, and the service itself sends some the
+models omit (session.created's session.id, object and expires_at are in a real GA capture).
 Exit status 0 when the flow passed, 1 with the reason on standard error when it did not.
 """
 
