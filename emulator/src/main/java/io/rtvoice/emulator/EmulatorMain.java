@@ -53,7 +53,7 @@ public final class EmulatorMain implements Callable<Integer> {
             description = "The PEM private key (unencrypted PKCS#8) of --tls-cert.")
     Path tlsKey;
 
-    @Option(names = "--quiet", description = "Do not log connections and events.")
+    @Option(names = "--quiet", description = "Do not log connections, events and closes (--verbose: log client events too).")
     boolean quiet;
 
     @Spec
@@ -79,7 +79,9 @@ public final class EmulatorMain implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
         }
         RealtimeEmulator.Builder builder = emulator.builder().maxConnections(maxConnections).host(host).port(port).apiKey(apiKey)
-                .monologue(Duration.ofSeconds(monologueSeconds)).stampAudio(stampAudio).log(!quiet);
+                .monologue(Duration.ofSeconds(monologueSeconds)).stampAudio(stampAudio).log(!quiet)
+                // --verbose (every command's option, from UserErrors) also logs what clients send and wins over --quiet.
+                .verbose(spec.commandLine().getParseResult().hasMatchedOption("--verbose"));
         if (tlsCert != null) {
             builder.tls(tlsCert, tlsKey);
         }

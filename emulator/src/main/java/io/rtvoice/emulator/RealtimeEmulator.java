@@ -135,6 +135,7 @@ public final class RealtimeEmulator implements AutoCloseable {
         private Duration sessionDuration = Duration.ofMinutes(30);
         private Faults faults = Faults.NONE;
         private boolean log;
+        private boolean verbose;
         private int monologueMs;
         private boolean stampAudio;
         private KeyManagerFactory tls;
@@ -246,9 +247,19 @@ public final class RealtimeEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Print a line per connection and per server event (default off). */
+        /**
+         * Print a line per connection, per server event and per close frame, sent or received, with its code and
+         * reason (default off). Event types are the connection's dialect's own wire names ({@code response.audio.delta}
+         * on a preview connection, {@code response.output_audio.delta} on GA); keys are never printed.
+         */
         public Builder log(boolean log) {
             this.log = log;
+            return this;
+        }
+
+        /** Also print a line per client event, by its wire type (default off); turns {@link #log} on. */
+        public Builder verbose(boolean verbose) {
+            this.verbose = verbose;
             return this;
         }
 
@@ -344,7 +355,7 @@ public final class RealtimeEmulator implements AutoCloseable {
         /** Binds and starts serving; the returned emulator is listening. */
         public RealtimeEmulator start() {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
-                    faults, log, monologueMs, stampAudio, allowedOrigins,
+                    faults, log || verbose, verbose, monologueMs, stampAudio, allowedOrigins,
                     handshakeTimeout, idleTimeout, maxConnections, maxPendingWriteBytes);
             EmulatorStats stats = new EmulatorStats();
             SslContext ssl = tlsCertificateChain != null ? serverSsl(tlsCertificateChain, tlsPrivateKey) : serverSsl(tls);

@@ -4,6 +4,7 @@ import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.Tool;
+import io.rtvoice.event.ToolChoice;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,9 @@ public interface Responder {
      *
      * @param conversation the conversation's items, oldest first
      * @param inputAudioMs duration in ms of each user audio item, by item id
-     * @param session the session configuration in force
+     * @param session the configuration this response runs with: the session's, with what {@code response.create}
+     *        set for this response only (instructions, tools, tool_choice, max_output_tokens, modalities) in its place;
+     *        the conversation is {@code response.create}'s {@code input} when it gave one
      */
     record Turn(List<Item> conversation, Map<String, Integer> inputAudioMs, SessionConfig session) {
 
@@ -51,8 +54,15 @@ public interface Responder {
      *   <li>After user audio: {@code "I heard <n.n> seconds of audio."}, or {@code "You said: <transcript>."}
      *       when the item has a transcript.</li>
      *   <li>After a function call output: {@code "The tool answered: <output>."}</li>
-     *   <li>Tools: when a function tool is configured and the newest user text (or transcript) contains its
-     *       name, the model calls it with {@code {"input":"<that text>"}}.</li>
+     *   <li>Tools, after a user message, by {@code tool_choice}: {@code auto} (the default) calls the first function
+     *       tool whose name, or a distinctive word of it ({@code weather} in {@code get_weather}), the user's text (or
+     *       transcript) contains; {@code required} calls that tool, else the first function tool; a named function
+     *       calls that function; {@code none} calls nothing. A forced call ({@code required}, named) needs no user
+     *       message last and takes the latest user words; after a function call output the model speaks, whatever
+     *       the choice, so a client that answers every output with a response does not loop. The arguments satisfy the tool's {@code parameters}
+     *       schema, their values drawn from the user's words where they fit (a place property gets the place the
+     *       user named, an enum the value they said); a schema without properties gets
+     *       {@code {"input":"<that text>"}}.</li>
      *   <li>Otherwise: {@code "Hello, how can I help you today?"}</li>
      * </ul>
      */
@@ -66,13 +76,11 @@ public interface Responder {
                 return new Reply.Speech("The tool answered: " + last.output() + ".");
             }
             String said = userText(last);
-            if (said != null && turn.session().tools() != null) {
-                for (Tool tool : turn.session().tools()) {
-                    if ("function".equals(tool.type()) && tool.name() != null
-                            && said.toLowerCase(Locale.ROOT).contains(tool.name().toLowerCase(Locale.ROOT))) {
-                        return new Reply.FunctionCall(tool.name(), "{\"input\":" + jsonString(said) + "}");
-                    }
-                }
+            // A forced call (required, or a named function) happens whatever came last; its words are the user's latest.
+            String heard = said != null ? said : latestUserText(turn.conversation());
+            Tool tool = chooseTool(turn.session(), said, heard == null ? "" : heard);
+            if (tool != null) {
+                return new Reply.FunctionCall(tool.name(), ToolArguments.generate(tool.parameters(), heard == null ? "" : heard));
             }
             if (said != null) {
                 return new Reply.Speech("You said: " + said + ".");
@@ -83,6 +91,16 @@ public interface Responder {
             }
             return new Reply.Speech("Hello, how can I help you today?");
         };
+    }
+
+    private static String latestUserText(List<Item> conversation) {
+        for (int i = conversation.size() - 1; i >= 0; i--) {
+            String text = userText(conversation.get(i));
+            if (text != null) {
+                return text;
+            }
+        }
+        return null;
     }
 
     private static String userText(Item item) {
@@ -99,7 +117,40 @@ public interface Responder {
         return text.length() > 0 ? text.toString() : null;
     }
 
-    private static String jsonString(String s) {
-        return com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString(); // quoted and escaped by Jackson
+    /** The function tool the standard responder calls for {@code said}, by the session's tool choice, or {@code null}. */
+    private static Tool chooseTool(SessionConfig session, String said, String heard) {
+        List<Tool> functions = session.tools() == null ? List.of()
+                : session.tools().stream().filter(t -> "function".equals(t.type()) && t.name() != null).toList();
+        ToolChoice choice = session.toolChoice() == null ? ToolChoice.AUTO : session.toolChoice();
+        if (functions.isEmpty() || "none".equals(choice.mode())) {
+            return null;
+        }
+        if ("function".equals(choice.type())) {
+            return functions.stream().filter(t -> t.name().equals(choice.name())).findFirst().orElse(null);
+        }
+        if (said == null && !"required".equals(choice.mode())) {
+            return null; // auto: only a user's message can ask for a tool
+        }
+        Tool named = null;
+        String lower = heard.toLowerCase(Locale.ROOT);
+        for (Tool tool : functions) { // the name itself first, then a word of it
+            if (lower.contains(tool.name().toLowerCase(Locale.ROOT))) {
+                named = tool;
+                break;
+            }
+        }
+        for (int i = 0; named == null && i < functions.size(); i++) {
+            for (String part : ToolArguments.nameParts(functions.get(i).name())) {
+                if (part.length() >= 4 && !ToolArguments.GENERIC_VERBS.contains(part)
+                        && java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(part) + "\\b").matcher(lower).find()) {
+                    named = functions.get(i);
+                    break;
+                }
+            }
+        }
+        if (named == null && "required".equals(choice.mode())) {
+            return functions.get(0);
+        }
+        return named;
     }
 }

@@ -28,7 +28,7 @@ class EmulatorBackpressureTest {
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).maxPendingWriteBytes(MAX_PENDING).start();
                 WsClient good = WsClient.connect(emulator.uri("/v1/realtime?model=m"), Dialect.GA, Map.of("api-key", "any"));
                 Socket nonReader = new Socket()) {
-            good.await(ServerEvent.ConversationCreated.class);
+            good.await(ServerEvent.SessionCreated.class);
             nonReader.setReceiveBufferSize(16 * 1024);
             nonReader.connect(new java.net.InetSocketAddress("127.0.0.1", emulator.port()));
             upgrade(nonReader, emulator.port());
@@ -68,7 +68,7 @@ class EmulatorBackpressureTest {
     }
 
     /** Upgrades {@code socket} by hand and reads the 101 response, nothing after it. */
-    private static void upgrade(Socket socket, int port) throws IOException {
+    static void upgrade(Socket socket, int port) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(("GET /v1/realtime?model=m HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\napi-key: any\r\n\r\n")

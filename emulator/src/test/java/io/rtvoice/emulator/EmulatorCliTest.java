@@ -59,6 +59,46 @@ class EmulatorCliTest {
     }
 
     @Test
+    void verboseLogsEveryEventInTheDialectsOwnNamesAndEveryCloseButNoKey() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), EmulatorMain.class.getName(),
+                "--port", "0", "--pace", "0", "--api-key", "sk-verbose-secret", "--verbose").redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            Matcher m = Pattern.compile("listening on (ws://[0-9.]+:[0-9]+)").matcher(line);
+            assertThat(m.find()).as(line).isTrue();
+            URI uri = URI.create(m.group(1) + "/v1/realtime?model=gpt-realtime");
+            try (WsClient ga = WsClient.connect(uri, Dialect.GA, Map.of("Authorization", "Bearer sk-verbose-secret"))) {
+                ga.send(new io.rtvoice.event.ClientEvent.ResponseCreate(null, null));
+                ga.await(ServerEvent.ResponseDone.class);
+                assertThat(ga.closeAndAwaitReply(1000, "bye").closeCode()).isEqualTo(1000);
+            }
+            try (WsClient preview = WsClient.connect(uri, Dialect.PREVIEW,
+                    Map.of("Authorization", "Bearer sk-verbose-secret", "OpenAI-Beta", "realtime=v1"))) {
+                preview.send(new io.rtvoice.event.ClientEvent.ResponseCreate(null, null));
+                preview.await(ServerEvent.ResponseDone.class);
+                assertThat(preview.closeAndAwaitReply(4000, "done here").closeCode()).isEqualTo(4000);
+            }
+            process.toHandle().destroy();
+            assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            for (String l; (l = out.readLine()) != null; ) {
+                output.add(l);
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+        assertThat(output).contains("[rtvoice-emulator] conn-1 -> session.created", "[rtvoice-emulator] conn-1 <- response.create",
+                "[rtvoice-emulator] conn-1 -> response.output_audio.delta", "[rtvoice-emulator] conn-1 <- close 1000 \"bye\"",
+                "[rtvoice-emulator] conn-1 -> close 1000 \"bye\"",
+                "[rtvoice-emulator] conn-2 -> conversation.created", "[rtvoice-emulator] conn-2 -> response.audio.delta",
+                "[rtvoice-emulator] conn-2 -> response.audio_transcript.done",
+                "[rtvoice-emulator] conn-2 <- close 4000 \"done here\"");
+        assertThat(output).noneMatch(l -> l.startsWith("[rtvoice-emulator] conn-2") && l.contains("output_audio"));
+        assertThat(String.join("\n", output)).doesNotContain("sk-verbose-secret");
+    }
+
+    @Test
     void aValueOutOfRangeIsOneLineAndStatus2() {
         StringWriter err = new StringWriter();
 

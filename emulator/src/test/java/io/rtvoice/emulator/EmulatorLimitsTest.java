@@ -42,7 +42,7 @@ class EmulatorLimitsTest {
     void aConnectionThatSendsNothingAfterItsUpgradeIsClosed1001AfterTheIdleTimeout() throws Exception {
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().pace(0).idleTimeout(Duration.ofMillis(500)).start();
                 WsClient quiet = WsClient.connect(emulator.uri(GA), Dialect.GA, ANY_KEY)) {
-            quiet.await(ServerEvent.ConversationCreated.class);
+            quiet.await(ServerEvent.SessionCreated.class);
             WsClient.Received end = quiet.nextRaw(WsClient.TIMEOUT);
             assertThat(end).isNotNull();
             assertThat(end.closeCode()).isEqualTo(1001);
@@ -57,7 +57,7 @@ class EmulatorLimitsTest {
                 warmUp.sendPing(); // the JDK client's first ping is slow to send on a cold JVM
             }
             try (WsClient pinging = WsClient.connect(emulator.uri(GA), Dialect.GA, ANY_KEY)) {
-                pinging.await(ServerEvent.ConversationCreated.class);
+                pinging.await(ServerEvent.SessionCreated.class);
                 for (int i = 0; i < 8; i++) { // 3.2 s in all, twice the idle timeout
                     pinging.sendPing();
                     assertThat(pinging.nextRaw(WsClient.TIMEOUT).text()).startsWith("PONG:");

@@ -124,6 +124,7 @@ class EmulatorTurnsAndFaultsTest {
     @Test
     void closeAfterDropsTheConnectionWithoutACloseFrame() throws Exception {
         try (WsClient c = faulty(emulator, "close_after:2")) {
+            c.sendText("{\"type\":\"input_audio_buffer.clear\"}"); // the second event: GA sends only session.created on connect
             List<String> frames = new ArrayList<>();
             WsClient.Received r;
             while ((r = c.nextRaw(Duration.ofSeconds(3))) != null && r.text() != null) {
@@ -149,17 +150,17 @@ class EmulatorTurnsAndFaultsTest {
     void malformedFrameIsSentOnce() throws Exception {
         try (WsClient c = faulty(emulator, "malformed_after:1")) {
             c.next();
+            c.sendText("{\"type\":\"input_audio_buffer.clear\"}");
             EventDecodeException e = catchThrowableOfType(EventDecodeException.class, c::next);
             assertThat(e.reason()).isEqualTo(EventDecodeException.Reason.MALFORMED_JSON);
-            assertThat(c.next()).isInstanceOf(ServerEvent.ConversationCreated.class);
+            assertThat(c.next()).isInstanceOf(ServerEvent.InputAudioBufferCleared.class);
         }
     }
 
     @Test
     void badBase64InAudioDeltas() throws Exception {
         try (WsClient c = faulty(emulator, "bad_base64")) {
-            c.next();
-            c.next();
+            c.await(ServerEvent.SessionCreated.class);
             c.send(new ClientEvent.ResponseCreate(null, null));
             EventDecodeException e = null;
             while (e == null) {
@@ -177,6 +178,7 @@ class EmulatorTurnsAndFaultsTest {
     void errorEventAfterN() throws Exception {
         try (WsClient c = faulty(emulator, "error_after:1")) {
             c.next();
+            c.sendText("{\"type\":\"input_audio_buffer.clear\"}"); // the error comes before the second event
             assertThat(c.next()).isInstanceOfSatisfying(ServerEvent.Error.class,
                     e -> assertThat(e.error().type()).isEqualTo("server_error"));
         }
@@ -196,8 +198,9 @@ class EmulatorTurnsAndFaultsTest {
     @Test
     void stallSilencesEventsAndPongs() throws Exception {
         try (WsClient c = faulty(emulator, "stall_after:2")) {
-            c.next();
-            c.next();
+            c.await(ServerEvent.SessionCreated.class);
+            c.sendText("{\"type\":\"input_audio_buffer.clear\"}");
+            c.await(ServerEvent.InputAudioBufferCleared.class);
             c.send(new ClientEvent.ResponseCreate(null, null));
             c.sendPing();
             assertThat(c.nextRaw(Duration.ofMillis(500))).as("a stalled server sends nothing").isNull();

@@ -132,6 +132,17 @@ final class WsClient implements AutoCloseable {
         return events.stream().map(ServerEvent::type).toList();
     }
 
+    /** Sends a close frame and waits for the server's; returns it. */
+    Received closeAndAwaitReply(int code, String reason) throws InterruptedException {
+        socket.sendClose(code, reason).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        while (true) {
+            Received r = inbox.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (r == null || r.closeCode() != null || r.error() != null) {
+                return r;
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

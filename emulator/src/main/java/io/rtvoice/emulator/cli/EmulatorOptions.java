@@ -40,7 +40,7 @@ public final class EmulatorOptions {
 
     @Option(names = "--faults", paramLabel = "FAULTS",
             description = "Emulator: misbehave on every connection: a comma-separated list of close_after:N, malformed_after:N, "
-                    + "bad_base64, stall_after:N, error_after:N, expire_after_ms:N (default: none).")
+                    + "bad_base64, stall_after:N, error_after:N, expire_after_ms:N, fail_response, fail_transcription (default: none).")
     String faults;
 
     @Spec(Spec.Target.MIXEE)

@@ -55,10 +55,15 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             }
         } else if (frame instanceof CloseWebSocketFrame close) {
+            session.logClose("<-", close.statusCode(), close.reasonText());
             if (!closeSent) {
                 closeSent = true;
-                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), close.reasonText()))
-                        .addListener(ChannelFutureListener.CLOSE);
+                // RFC 6455 §5.5.1: the reply carries the client's code; a close without a code (statusCode -1) gets
+                // one without a code, never a made-up one (-1 written as a short is 65535, invalid on the wire).
+                CloseWebSocketFrame reply = close.statusCode() < 0 ? new CloseWebSocketFrame()
+                        : new CloseWebSocketFrame(close.statusCode(), close.reasonText());
+                session.logClose("->", reply.statusCode(), reply.reasonText());
+                ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
             } else {
                 ctx.close();
             }
@@ -103,6 +108,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
                         + maxPendingWriteBytes + ")");
             }
             closeSent = true;
+            session.logClose("->", 1008, "client does not read");
             ctx.writeAndFlush(new CloseWebSocketFrame(1008, "client does not read"));
             ctx.close(); // discards (and releases) what is pending
         }
@@ -112,6 +118,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     public void close(int code, String reason) {
         if (!closeSent && ctx.channel().isActive()) {
             closeSent = true;
+            session.logClose("->", code, reason);
             ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
             // The peer answers with its close frame; a peer that does not is cut off after 5 s.
             ctx.executor().schedule(() -> ctx.close(), 5, java.util.concurrent.TimeUnit.SECONDS);
@@ -123,6 +130,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         // The TCP connection ends with no WebSocket close frame, after what was already written
         // (a reset would also discard the events sent just before the fault).
         closeSent = true;
+        session.log("-> TCP closed without a close frame (fault)");
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 

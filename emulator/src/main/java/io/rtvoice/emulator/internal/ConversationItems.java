@@ -176,9 +176,23 @@ final class ConversationItems {
         return items.isEmpty() ? null : items.get(items.size() - 1).id();
     }
 
-    /** What the responder is shown: a copy of the conversation as it stands. */
-    Responder.Turn turn(SessionConfig config) {
-        return new Responder.Turn(List.copyOf(items), Map.copyOf(inputAudioMs), config);
+    /**
+     * What the responder is shown: a copy of the conversation as it stands, or {@code input} when
+     * {@code response.create} gave its own context ({@code []}: none), its {@code item_reference}s
+     * resolved against the conversation.
+     */
+    Responder.Turn turn(SessionConfig config, List<Item> input) {
+        if (input == null) {
+            return new Responder.Turn(List.copyOf(items), Map.copyOf(inputAudioMs), config);
+        }
+        List<Item> context = new ArrayList<>();
+        for (Item item : input) {
+            Item resolved = "item_reference".equals(item.type()) ? find(item.id()) : item;
+            if (resolved != null) {
+                context.add(resolved);
+            }
+        }
+        return new Responder.Turn(List.copyOf(context), Map.copyOf(inputAudioMs), config);
     }
 
     private Item withAudio(Item item) {

@@ -58,7 +58,7 @@ final class EmulatedSession {
         this.tag = "conn-" + connection;
         this.jitter = new java.util.Random(settings.seed() + connection);
         long expiresAt = System.currentTimeMillis() / 1000 + settings.sessionDuration().toSeconds();
-        this.config = SessionConfigs.initial(dialect, "sess_" + tag, model, expiresAt);
+        this.config = SessionConfigs.initial(dialect, "sess_" + tagName(), model, expiresAt);
         input.turnDetection(config.turnDetection());
     }
 
@@ -78,11 +78,24 @@ final class EmulatedSession {
         return tag.replace("-", "");
     }
 
+    /** The default conversation's id, the same in {@code conversation.created} and every {@code response.conversation_id}. */
+    String conversationId() {
+        return "conv_" + tagName();
+    }
+
     // ================================================================ lifecycle
 
+    /**
+     * The first events: {@code session.created}, and in preview {@code conversation.created} after it. The
+     * captured GA trace (gpt-realtime, 2025-12) goes from {@code session.created} straight to the client's
+     * {@code session.updated}, with no {@code conversation.created}; the beta spec has it "emitted right after
+     * session creation", and beta clients logged it.
+     */
     void start() {
         emit(new ServerEvent.SessionCreated(nextEventId(), config));
-        emit(new ServerEvent.ConversationCreated(nextEventId(), new ConversationInfo("conv_" + tag, "realtime.conversation")));
+        if (dialect == Dialect.PREVIEW) {
+            emit(new ServerEvent.ConversationCreated(nextEventId(), new ConversationInfo(conversationId(), "realtime.conversation")));
+        }
         long expireMs = faults.sessionExpiry() != null ? faults.sessionExpiry().toMillis() : settings.sessionDuration().toMillis();
         expiry = out.executor().schedule(this::expire, expireMs, TimeUnit.MILLISECONDS);
     }
@@ -108,6 +121,9 @@ final class EmulatedSession {
     // ================================================================ inbound
 
     void onFrame(byte[] frame) {
+        if (settings.verbose()) {
+            log("<- " + WireJson.typeOf(frame));
+        }
         ClientEvent event;
         try {
             event = codec.decodeClientEvent(frame);
@@ -244,6 +260,11 @@ final class EmulatedSession {
         return settings;
     }
 
+    /** The faults of this connection (its own, or the emulator's default). */
+    Faults faults() {
+        return faults;
+    }
+
     long jitterMs() {
         return settings.jitterMs() <= 0 ? 0 : jitter.nextInt(settings.jitterMs() + 1);
     }
@@ -261,6 +282,28 @@ final class EmulatedSession {
     }
 
     // ================================================================ outbound
+
+    /** One line of the log (with logging on), prefixed with this connection's tag. Never given a key. */
+    void log(String line) {
+        if (settings.log()) {
+            System.out.println("[rtvoice-emulator] " + tag + " " + line);
+        }
+    }
+
+    /** A close frame, received ({@code <-}) or sent ({@code ->}), for the log: code (or none) and reason. */
+    void logClose(String direction, int code, String reason) {
+        if (settings.log()) {
+            String shown = reason == null || reason.isEmpty() ? "" : " \"" + redact(reason) + "\"";
+            log(direction + " close " + (code < 0 ? "(no code)" : Integer.toString(code)) + shown);
+        }
+    }
+
+    /** A client's close reason is its own text: the configured key, should a client echo it, is not printed. */
+    private String redact(String text) {
+        String key = settings.apiKey();
+        String safe = key == null || key.isEmpty() ? text : text.replace(key, "<redacted>");
+        return safe.replaceAll("\\p{Cntrl}", " ");
+    }
 
     String nextEventId() {
         return String.format("event_%s%06d", tag.replace("-", ""), ++sequence);
@@ -291,14 +334,15 @@ final class EmulatedSession {
             out.send(codec.encode(new ServerEvent.Error(nextEventId(), new RealtimeError("server_error", null,
                     "The server had an error while processing your request. (emulated fault)", null, null))));
         }
-        if (faults.invalidBase64() && event instanceof ServerEvent.ResponseOutputAudioDelta d) {
-            String json = new String(codec.encode(d), StandardCharsets.UTF_8);
+        byte[] encoded = codec.encode(event);
+        if (faults.invalidBase64() && event instanceof ServerEvent.ResponseOutputAudioDelta) {
+            String json = new String(encoded, StandardCharsets.UTF_8);
             out.send(json.replaceFirst("\"delta\":\"[^\"]*\"", "\"delta\":\"@@not base64@@\"").getBytes(StandardCharsets.UTF_8));
         } else {
-            out.send(codec.encode(event));
+            out.send(encoded);
         }
         if (settings.log()) {
-            System.out.println("[rtvoice-emulator] " + tag + " -> " + event.type());
+            log("-> " + WireJson.typeOf(encoded)); // the dialect's name, as sent, not the neutral model's
         }
         if (faults.closeAfterEvents() > 0 && eventsSent == faults.closeAfterEvents()) {
             closed = true;

@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param seed seed of the jitter's random sequence (per connection: seed + connection number)
  * @param sessionDuration the session limit announced in {@code expires_at} and enforced
  * @param faults faults for connections that do not ask for their own
- * @param log whether to print a line per connection and event summary
+ * @param log whether to print a line per connection, per server event (its wire name) and per close
+ * @param verbose whether to print, besides, a line per client event (its wire name)
  * @param monologueMs when above 0, every spoken response lasts this long: its voice loops, on a drift-free schedule
  * @param stampAudio whether each audio delta's {@code event_id} ends with {@code _<seq>_<dueMicros>_<sentMicros>}
  * @param allowedOrigins the web pages that may connect (by their {@code Origin} header)
@@ -34,6 +35,7 @@ public record EmulatorSettings(
         Duration sessionDuration,
         Faults faults,
         boolean log,
+        boolean verbose,
         int monologueMs,
         boolean stampAudio,
         AllowedOrigins allowedOrigins,

@@ -24,7 +24,7 @@ final class IdleCloser extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
             if (log) {
-                System.out.println("[rtvoice-emulator] closed an idle connection");
+                System.out.println("[rtvoice-emulator] closed an idle connection: -> close 1001 \"idle timeout\"");
             }
             ctx.writeAndFlush(new CloseWebSocketFrame(1001, "idle timeout")).addListener(ChannelFutureListener.CLOSE);
             return;

@@ -27,7 +27,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One response in flight: emits the service's event order for its dialect, with the audio paced in
- * deltas, and ends it as completed or cancelled (the {@code *.done} events are sent either way).
+ * deltas, and ends it as completed, cancelled, incomplete ({@code max_output_tokens}) or failed (the
+ * {@code fail_response} fault); the {@code *.done} events are sent whichever way it ends.
+ *
+ * <p>Output tokens, as the emulator counts them: 4 per 3 transcript words (at least 1), and one per 50 ms
+ * of audio. A response whose next word or delta would take it past its {@code max_output_tokens} stops
+ * before it, {@code incomplete}.
  */
 final class ResponseRun {
 
@@ -41,6 +46,9 @@ final class ResponseRun {
     private final List<String> modalities;
     private final RealtimeAudioFormat format;
     private final SessionConfig config;
+    private final java.util.Map<String, String> metadata;
+    /** The most output tokens, or {@code null} for {@code inf}. */
+    private final Integer maxOutputTokens;
 
     private Item item;
     private final String itemId;
@@ -57,13 +65,20 @@ final class ResponseRun {
     private ScheduledFuture<?> next;
     private boolean finished;
 
-    ResponseRun(EmulatedSession session, String id, ResponseParams params, Responder.Reply reply, boolean defaultConversation) {
+    /**
+     * @param config the session's configuration with the response's own settings in its place
+     * @param reply what the model says, or {@code null} for a response that fails
+     */
+    ResponseRun(EmulatedSession session, String id, ResponseParams params, SessionConfig config, Responder.Reply reply,
+            boolean defaultConversation) {
         this.session = session;
         this.id = id;
         this.reply = reply;
         this.defaultConversation = defaultConversation;
-        this.config = session.config();
-        this.modalities = params != null && params.outputModalities() != null ? params.outputModalities() : config.outputModalities();
+        this.config = config;
+        this.metadata = params != null ? params.metadata() : null;
+        this.maxOutputTokens = config.maxOutputTokens() != null ? config.maxOutputTokens().tokens() : null;
+        this.modalities = config.outputModalities();
         AudioConfig audioParams = params != null ? params.audio() : null;
         this.format = audioParams != null && audioParams.output() != null && audioParams.output().format() != null
                 ? audioParams.output().format() : config.audio().output().format();
@@ -86,6 +101,10 @@ final class ResponseRun {
         previousItemId = defaultConversation ? session.items().lastItemId() : null;
         session.emit(new ServerEvent.ResponseCreated(session.nextEventId(), response("in_progress", null, List.of())));
         session.emit(new ServerEvent.RateLimitsUpdated(session.nextEventId(), session.rateLimits()));
+        if (reply == null) {
+            fail();
+            return;
+        }
         if (reply instanceof Responder.Reply.FunctionCall call) {
             functionCall(call);
             return;
@@ -194,7 +213,9 @@ final class ResponseRun {
         }
         EmulatorSettings s = session.settings();
         if (!audioOut()) {
-            if (wordsSent < words.length) {
+            if (wordsSent < words.length && exceedsLimit(wordsSent + 1, 0)) {
+                complete("incomplete", "max_output_tokens");
+            } else if (wordsSent < words.length) {
                 String delta = (wordsSent == 0 ? "" : " ") + words[wordsSent++];
                 session.emit(new ServerEvent.ResponseOutputTextDelta(session.nextEventId(), id, itemId, 0, 0, delta));
                 schedule(0);
@@ -211,6 +232,14 @@ final class ResponseRun {
         }
         int end = Math.min(audioLength, audioBytesSent + chunk);
         int endMs = end / bytesPerMs;
+        int wordsBy = wordsSent;
+        while (wordsBy < words.length && wordsBy * 150 < endMs) {
+            wordsBy++;
+        }
+        if (exceedsLimit(wordsBy, end)) {
+            complete("incomplete", "max_output_tokens");
+            return;
+        }
         while (wordsSent < words.length && wordsSent * 150 < endMs) {
             String delta = (wordsSent == 0 ? "" : " ") + words[wordsSent++];
             session.emit(new ServerEvent.ResponseOutputAudioTranscriptDelta(session.nextEventId(), id, itemId, 0, 0, delta));
@@ -290,7 +319,7 @@ final class ResponseRun {
             }
         }
         session.emit(new ServerEvent.ResponseOutputItemDone(session.nextEventId(), id, 0, done));
-        Response.StatusDetails details = status.equals("completed") ? null : new Response.StatusDetails("cancelled", reason, null);
+        Response.StatusDetails details = status.equals("completed") ? null : new Response.StatusDetails(status, reason, null);
         session.emit(new ServerEvent.ResponseDone(session.nextEventId(), response(status, details, List.of(done))));
         session.responses().finished(this);
     }
@@ -325,6 +354,31 @@ final class ResponseRun {
         session.responses().finished(this);
     }
 
+    /** The {@code fail_response} fault: the response ends as soon as it began, failed, with nothing said. */
+    private void fail() {
+        finished = true;
+        session.emit(new ServerEvent.ResponseDone(session.nextEventId(), response("failed",
+                new Response.StatusDetails("failed", null, new Response.Failure("server_error", null)), List.of())));
+        session.responses().finished(this);
+    }
+
+    /** Whether {@code words} transcript words and {@code audioBytes} of audio are more output tokens than allowed. */
+    private boolean exceedsLimit(int words, int audioBytes) {
+        return maxOutputTokens != null && outputTokens(words, audioBytes) > maxOutputTokens;
+    }
+
+    private int textTokens(int words) {
+        return Math.max(1, words * 4 / 3);
+    }
+
+    private int audioTokens(int audioBytes) {
+        return audioBytes / (EmulatedSession.bytesPerMs(format.type()) * 50);
+    }
+
+    private int outputTokens(int words, int audioBytes) {
+        return textTokens(words) + audioTokens(audioBytes);
+    }
+
     private String objectName() {
         return session.dialect() == Dialect.PREVIEW ? "realtime.item" : null;
     }
@@ -332,15 +386,15 @@ final class ResponseRun {
     private Response response(String status, Response.StatusDetails details, List<Item> output) {
         Response.Usage usage = null;
         if (!status.equals("in_progress")) {
-            int textTokens = Math.max(1, words.length * 4 / 3);
-            int audioTokens = audioBytesSent / (EmulatedSession.bytesPerMs(format.type()) * 50);
+            int textTokens = textTokens(status.equals("completed") ? words.length : wordsSent);
+            int audioTokens = audioTokens(audioBytesSent);
             int inputTokens = 120;
             usage = new Response.Usage(inputTokens + textTokens + audioTokens, inputTokens, textTokens + audioTokens,
                     new Response.InputTokenDetails(0, inputTokens, 0, 0, null), new Response.OutputTokenDetails(textTokens, audioTokens));
         }
         AudioConfig audioConfig = new AudioConfig(null, new AudioConfig.Output(format, config.voice(), null));
-        return new Response(id, "realtime.response", status, details, new ArrayList<>(output), null, audioConfig, usage,
-                defaultConversation ? "conv_" + session.tagName() : null, modalities, config.maxOutputTokens(),
+        return new Response(id, "realtime.response", status, details, new ArrayList<>(output), metadata, audioConfig, usage,
+                defaultConversation ? session.conversationId() : null, modalities, config.maxOutputTokens(),
                 session.dialect() == Dialect.PREVIEW ? config.temperature() : null);
     }
 }

@@ -3,6 +3,7 @@ package io.rtvoice.emulator.internal;
 import io.rtvoice.emulator.Responder;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ResponseParams;
+import io.rtvoice.event.SessionConfig;
 
 /**
  * One session's responses: at most one active in the default conversation, any number out of band
@@ -42,8 +43,11 @@ final class Responses {
 
     /** Asks the responder for a reply to the conversation as it stands and starts sending it. */
     void start(ResponseParams params, boolean defaultConversation) {
-        Responder.Reply reply = session.settings().responder().reply(session.items().turn(session.config()));
-        ResponseRun run = new ResponseRun(session, session.nextId("resp"), params, reply, defaultConversation);
+        // The response's own instructions, tools, tool_choice and limits stand in for the session's: the responder sees them.
+        SessionConfig config = SessionConfigs.forResponse(session.config(), params);
+        Responder.Reply reply = session.faults().failResponses() ? null
+                : session.settings().responder().reply(session.items().turn(config, params != null ? params.input() : null));
+        ResponseRun run = new ResponseRun(session, session.nextId("resp"), params, config, reply, defaultConversation);
         if (defaultConversation) {
             active = run;
         }

@@ -79,6 +79,33 @@ final class SessionConfigs {
                 s.clientSecret());
     }
 
+    /**
+     * The configuration one response runs with: the session's, with what {@code response.create} sets in its
+     * place for this response only (instructions, tools, tool choice, output token limit, modalities).
+     */
+    static SessionConfig forResponse(SessionConfig session, io.rtvoice.event.ResponseParams params) {
+        if (params == null) {
+            return session;
+        }
+        SessionConfig.Builder b = session.toBuilder();
+        if (params.instructions() != null) {
+            b.instructions(params.instructions());
+        }
+        if (params.tools() != null) {
+            b.tools(params.tools());
+        }
+        if (params.toolChoice() != null) {
+            b.toolChoice(params.toolChoice());
+        }
+        if (params.maxOutputTokens() != null) {
+            b.maxOutputTokens(params.maxOutputTokens());
+        }
+        if (params.outputModalities() != null) {
+            b.outputModalities(params.outputModalities());
+        }
+        return b.build();
+    }
+
     private static AudioConfig mergeAudio(AudioConfig s, AudioConfig u) {
         if (u == null) {
             return s;

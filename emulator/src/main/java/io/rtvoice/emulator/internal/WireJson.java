@@ -32,6 +32,29 @@ final class WireJson {
     private WireJson() {
     }
 
+    /**
+     * The {@code type} of a JSON event as written (the dialect's own name), read with the streaming parser so a
+     * 15 MiB append is not made a tree; {@code "?"} when there is none or the frame is not JSON.
+     */
+    static String typeOf(byte[] json) {
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return "?";
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                if ("type".equals(name) && value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    return p.getText();
+                }
+                p.skipChildren();
+            }
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+        return "?";
+    }
+
     /** The shared, thread-safe mapper. */
     static ObjectMapper mapper() {
         return MAPPER;

@@ -70,7 +70,7 @@ class SlowSubscriberTest {
      */
     static List<ServerEvent> speakAtLength(RealtimeSession session, Stalled stalled) {
         List<ServerEvent> all = new CopyOnWriteArrayList<>();
-        session.events().ofType(ServerEvent.ConversationCreated.class).blockFirst(TIMEOUT);
+        session.events().ofType(ServerEvent.SessionCreated.class).blockFirst(TIMEOUT);
         session.events().subscribe(all::add);
         session.events().subscribe(stalled);
         session.send(new ClientEvent.ConversationItemCreate(null, null,
