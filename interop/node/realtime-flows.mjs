@@ -173,7 +173,9 @@ async function toolCall(conn) {
   const call = calls[0];
   expect(call.name === 'get_weather', `called ${JSON.stringify(call.name)}`);
   expect(typeof call.call_id === 'string' && call.call_id !== '', 'the function call has no call_id');
-  JSON.parse(call.arguments);
+  const args = JSON.parse(call.arguments);
+  expect(args !== null && typeof args === 'object' && typeof args.city === 'string',
+    `arguments ${call.arguments} do not fit the tool's schema (an object with the required string 'city')`);
   conn.rt.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: call.call_id, output: JSON.stringify({ weather: 'sunny' }) } });
   conn.rt.send({ type: 'response.create' });
   const { audio, transcript } = await spokenReply(conn);

@@ -202,7 +202,9 @@ async def ga_tool_call(client: AsyncOpenAI, tls: dict[str, Any]) -> None:
         call = calls[0]
         _expect(call.name == "get_weather", f"called {call.name!r}")
         _expect(bool(call.call_id), "the function call has no call_id")
-        json.loads(call.arguments)  # arguments are JSON
+        arguments = json.loads(call.arguments)
+        _expect(isinstance(arguments, dict) and isinstance(arguments.get("city"), str),
+                f"arguments {call.arguments} do not fit the tool's schema (an object with the required string 'city')")
         await raw.conversation.item.create(
             item={"type": "function_call_output", "call_id": call.call_id, "output": json.dumps({"weather": "sunny"})}
         )
