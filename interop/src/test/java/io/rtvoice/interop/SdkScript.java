@@ -42,7 +42,9 @@ final class SdkScript {
     static SdkScript python() {
         Path python = interopDir().resolve(".venv/bin/python3");
         requireInstalled("the Python SDK", Files.isExecutable(python), python + " does not exist");
-        return new SdkScript("python", List.of(python.toString(), interopDir().resolve("python/realtime_flows.py").toString()), Map.of());
+        // Unbuffered: the flow's progress (stdout) and its failure (stderr) land in the log in the order they happened.
+        return new SdkScript("python", List.of(python.toString(), interopDir().resolve("python/realtime_flows.py").toString()),
+                Map.of("PYTHONUNBUFFERED", "1"));
     }
 
     /**
