@@ -10,6 +10,7 @@ module io.rtvoice.bench {
     requires jmh.core;
     requires HdrHistogram;
     requires io.netty.buffer;
+    requires java.logging;
     requires java.management;
     requires jdk.management;
 

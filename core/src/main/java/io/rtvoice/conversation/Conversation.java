@@ -52,6 +52,8 @@ public final class Conversation implements AutoCloseable {
     private final LongAdder skipped = new LongAdder();
     private volatile Duration toolTimeout = DEFAULT_TOOL_TIMEOUT;
     private volatile boolean toolErrorDetail;
+    /** Why the session ended, once it has: what a request still waiting for its answer fails with. */
+    private volatile Throwable endCause;
 
     private Conversation(RealtimeSession session) {
         this.session = session;
@@ -230,8 +232,12 @@ public final class Conversation implements AutoCloseable {
         // resume errors after the flatMap: the error it makes is the answer (swallowed, the request hung).
         Mono<T> replaced = session.reconnections().next().switchIfEmpty(Mono.never())
                 .flatMap(r -> Mono.<T>error(lostConnection()));
+        // The session's end completes the responses before its error reaches `failed`: an answer that ends
+        // empty is that end, never a success with nothing in it (a caller's block() would return null).
+        Mono<T> decided = Mono.firstWithSignal(answer, failed, replaced).switchIfEmpty(Mono.error(() -> endCause != null ? endCause
+                : new IllegalStateException("the session ended before the server answered")));
         return Mono.create(sink -> {
-            sink.onDispose(Mono.firstWithSignal(answer, failed, replaced).subscribe(sink::success, sink::error, sink::success));
+            sink.onDispose(decided.subscribe(sink::success, sink::error));
             try {
                 session.send(request);
             } catch (RuntimeException e) {
@@ -426,7 +432,8 @@ public final class Conversation implements AutoCloseable {
     }
 
     private void ended(Throwable error) {
-        interrupted(error != null ? error : new IllegalStateException("the session has ended"));
+        endCause = error != null ? error : new IllegalStateException("the session has ended");
+        interrupted(endCause);
         responseSink.tryEmitComplete();
         inputSink.tryEmitComplete();
     }

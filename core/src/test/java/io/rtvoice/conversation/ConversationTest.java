@@ -113,6 +113,17 @@ class ConversationTest {
         assertThat(transport.connection(0).receivedTypes()).containsExactly("conversation.item.create", "response.create");
     }
 
+    /** Found by the hostile soak: the responses ended before the session's error arrived, and respond() completed empty. */
+    @Test
+    void aConnectionLostBeforeTheAnswerFailsTheRequestRatherThanCompletingItEmpty() {
+        transport.answer("response.create", (server, create) -> server.drop());
+        Conversation conversation = connect();
+        conversation.addUserText("Hi");
+        StepVerifier.create(conversation.respond()).expectError(io.rtvoice.SessionEndedException.class).verify(TIMEOUT);
+        StepVerifier.create(conversation.configure(SessionConfig.builder().instructions("late").build()))
+                .expectError(io.rtvoice.SessionEndedException.class).verify(TIMEOUT);
+    }
+
     @Test
     void aFunctionCallIsAnsweredByItsHandlerAndTheModelIsAskedToGoOn() {
         String call = "{\"id\":\"item_f\",\"type\":\"function_call\",\"status\":\"completed\",\"name\":\"weather\","

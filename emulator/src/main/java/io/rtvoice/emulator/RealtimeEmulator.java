@@ -115,6 +115,16 @@ public final class RealtimeEmulator implements AutoCloseable {
         return stats.pings();
     }
 
+    /** Pongs received in answer to the pings of the {@code ping_every_ms} fault. */
+    public long pongsReceived() {
+        return stats.pongs();
+    }
+
+    /** Connections the {@code ping_every_ms} fault closed (1011) because a ping went unanswered. */
+    public long pingTimeouts() {
+        return stats.pingTimeouts();
+    }
+
     /** Stops listening and closes every connection; idempotent. */
     @Override
     public void close() {

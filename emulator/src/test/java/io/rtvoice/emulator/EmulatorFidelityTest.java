@@ -253,22 +253,6 @@ class EmulatorFidelityTest {
     }
 
     @Test
-    void silentInputAudioFailsToTranscribeAsUnintelligible() throws Exception {
-        try (WsClient c = transcribing("", "whisper-1")) {
-            c.send(new ClientEvent.InputAudioBufferAppend(null, new byte[48 * 300])); // 300 ms of digital silence
-            c.send(new ClientEvent.InputAudioBufferCommit(null));
-
-            ServerEvent.ConversationItemInputAudioTranscriptionFailed failed =
-                    c.await(ServerEvent.ConversationItemInputAudioTranscriptionFailed.class);
-
-            assertThat(failed.itemId()).isEqualTo(c.events().stream().filter(ServerEvent.InputAudioBufferCommitted.class::isInstance)
-                    .map(e -> ((ServerEvent.InputAudioBufferCommitted) e).itemId()).findFirst().orElseThrow());
-            assertThat(failed.error().type()).isEqualTo("transcription_error");
-            assertThat(failed.error().code()).isEqualTo("audio_unintelligible");
-        }
-    }
-
-    @Test
     void theFailTranscriptionFaultFailsSpeechToo() throws Exception {
         try (WsClient c = transcribing("&rtvoice_fault=fail_transcription", "whisper-1")) {
             c.send(new ClientEvent.InputAudioBufferAppend(null, SyntheticVoice.speak("hello there")));

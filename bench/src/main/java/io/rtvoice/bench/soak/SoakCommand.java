@@ -73,6 +73,12 @@ public final class SoakCommand implements Callable<Integer> {
             + "(default: in this JVM).")
     boolean separateEmulator;
 
+    @Option(names = "--hostile", description = "A hostile server: besides the faults above, it echoes the key (in an error event, a close "
+            + "reason, the HTTP status line), cuts frames off halfway, sends events a client cannot use and floods of large deltas, "
+            + "and enforces ping/pong on every connection. Adds checks: no key in any log record, message or close reason; "
+            + "no connection closed for a missed pong.")
+    boolean hostile;
+
     @Option(names = "--turn-timeout-seconds", defaultValue = "30",
             description = "A turn with no outcome after this long counts as hung (default: ${DEFAULT-VALUE}).")
     int turnTimeoutSeconds;
@@ -96,20 +102,26 @@ public final class SoakCommand implements Callable<Integer> {
         Sample after;
         FaultInjectingTransport transport;
         List<SoakSession> callers = new ArrayList<>();
+        // A key of this run alone: the hostile server echoes it, and it must show up nowhere.
+        String key = "sk-soak-" + java.util.UUID.randomUUID().toString().replace("-", "");
+        SecretWatch secrets = new SecretWatch(key);
+        if (hostile) {
+            secrets.install();
+        }
         long started = System.nanoTime();
         try (EmulatorProcess child = separateEmulator ? EmulatorProcess.start(List.of(), emulator.arguments(), err) : null;
                 RealtimeEmulator embedded = separateEmulator ? null : emulator.builder().start()) {
             URI base = child != null ? child.uri() : embedded.uri();
             // A short keep-alive, so a stalled server is found in seconds, not the default 40.
             transport = new FaultInjectingTransport(
-                    WebSocketTransport.create().keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(3)), faultProbability);
+                    WebSocketTransport.create().keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(3)), faultProbability, hostile);
             RealtimeClient client = RealtimeClient.builder()
                     .endpoint(Endpoint.custom(URI.create(base + "/v1/realtime?model=gpt-realtime"), Dialect.GA))
-                    .credentials(Credentials.apiKey("emulator")).transport(transport).build();
+                    .credentials(Credentials.apiKey(key)).transport(transport).build();
             ReconnectPolicy policy = ReconnectPolicy.withBackoff().delays(Duration.ofMillis(50), Duration.ofSeconds(1));
             before = Sample.take(0, stats, transport);
-            out.printf(Locale.ROOT, "Soak: %d callers for %.1f min against the emulator %s, %.0f %% of connections faulty%n",
-                    sessions, minutes, separateEmulator ? "in a child JVM" : "in this JVM", faultProbability * 100);
+            out.printf(Locale.ROOT, "Soak: %d callers for %.1f min against the %semulator %s, %.0f %% of connections faulty%n",
+                    sessions, minutes, hostile ? "hostile " : "", separateEmulator ? "in a child JVM" : "in this JVM", faultProbability * 100);
             out.println(Sample.HEADER);
             long deadline = started + (long) (minutes * 60e9);
             ExecutorService pool = Executors.newFixedThreadPool(sessions, task -> {
@@ -119,7 +131,7 @@ public final class SoakCommand implements Callable<Integer> {
             });
             for (int i = 0; i < sessions; i++) {
                 SoakSession caller = new SoakSession(i, client, policy, turnsPerSession, Duration.ofSeconds(turnTimeoutSeconds),
-                        deadline, stats);
+                        deadline, stats, secrets);
                 callers.add(caller);
                 pool.execute(caller);
             }
@@ -142,12 +154,17 @@ public final class SoakCommand implements Callable<Integer> {
         }
         after = Sample.take((System.nanoTime() - started) / 60e9, stats, transport);
         out.println(after.line() + "   (all calls ended, emulator stopped)");
+        secrets.uninstall();
 
-        ObjectNode summary = verdict(samples, before, after, stats, transport, callers);
+        ObjectNode summary = verdict(samples, before, after, stats, transport, callers, secrets);
         Files.createDirectories(outDirectory);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(outDirectory.resolve("summary.json").toFile(), summary);
         out.println("Outcomes other than a completed turn: " + stats.outcomes());
         out.println("Faults injected: " + transport.injected() + " in " + transport.connections() + " connections");
+        out.println("Reconnection causes: " + stats.reconnectionCauses());
+        if (hostile) {
+            out.println("Log records scanned for the key: " + secrets.recordsScanned() + "; sightings: " + secrets.sightings());
+        }
         for (var check : summary.withArray("checks")) {
             out.println((check.get("passed").asBoolean() ? "  ok    " : "  FAIL  ") + check.get("what").asText());
         }
@@ -157,9 +174,10 @@ public final class SoakCommand implements Callable<Integer> {
     }
 
     private ObjectNode verdict(List<Sample> samples, Sample before, Sample after, SoakStats stats,
-            FaultInjectingTransport transport, List<SoakSession> callers) {
+            FaultInjectingTransport transport, List<SoakSession> callers, SecretWatch secrets) {
         ObjectNode summary = JsonNodeFactory.instance.objectNode();
         summary.put("sessions", sessions).put("minutes", minutes).put("separate_emulator", separateEmulator).put("fault_probability", faultProbability)
+                .put("hostile", hostile)
                 .put("turns_per_session", turnsPerSession).put("pace", emulator.pace())
                 .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"))
                 .put("cores", Runtime.getRuntime().availableProcessors());
@@ -168,6 +186,11 @@ public final class SoakCommand implements Callable<Integer> {
                 .put("audio_mib", stats.audioBytes.sum() / (double) MIB);
         summary.putPOJO("faults_injected", transport.injected());
         summary.putPOJO("other_outcomes", stats.outcomes());
+        summary.putPOJO("reconnection_causes", stats.reconnectionCauses());
+        if (hostile) {
+            summary.put("log_records_scanned", secrets.recordsScanned());
+            summary.putPOJO("key_sightings", secrets.sightings());
+        }
         ArrayNode series = summary.putArray("samples");
         for (Sample s : samples) {
             series.add(s.json());
@@ -179,6 +202,12 @@ public final class SoakCommand implements Callable<Integer> {
         long slowest = callers.stream().mapToLong(c -> c.turnsCompleted).min().orElse(0);
         check(checks, "every caller completed turns (fewest: " + slowest + ")", slowest > 0);
         check(checks, "no turn hung (" + stats.hung() + ")", stats.hung() == 0);
+        check(checks, "every call's subscriber was told the call ended (not told: " + stats.hungSubscribers() + ")", stats.hungSubscribers() == 0);
+        if (hostile) {
+            check(checks, "the key showed up nowhere (" + secrets.recordsScanned() + " log records scanned; sightings: " + secrets.sightings() + ")",
+                    secrets.sightings().isEmpty());
+            check(checks, "no connection closed for a missed pong (" + stats.pingTimeouts() + ")", stats.pingTimeouts() == 0);
+        }
         if (samples.size() < 2) {
             check(checks, "at least two samples while running (got " + samples.size() + "; run longer or report more often)", false);
         } else {

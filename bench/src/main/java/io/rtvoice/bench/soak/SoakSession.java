@@ -11,6 +11,8 @@ import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import reactor.core.Disposable;
 
@@ -31,10 +33,11 @@ final class SoakSession implements Runnable {
     private final Duration turnTimeout;
     private final long deadlineNanos;
     private final SoakStats stats;
+    private final SecretWatch secrets;
     long turnsCompleted;
 
     SoakSession(int index, RealtimeClient client, ReconnectPolicy policy, int turnsPerSession, Duration turnTimeout,
-            long deadlineNanos, SoakStats stats) {
+            long deadlineNanos, SoakStats stats, SecretWatch secrets) {
         this.index = index;
         this.client = client;
         this.policy = policy;
@@ -42,6 +45,7 @@ final class SoakSession implements Runnable {
         this.turnTimeout = turnTimeout;
         this.deadlineNanos = deadlineNanos;
         this.stats = stats;
+        this.secrets = secrets;
     }
 
     @Override
@@ -50,6 +54,7 @@ final class SoakSession implements Runnable {
             try {
                 oneCall();
             } catch (RuntimeException e) {
+                secrets.scan("a failed call", e);
                 stats.outcome(classify(e));
             }
         }
@@ -62,9 +67,23 @@ final class SoakSession implements Runnable {
     private void oneCall() {
         RealtimeSession session = client.connect(policy).block(turnTimeout);
         stats.sessionsOpened.increment();
-        Disposable reconnections = session.reconnections().subscribe(r -> stats.reconnections.increment());
-        Disposable audio = session.events().ofType(ServerEvent.ResponseOutputAudioDelta.class)
-                .subscribe(delta -> stats.audioBytes.add(delta.delta().length), error -> { });
+        Disposable reconnections = session.reconnections().subscribe(r -> {
+            stats.reconnections.increment();
+            stats.reconnectionCause(r.cause());
+            secrets.scan("a reconnection's cause", r.cause());
+        });
+        // A subscriber for the whole call: it must be told when the call ends, however it ends.
+        CountDownLatch ended = new CountDownLatch(1);
+        Disposable watcher = session.events().subscribe(event -> {
+            if (event instanceof ServerEvent.ResponseOutputAudioDelta delta) {
+                stats.audioBytes.add(delta.delta().length);
+            } else if (event instanceof ServerEvent.Error error && error.error() != null) {
+                secrets.scan("an error event", error.error().message());
+            }
+        }, error -> {
+            secrets.scan("the events' error", error);
+            ended.countDown();
+        }, ended::countDown);
         Conversation conversation = Conversation.over(session);
         try {
             conversation.configure(NO_VAD).block(turnTimeout);
@@ -72,6 +91,7 @@ final class SoakSession implements Runnable {
                 try {
                     oneTurn(conversation, turn);
                 } catch (RuntimeException e) {
+                    secrets.scan("a failed turn", e);
                     stats.outcome(classify(e));
                     if (session.closeStatus().toFuture().isDone()) {
                         return; // gave up reconnecting (or closed): call again
@@ -79,13 +99,30 @@ final class SoakSession implements Runnable {
                 }
             }
         } finally {
-            audio.dispose();
             reconnections.dispose();
             try {
                 conversation.close();
             } catch (RuntimeException e) {
+                secrets.scan("a close", e);
                 stats.outcome("close: " + classify(e));
             }
+            awaitEnd(session, ended);
+            watcher.dispose();
+        }
+    }
+
+    /** The call's subscriber must have been told the session ended; its close status must not quote the key. */
+    private void awaitEnd(RealtimeSession session, CountDownLatch ended) {
+        try {
+            if (!ended.await(turnTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                stats.outcome(SoakStats.HUNG_SUBSCRIBER);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        var status = session.closeStatus().toFuture().getNow(null);
+        if (status != null) {
+            secrets.scan("a close status", String.valueOf(status));
         }
     }
 

@@ -48,4 +48,32 @@ class SoakCommandTest {
         assertThat(summary.get("samples").size()).isGreaterThanOrEqualTo(2);
         assertThat(output).contains("heap MiB", "Faults injected: ");
     }
+
+    /** A short hostile soak: the key is echoed and must show up nowhere; pings are enforced and never missed. */
+    @Test
+    void aHostileServerLeaksNoKeyAndFindsEveryPingAnswered() throws Exception {
+        SoakCommand command = new SoakCommand();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        command.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        int exit = new CommandLine(command).execute("--hostile", "--sessions", "6", "--minutes", "0.25", "--report-seconds", "4",
+                "--fault-probability", "0.9", "--turns-per-session", "5", "--pace", "8", "--out", dir.toString());
+        String output = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertThat(exit).as(output).isIn(0, 1); // 1: a verdict on heap over 15 seconds may say anything
+
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+        assertThat(summary.get("hostile").asBoolean()).isTrue();
+        assertThat(summary.get("faults_injected").size()).as(output).isGreaterThanOrEqualTo(4);
+        assertThat(summary.get("log_records_scanned").asLong()).as(output).isPositive();
+        assertThat(summary.get("key_sightings").size()).as(output).isZero();
+        assertThat(summary.get("turns_completed").asLong()).isGreaterThanOrEqualTo(6);
+        for (JsonNode check : summary.get("checks")) {
+            String what = check.get("what").asText();
+            if (what.startsWith("every caller") || what.startsWith("no turn hung") || what.startsWith("every call's subscriber")
+                    || what.startsWith("the key showed up nowhere") || what.startsWith("no connection closed for a missed pong")) {
+                assertThat(check.get("passed").asBoolean()).as(output).isTrue();
+            }
+        }
+        assertThat(output).contains("Reconnection causes: ", "Log records scanned for the key: ");
+    }
 }

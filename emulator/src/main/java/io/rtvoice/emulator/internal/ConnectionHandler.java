@@ -1,5 +1,6 @@
 package io.rtvoice.emulator.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -13,6 +14,8 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Carries one upgraded connection's frames to and from its {@link EmulatedSession}. */
 final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements Outbound {
@@ -21,9 +24,14 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private final long maxPendingWriteBytes;
     private final boolean log;
     private final EmulatedSessionFactory factory;
+    private final int pingEveryMillis;
     private ChannelHandlerContext ctx;
     private EmulatedSession session;
     private boolean closeSent;
+    private ScheduledFuture<?> pinger;
+    /** The payload of the ping not yet answered, 0 when none is. */
+    private long unansweredPing;
+    private long pingsSent;
 
     /** Makes the session once the channel is known. */
     @FunctionalInterface
@@ -31,10 +39,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         EmulatedSession create(Outbound out);
     }
 
-    ConnectionHandler(EmulatorStats stats, long maxPendingWriteBytes, boolean log, EmulatedSessionFactory factory) {
+    ConnectionHandler(EmulatorStats stats, long maxPendingWriteBytes, boolean log, int pingEveryMillis, EmulatedSessionFactory factory) {
         this.stats = stats;
         this.maxPendingWriteBytes = maxPendingWriteBytes;
         this.log = log;
+        this.pingEveryMillis = pingEveryMillis;
         this.factory = factory;
     }
 
@@ -43,6 +52,30 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         this.ctx = ctx;
         this.session = factory.create(this);
         session.start();
+        if (pingEveryMillis > 0) {
+            pinger = ctx.executor().scheduleAtFixedRate(this::ping, pingEveryMillis, pingEveryMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The {@code ping_every_ms} fault, as servers that enforce ping/pong behave (Python {@code websockets}
+     * with {@code ping_interval} = {@code ping_timeout}): a ping not answered by the next tick ends the connection.
+     */
+    private void ping() {
+        if (closeSent || !ctx.channel().isActive() || session.stalled()) {
+            return;
+        }
+        if (unansweredPing != 0) {
+            stats.pingTimeouts.incrementAndGet();
+            if (log) {
+                System.out.println("[rtvoice-emulator] " + session.tagName() + " closed: ping " + unansweredPing + " not answered within "
+                        + pingEveryMillis + " ms");
+            }
+            close(1011, "keepalive ping timeout");
+            return;
+        }
+        unansweredPing = ++pingsSent;
+        ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.copyLong(unansweredPing)));
     }
 
     @Override
@@ -53,6 +86,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
             stats.pings.incrementAndGet();
             if (!session.stalled()) { // a stalled server is silent, pongs included
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            }
+        } else if (frame instanceof PongWebSocketFrame pong) {
+            if (pong.content().readableBytes() == Long.BYTES && pong.content().getLong(pong.content().readerIndex()) == unansweredPing) {
+                unansweredPing = 0;
+                stats.pongs.incrementAndGet();
             }
         } else if (frame instanceof CloseWebSocketFrame close) {
             session.logClose("<-", close.statusCode(), close.reasonText());
@@ -74,6 +112,9 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (pinger != null) {
+            pinger.cancel(false);
+        }
         session.closed();
         ctx.fireChannelInactive();
     }
@@ -132,6 +173,24 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         closeSent = true;
         session.log("-> TCP closed without a close frame (fault)");
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void abortMidFrame(byte[] utf8) {
+        // The frame is written by hand, as the encoder would (FIN, text, unmasked), so that its header can
+        // promise bytes that never come; the encoder passes a plain buffer through.
+        ByteBuf head = ctx.alloc().buffer(10 + utf8.length / 2);
+        head.writeByte(0x81);
+        if (utf8.length < 126) {
+            head.writeByte(utf8.length);
+        } else if (utf8.length < 65_536) {
+            head.writeByte(126).writeShort(utf8.length);
+        } else {
+            head.writeByte(127).writeLong(utf8.length);
+        }
+        head.writeBytes(utf8, 0, utf8.length / 2);
+        closeSent = true;
+        ctx.writeAndFlush(head).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

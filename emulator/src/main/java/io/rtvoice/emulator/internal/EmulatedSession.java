@@ -34,6 +34,8 @@ final class EmulatedSession {
     private final Dialect dialect;
     private final EventCodec codec;
     private final Faults faults;
+    /** The client's key, held only for the {@code echo_key_after} fault; otherwise {@code null}. */
+    private final String keyToEcho;
     private final Outbound out;
     private final String tag;
 
@@ -49,11 +51,12 @@ final class EmulatedSession {
     private ScheduledFuture<?> expiry;
     private final java.util.Random jitter;
 
-    EmulatedSession(EmulatorSettings settings, Dialect dialect, String model, Faults faults, Outbound out, long connection) {
+    EmulatedSession(EmulatorSettings settings, Dialect dialect, String model, Faults faults, String keyToEcho, Outbound out, long connection) {
         this.settings = settings;
         this.dialect = dialect;
         this.codec = EventCodec.of(dialect);
         this.faults = faults;
+        this.keyToEcho = keyToEcho;
         this.out = out;
         this.tag = "conn-" + connection;
         this.jitter = new java.util.Random(settings.seed() + connection);
@@ -298,10 +301,14 @@ final class EmulatedSession {
         }
     }
 
-    /** A client's close reason is its own text: the configured key, should a client echo it, is not printed. */
+    /** A close reason is free text: the configured key, or the client's for the echo fault, is not printed. */
     private String redact(String text) {
-        String key = settings.apiKey();
-        String safe = key == null || key.isEmpty() ? text : text.replace(key, "<redacted>");
+        String safe = text;
+        for (String key : new String[] {settings.apiKey(), keyToEcho}) { // the echo_key_after fault closes with the key
+            if (key != null && !key.isEmpty()) {
+                safe = safe.replace(key, "<redacted>");
+            }
+        }
         return safe.replaceAll("\\p{Cntrl}", " ");
     }
 
@@ -323,16 +330,30 @@ final class EmulatedSession {
             return;
         }
         eventsSent++;
-        if (faults.stallAfterEvents() > 0 && eventsSent > faults.stallAfterEvents()) {
-            stalled = true;
-            return;
-        }
         if (faults.malformedFrameAfterEvents() > 0 && eventsSent == faults.malformedFrameAfterEvents() + 1) {
             out.send("{\"type\":\"response.output_audio.delta\",\"delta\":".getBytes(StandardCharsets.UTF_8));
         }
         if (faults.errorEventAfterEvents() > 0 && eventsSent == faults.errorEventAfterEvents() + 1) {
             out.send(codec.encode(new ServerEvent.Error(nextEventId(), new RealtimeError("server_error", null,
                     "The server had an error while processing your request. (emulated fault)", null, null))));
+        }
+        if (faults.echoKeyAfterEvents() > 0 && eventsSent == faults.echoKeyAfterEvents() + 1) {
+            out.send(codec.encode(new ServerEvent.Error(nextEventId(), new RealtimeError("invalid_request_error", "invalid_api_key",
+                    "Incorrect API key provided: " + keyToEcho + " (emulated fault)", null, null))));
+            closed = true;
+            out.close(1008, "invalid key " + keyToEcho);
+            return;
+        }
+        if (faults.truncateAfterEvents() > 0 && eventsSent == faults.truncateAfterEvents() + 1) {
+            closed = true;
+            out.abortMidFrame(codec.encode(event));
+            return;
+        }
+        if (faults.invalidEventsAfterEvents() > 0 && eventsSent == faults.invalidEventsAfterEvents() + 1) {
+            HostileFrames.invalidEvents(dialect).forEach(out::send);
+        }
+        if (faults.floodAfterEvents() > 0 && eventsSent == faults.floodAfterEvents() + 1) {
+            HostileFrames.flood(codec, nextEventId()).forEach(out::send);
         }
         byte[] encoded = codec.encode(event);
         if (faults.invalidBase64() && event instanceof ServerEvent.ResponseOutputAudioDelta) {
@@ -343,6 +364,11 @@ final class EmulatedSession {
         }
         if (settings.log()) {
             log("-> " + WireJson.typeOf(encoded)); // the dialect's name, as sent, not the neutral model's
+        }
+        if (faults.stallAfterEvents() > 0 && eventsSent >= faults.stallAfterEvents()) {
+            // Silent from the Nth event on, pongs included, not only once an (N+1)th is due: in GA nothing may follow
+            // session.created until the client speaks.
+            stalled = true;
         }
         if (faults.closeAfterEvents() > 0 && eventsSent == faults.closeAfterEvents()) {
             closed = true;

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EmulatorStats {
     final AtomicLong connections = new AtomicLong();
     final AtomicLong pings = new AtomicLong();
+    final AtomicLong pongs = new AtomicLong();
+    final AtomicLong pingTimeouts = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong acceptErrors = new AtomicLong();
     final AtomicLong slowReadersClosed = new AtomicLong();
@@ -19,6 +21,16 @@ public final class EmulatorStats {
     /** Ping frames received so far, whether answered or not (a stalled session does not answer). */
     public long pings() {
         return pings.get();
+    }
+
+    /** Pongs received in answer to the {@code ping_every_ms} fault's pings. */
+    public long pongs() {
+        return pongs.get();
+    }
+
+    /** Connections the {@code ping_every_ms} fault closed because a ping went unanswered. */
+    public long pingTimeouts() {
+        return pingTimeouts.get();
     }
 
     /** TCP connections closed at accept because {@code maxConnections} were open. */

@@ -15,17 +15,23 @@ import java.util.Map;
  * What a WebSocket upgrade request asks for, judged as the service judges it: the path and its
  * parameters decide the dialect; the key comes from a header, the query or a subprotocol.
  */
-record Handshake(Dialect dialect, String model, Faults faults, HttpResponseStatus refusal, String reason) {
+record Handshake(Dialect dialect, String model, Faults faults, HttpResponseStatus refusal, String reason, String keyToEcho) {
 
     static final String BETA_SUBPROTOCOL = "openai-beta.realtime-v1";
     static final String KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
 
     static Handshake accepted(Dialect dialect, String model, Faults faults) {
-        return new Handshake(dialect, model, faults, null, null);
+        return new Handshake(dialect, model, faults, null, null, null);
     }
 
     static Handshake refused(HttpResponseStatus status, String reason) {
-        return new Handshake(null, null, null, status, reason);
+        return new Handshake(null, null, null, status, reason, null);
+    }
+
+    /** Never prints the key a hostile fault echoes. */
+    @Override
+    public String toString() {
+        return ok() ? "accepted " + dialect + " " + model : "refused " + refusal.code() + ": " + reason;
     }
 
     boolean ok() {
@@ -97,6 +103,13 @@ record Handshake(Dialect dialect, String model, Faults faults, HttpResponseStatu
             } catch (IllegalArgumentException e) {
                 return refused(HttpResponseStatus.BAD_REQUEST, "bad fault specification: " + e.getMessage());
             }
+        }
+        if (faults.refuseEchoingKey()) {
+            // The status line carries the key, as a careless server's does; the body and the log do not.
+            return refused(new HttpResponseStatus(401, "Incorrect API key provided: " + key), "incorrect API key (echoed: fault refuse_echoing_key)");
+        }
+        if (faults.echoKeyAfterEvents() > 0) {
+            return new Handshake(dialect, model, faults, null, null, key);
         }
         return accepted(dialect, model, faults);
     }

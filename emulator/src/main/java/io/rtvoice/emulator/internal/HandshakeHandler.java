@@ -89,8 +89,8 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
                         new IdleCloser(settings.log()));
             }
             ctx.pipeline().addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-            ctx.pipeline().addLast(new ConnectionHandler(stats, settings.maxPendingWriteBytes(), settings.log(), out ->
-                    new EmulatedSession(settings, judged.dialect(), judged.model(), judged.faults(), out, connection)));
+            ctx.pipeline().addLast(new ConnectionHandler(stats, settings.maxPendingWriteBytes(), settings.log(), judged.faults().pingEveryMillis(),
+                    out -> new EmulatedSession(settings, judged.dialect(), judged.model(), judged.faults(), judged.keyToEcho(), out, connection)));
             ctx.pipeline().remove(this);
         });
     }

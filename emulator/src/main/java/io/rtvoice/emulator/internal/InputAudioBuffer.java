@@ -25,8 +25,6 @@ final class InputAudioBuffer {
     static final int MAX_APPEND_BYTES = 15 * 1024 * 1024;
     /** The service's minimum for a commit, in ms. */
     static final int MIN_COMMIT_MS = 100;
-    /** The loudest sample of input that counts as silence, about −54 dBFS: nothing to transcribe. */
-    static final int SILENCE_PEAK = 64;
 
     private final EmulatedSession session;
     private final Timeline timeline = new Timeline();
@@ -91,16 +89,10 @@ final class InputAudioBuffer {
         RealtimeAudioFormat format = session.config().audio().input().format();
         boolean pcm = "audio/pcm".equals(format.type());
         timeline.append(audio, pcm ? 48 : 8);
-        short[] narrow = pcm ? null : format.decode(audio);
-        if (pcm) {
-            timeline.loudest(audio);
-        } else {
-            timeline.loudest(narrow);
-        }
         if (vad == null) {
             return;
         }
-        byte[] heard = pcm ? audio : at24k(narrow);
+        byte[] heard = pcm ? audio : at24k(format.decode(audio));
         for (VoiceActivityDetector.Transition t : vad.append(heard, 0, heard.length)) {
             if (t.kind() == VoiceActivityDetector.Transition.Kind.SPEECH_STARTED) {
                 idleSinceMs = -1;
@@ -173,7 +165,6 @@ final class InputAudioBuffer {
                             + "100ms of audio, but buffer only has %.2fms of audio.", (double) buffered), null);
             return false;
         }
-        boolean silent = timeline.silent();
         timeline.clear();
         if (vad != null) {
             vad.bufferStartedAt(timeline.timelineMs() - vadOffsetMs);
@@ -183,23 +174,23 @@ final class InputAudioBuffer {
         Item item = items.addInputAudio(itemId, ms);
         session.emit(new ServerEvent.InputAudioBufferCommitted(session.nextEventId(), previous, itemId));
         items.announce(previous, item, true);
-        transcribe(item, ms, silent);
+        transcribe(item, ms);
         return true;
     }
 
     /**
-     * With transcription on, the transcript of user audio is its duration, in words (deterministic). Audio that
-     * is digital silence throughout (no sample louder than {@value #SILENCE_PEAK} of 32767, about −54 dBFS), or
-     * the {@code fail_transcription} fault, gets {@code …transcription.failed} ({@code audio_unintelligible}) and
-     * the item keeps no transcript. A diarizing model ({@code gpt-4o-transcribe-diarize}, GA) also sends the
-     * transcript as one {@code …transcription.segment} of speaker {@code spk_1}.
+     * With transcription on, the transcript of user audio is its duration, in words (deterministic), silence
+     * included: clients' tests commit silence and expect its transcript. The {@code fail_transcription} fault
+     * gets {@code …transcription.failed} ({@code audio_unintelligible}) instead, and the item keeps no transcript.
+     * A diarizing model ({@code gpt-4o-transcribe-diarize}, GA) also sends the transcript as one
+     * {@code …transcription.segment} of speaker {@code spk_1}.
      */
-    private void transcribe(Item item, int ms, boolean silent) {
+    private void transcribe(Item item, int ms) {
         InputTranscription t = session.config().audio().input().transcription();
         if (t == null || t.disabled()) {
             return;
         }
-        if (silent || session.faults().failTranscriptions()) {
+        if (session.faults().failTranscriptions()) {
             session.emit(new ServerEvent.ConversationItemInputAudioTranscriptionFailed(session.nextEventId(), item.id(), 0,
                     new RealtimeError("transcription_error", "audio_unintelligible", "The audio could not be transcribed.", null, null)));
             return;
@@ -223,8 +214,6 @@ final class InputAudioBuffer {
         private int bytesPerMs = 48;
         private long timelineBytes;
         private long bufferStartBytes;
-        /** The loudest sample's magnitude in the buffer. */
-        private int peak;
 
         void append(byte[] audio, int bytesPerMs) {
             this.bytesPerMs = bytesPerMs;
@@ -233,24 +222,6 @@ final class InputAudioBuffer {
 
         void clear() {
             bufferStartBytes = timelineBytes;
-            peak = 0;
-        }
-
-        /** PCM16 little-endian; an odd last byte (half a sample) is left out. */
-        void loudest(byte[] pcm) {
-            for (int i = 0; i + 1 < pcm.length; i += 2) {
-                peak = Math.max(peak, Math.abs((short) ((pcm[i] & 0xff) | (pcm[i + 1] << 8))));
-            }
-        }
-
-        void loudest(short[] samples) {
-            for (short s : samples) {
-                peak = Math.max(peak, Math.abs(s));
-            }
-        }
-
-        boolean silent() {
-            return peak <= SILENCE_PEAK;
         }
 
         int bufferedMs() {

@@ -14,6 +14,9 @@ interface Outbound {
     /** Drops the TCP connection with no close frame (a fault). */
     void abort();
 
+    /** Sends the first half of a text frame carrying {@code utf8}, then drops the TCP connection (a fault). */
+    void abortMidFrame(byte[] utf8);
+
     /** The connection's event loop, for timers. */
     ScheduledExecutorService executor();
 }

@@ -117,7 +117,8 @@ class ReconnectTest {
         // The first connect gets the good key; after the drop, the key has been revoked.
         Credentials rotating = Credentials.bearerToken(() -> Mono.fromSupplier(() -> tokens.getAndIncrement() == 0 ? KEY : "sk-revoked-1234"));
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start()) {
-            RealtimeSession session = client(emulator, "close_after:2", rotating).connect(FAST).block(TIMEOUT);
+            // Dropped right after session.created, the only event GA sends unasked.
+            RealtimeSession session = client(emulator, "close_after:1", rotating).connect(FAST).block(TIMEOUT);
             Throwable ended = catchThrowable(() -> session.events().blockLast(TIMEOUT));
             assertThat(ended).isInstanceOf(TransportException.class);
             assertThat(((TransportException) ended).httpStatus()).isEqualTo(401);
