@@ -14,6 +14,7 @@ import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.Tool;
 import io.rtvoice.internal.client.CloseFromAnyThread;
+import io.rtvoice.internal.client.ServerRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,9 +91,7 @@ public final class Conversation implements AutoCloseable {
     private static final int MAX_METADATA_PAIRS = 16;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What an {@code error} event that carries no {@code error} object is taken to say. */
-    private static final RealtimeError UNDESCRIBED_ERROR = new RealtimeError("server_error", "undescribed_error",
-            "the server sent an error event with no error object", null, null);
+    private static final RealtimeError UNDESCRIBED_ERROR = ServerRequest.UNDESCRIBED_ERROR;
 
     private static ConversationException lostConnection() {
         return new ConversationException(new RealtimeError("connection_lost", "session_reconnected",
@@ -299,32 +298,13 @@ public final class Conversation implements AutoCloseable {
         session.send(new ClientEvent.ConversationItemDelete(nextEventId(), itemId));
     }
 
-    /**
-     * Sends {@code request} once listening for {@code answer} and for an error event about it is in place
-     * (so a fast server cannot answer unheard); the first of the two decides.
-     */
+    /** {@link ServerRequest#send}; a request still waiting when the connection is replaced fails too. */
     private <T> Mono<T> request(ClientEvent request, Mono<T> answer) {
-        // An error about another event (the service names it by event_id) is not this request's; one that
-        // names no event cannot be told apart, so it fails the request rather than leave it hanging.
-        Mono<T> failed = events().ofType(ServerEvent.Error.class)
-                .filter(e -> e.error() == null || e.error().eventId() == null || e.error().eventId().equals(request.eventId())).next()
-                .flatMap(e -> Mono.error(new ConversationException(e.error() != null ? e.error() : UNDESCRIBED_ERROR)));
         // Never deciding for a session that does not reconnect (its reconnections() is empty). Nothing may
         // resume errors after the flatMap: the error it makes is the answer (swallowed, the request hung).
         Mono<T> replaced = session.reconnections().next().switchIfEmpty(Mono.never())
                 .flatMap(r -> Mono.<T>error(lostConnection()));
-        // The session's end completes the responses before its error reaches `failed`: an answer that ends
-        // empty is that end, never a success with nothing in it (a caller's block() would return null).
-        Mono<T> decided = Mono.firstWithSignal(answer, failed, replaced).switchIfEmpty(Mono.error(() -> endCause != null ? endCause
-                : new IllegalStateException("the session ended before the server answered")));
-        return Mono.create(sink -> {
-            sink.onDispose(decided.subscribe(sink::success, sink::error));
-            try {
-                session.send(request);
-            } catch (RuntimeException e) {
-                sink.error(e);
-            }
-        });
+        return ServerRequest.send(session, request, answer, ConversationException::new, replaced, () -> endCause);
     }
 
     /** An id for each event this conversation sends (appends excepted), so that errors can be told apart. */

@@ -6,6 +6,7 @@ import io.rtvoice.RealtimeSession;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.ServerEvent;
+import io.rtvoice.internal.client.ServerRequest;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.internal.client.CloseFromAnyThread;
 import java.util.LinkedHashMap;
@@ -50,8 +51,7 @@ public final class TranscriptionSession implements AutoCloseable {
     /** How many transcribed item ids are remembered, so that a late or repeated event for one is not taken as a new item. */
     private static final int FINISHED_IDS_KEPT = 1024;
     /** What an {@code error} event or a failed transcription that carries no {@code error} object is taken to say. */
-    private static final RealtimeError UNDESCRIBED_ERROR = new RealtimeError("server_error", "undescribed_error",
-            "the server sent an error with no error object", null, null);
+    private static final RealtimeError UNDESCRIBED_ERROR = ServerRequest.UNDESCRIBED_ERROR;
 
     private final RealtimeSession session;
     private final Map<String, TranscriptionItem> pending = new ConcurrentHashMap<>();
@@ -170,27 +170,9 @@ public final class TranscriptionSession implements AutoCloseable {
         return skipped.sum();
     }
 
-    /**
-     * Sends {@code request} once listening for {@code answer} and for an error event about it is in place,
-     * so that a fast server cannot answer unheard; the first of the two decides.
-     */
+    /** {@link ServerRequest#send}: answered, refused with a {@link TranscriptionException}, or ended. */
     private <T> Mono<T> request(ClientEvent request, Mono<T> answer) {
-        // An error that names another event is not this request's; one that names none cannot be told apart.
-        Mono<T> failed = events().ofType(ServerEvent.Error.class)
-                .filter(e -> e.error() == null || e.error().eventId() == null || e.error().eventId().equals(request.eventId()))
-                .next()
-                .flatMap(e -> Mono.error(new TranscriptionException(e.error() != null ? e.error() : UNDESCRIBED_ERROR)));
-        // The session's end completes the event stream: an answer that ends empty is that end, never a success.
-        Mono<T> decided = Mono.firstWithSignal(answer, failed).switchIfEmpty(Mono.error(() -> endCause != null ? endCause
-                : new IllegalStateException("the session ended before the server answered")));
-        return Mono.create(sink -> {
-            sink.onDispose(decided.subscribe(sink::success, sink::error));
-            try {
-                session.send(request);
-            } catch (RuntimeException e) {
-                sink.error(e);
-            }
-        });
+        return ServerRequest.send(session, request, answer, TranscriptionException::new, Mono.never(), () -> endCause);
     }
 
     private String nextEventId() {
