@@ -13,6 +13,7 @@ module io.rtvoice.emulator {
     requires io.netty.transport;
     // MCP tools: the emulator lists and calls them on real MCP servers, as the service does (automatic modules).
     requires io.modelcontextprotocol.sdk.mcp.core;
+    requires java.logging; // --quiet lowers the MCP SDK's logger (slf4j, bound to java.util.logging)
     requires java.net.http; // the SDK's transport is the JDK HttpClient: headers are set on its request builder
     requires io.modelcontextprotocol.sdk.mcp.json.jackson2;
 

@@ -53,6 +53,9 @@ public final class EmulatorMain implements Callable<Integer> {
             description = "The PEM private key (unencrypted PKCS#8) of --tls-cert.")
     Path tlsKey;
 
+    /** Held, so that the level set on it stays (java.util.logging keeps loggers weakly). */
+    private static final java.util.logging.Logger MCP_LOGGER = java.util.logging.Logger.getLogger("io.modelcontextprotocol");
+
     @Option(names = "--quiet", description = "Do not log connections, events and closes (--verbose: log client events too).")
     boolean quiet;
 
@@ -84,6 +87,10 @@ public final class EmulatorMain implements Callable<Integer> {
                 .verbose(spec.commandLine().getParseResult().hasMatchedOption("--verbose"));
         if (tlsCert != null) {
             builder.tls(tlsCert, tlsKey);
+        }
+        if (quiet) {
+            // The MCP SDK says "initialised" at INFO for every MCP server a session lists: quiet means quiet.
+            MCP_LOGGER.setLevel(java.util.logging.Level.WARNING);
         }
         RealtimeEmulator started;
         try {

@@ -3,6 +3,8 @@ package io.rtvoice.emulator.cli;
 import io.rtvoice.AuthenticationException;
 import io.rtvoice.audio.AudioDeviceException;
 import io.rtvoice.audio.Wav;
+import io.rtvoice.conversation.ConversationException;
+import io.rtvoice.transcription.TranscriptionException;
 import io.rtvoice.transport.TransportException;
 import java.io.FileNotFoundException;
 import java.io.PrintWriter;
@@ -36,7 +38,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * ({@link Wav.WavFormatException}); an unknown audio backend or device, or one that fails
  * ({@link AudioDeviceException}); a connection refused, turned away or lost ({@link TransportException},
  * {@link SocketException} — which covers a port already in use —, {@link UnknownHostException}); credentials
- * that cannot sign in ({@link AuthenticationException}).
+ * that cannot sign in ({@link AuthenticationException}); settings the service refused, a model it does not
+ * have say ({@link ConversationException}, {@link TranscriptionException}: the error event's words).
  */
 public final class UserErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
@@ -119,7 +122,8 @@ public final class UserErrors implements IExecutionExceptionHandler, IParameterE
             if (t instanceof ParameterException || t instanceof FileSystemException || t instanceof FileNotFoundException
                     || t instanceof Wav.WavFormatException || t instanceof AudioDeviceException
                     || t instanceof TransportException || t instanceof SocketException || t instanceof UnknownHostException
-                    || t instanceof AuthenticationException) {
+                    || t instanceof AuthenticationException || t instanceof ConversationException
+                    || t instanceof TranscriptionException) {
                 return t;
             }
         }

@@ -41,6 +41,12 @@ class UserErrorsTest {
             return 0;
         }
 
+        @Command(name = "configure")
+        int configure() {
+            throw new io.rtvoice.transcription.TranscriptionException(new io.rtvoice.event.RealtimeError("invalid_request_error",
+                    "invalid_value", "Invalid value: 'whisper-9'. Supported values are: 'gpt-4o-transcribe'.", "session.audio", null));
+        }
+
         @Command(name = "crash")
         int crash() {
             throw new IllegalStateException("an invariant broke");
@@ -49,6 +55,15 @@ class UserErrorsTest {
 
     int run(String... args) {
         return UserErrors.commandLine(new Tool()).setErr(new PrintWriter(err, true)).execute(args);
+    }
+
+    /** A model the service does not have is the user's to fix (`transcribe --model whisper-9`), not a bug. */
+    @Test
+    void settingsTheServiceRefusedAreOneLineAndStatus2() {
+        assertThat(run("configure")).isEqualTo(UserErrors.MISTAKE);
+
+        assertThat(err.toString()).isEqualTo("tool configure: invalid_request_error invalid_value: Invalid value: 'whisper-9'. "
+                + "Supported values are: 'gpt-4o-transcribe'." + System.lineSeparator());
     }
 
     @Test
