@@ -19,6 +19,9 @@ import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.InputTranscription;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
+import io.rtvoice.event.ClientEvent;
+import io.rtvoice.event.Item;
+import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.TurnDetection;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -139,6 +142,30 @@ class ConversationTest {
             assertThat(refused.error().code()).isEqualTo("conversation_already_has_active_response");
             conversation.cancel();
             assertThat(active.done().block(TIMEOUT).status()).isEqualTo("cancelled");
+        }
+    }
+
+    /**
+     * A response the server made on its own (as its VAD does: sent here raw, untagged) and an out-of-band one
+     * asked for at the same moment: respond() gets its own, by the metadata the emulator echoes.
+     */
+    @Test
+    void anOutOfBandResponseIsToldApartFromOneTheServerStartedAtTheSameMoment() {
+        try (Conversation conversation = Conversation.connect(slow.client(Dialect.GA)).block(TIMEOUT)) {
+            conversation.addUserText("hi");
+            ConversationResponse first = conversation.respond().block(TIMEOUT); // the server is heard to echo metadata
+            assertThat(first.metadata()).containsKey(Conversation.REQUEST_KEY);
+            first.done().block(TIMEOUT);
+
+            Mono<ConversationResponse> untagged = conversation.responses().filter(r -> r.metadata().isEmpty()).next().cache();
+            untagged.subscribe();
+            conversation.session().send(new ClientEvent.ResponseCreate(null, null)); // what a VAD turn would start
+            ConversationResponse mine = conversation.respond(ResponseParams.builder().conversation("none")
+                    .input(List.of(Item.userText("A side question"))).build()).block(TIMEOUT);
+
+            assertThat(mine.id()).isNotEqualTo(untagged.block(TIMEOUT).id());
+            assertThat(mine.done().block(TIMEOUT).conversationId()).isNull(); // out of band: written to no conversation
+            assertThat(untagged.block(TIMEOUT).done().block(TIMEOUT).conversationId()).isNotNull();
         }
     }
 
