@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 /**
- * The voice path with no Netty and no sound: the in-memory transport as the service, the README's memory
+ * The voice path with no Netty and no sound: the in-memory transport as the service, docs/audio-backends.md's memory
  * backend as both ends (its device runs at 16 kHz, so every path resamples).
  */
 class VoiceSessionCoreTest {

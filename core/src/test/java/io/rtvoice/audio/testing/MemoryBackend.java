@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The README's "Writing a backend", compiled and tested: a complete backend in the SPI. It captures a
+ * docs/audio-backends.md's "Writing a backend", compiled and tested: a complete backend in the SPI. It captures a
  * clip (then ends) and plays into memory at real-time pace through a 40 ms "device buffer", counting
  * what it has played by its own clock. Everything else — threads, resampling to and from its 16 kHz,
  * the played-samples clock barge-in uses — is rtvoice's.

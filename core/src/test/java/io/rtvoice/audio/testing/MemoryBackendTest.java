@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
-/** The backend of the README's "Writing a backend" works through core's loops, and its accounting holds. */
+/** The backend of docs/audio-backends.md's "Writing a backend" works through core's loops, and its accounting holds. */
 class MemoryBackendTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The fault matrix of the README, row by row, over real sockets: what the user sees for each fault, within
+ * The fault matrix of docs/failures.md, row by row, over real sockets: what the user sees for each fault, within
  * a bounded time, with every subscriber told. (Server silence: {@link KeepAliveTest}; TLS failures:
  * {@link TlsTest}; slow subscribers: {@link SlowSubscriberTest}; 401 and oversized frames:
  * {@link ClientOverWebSocketTest}.)

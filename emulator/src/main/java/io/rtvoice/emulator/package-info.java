@@ -1,0 +1,7 @@
+/**
+ * A local server that speaks the Realtime protocol in both dialects:
+ * {@link io.rtvoice.emulator.RealtimeEmulator}, its scripted replies ({@link io.rtvoice.emulator.Responder}),
+ * fault injection ({@link io.rtvoice.emulator.Faults}), and the command line
+ * ({@link io.rtvoice.emulator.EmulatorMain}).
+ */
+package io.rtvoice.emulator;

@@ -1,0 +1,104 @@
+package io.rtvoice.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rtvoice.Credentials;
+import io.rtvoice.Dialect;
+import io.rtvoice.Endpoint;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.audio.AudioBackends;
+import io.rtvoice.audio.AudioSpec;
+import io.rtvoice.conversation.Conversation;
+import io.rtvoice.event.ClientEvent;
+import io.rtvoice.event.EventCodec;
+import io.rtvoice.event.ResponseParams;
+import io.rtvoice.event.ServerEvent;
+import io.rtvoice.event.SessionConfig;
+import io.rtvoice.event.TurnDetection;
+import io.rtvoice.transcription.TranscriptionConfig;
+import io.rtvoice.transcription.TranscriptionSession;
+import io.rtvoice.voice.VoiceSession;
+import java.net.URI;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Java code the README and the docs show, compiled here. Each region between {@code // snippet:NAME} and
+ * {@code // end:NAME} is what a Markdown file shows after a {@code <!-- snippet: NAME -->} line, and
+ * {@link ReadmeSnippetsTest} fails when the two differ. Edit the code here, then copy it into the page.
+ * Nothing here is run: it only has to compile.
+ */
+@SuppressWarnings("unused")
+final class ReadmeSnippets {
+
+    private ReadmeSnippets() {}
+
+    static void client() {
+        // snippet:client
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.azure(URI.create(System.getenv("AZURE_OPENAI_ENDPOINT")), "gpt-realtime"))
+                .credentials(Credentials.apiKey(System.getenv("AZURE_OPENAI_API_KEY")))
+                .build();                                  // transport found by ServiceLoader (WebSocket on Netty)
+
+        client.connect().flatMapMany(session -> {
+            session.send(new ClientEvent.ResponseCreate(null, ResponseParams.builder().instructions("Please assist the user.").build()));
+            return session.events();                       // ordered, typed, hot Flux<ServerEvent>
+        }).takeUntil(e -> e instanceof ServerEvent.ResponseDone)
+          .subscribe(System.out::println);
+        // end:client
+    }
+
+    static void transcription(String key, byte[] pcm16At24kHz) {
+        // snippet:transcription
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.openAiTranscription())  // or Endpoint.azureTranscription(resource): ?intent=transcription, no model
+                .credentials(Credentials.apiKey(key)).build();
+        TranscriptionSession session = TranscriptionSession.open(client, TranscriptionConfig.builder("gpt-4o-transcribe")
+                .language("en").build()).block();          // session.update {type: "transcription", audio.input.transcription: …}
+        session.transcripts().subscribe(t -> System.out.println(t.text()));   // completed lines, in the order the audio was committed
+        session.items().subscribe(item -> item.deltas().subscribe(System.out::print));   // or delta by delta, with segments
+        session.append(pcm16At24kHz);                      // the server's VAD commits; or manualCommit() and commit()
+        // end:transcription
+    }
+
+    static void voiceSession(RealtimeClient client, JsonNode schema) {
+        // snippet:voice-session
+        Conversation conversation = Conversation.connect(client).block();
+        conversation.tool("get_time", "The current time", schema, args -> Mono.just("{\"time\":\"12:00\"}"));
+
+        VoiceSession voice = VoiceSession.builder()
+                .conversation(conversation)
+                .input(AudioBackends.named("javasound").openCapture(AudioSpec.forDevice(null)))   // the default microphone
+                .output(AudioBackends.named("openal").openPlayback(AudioSpec.forDevice(null)))    // the default speaker
+                .session(SessionConfig.builder().instructions("Keep answers short.").voice("alloy").build())
+                .build();                                  // Mode.VAD by default; Mode.PUSH_TO_TALK commits on releaseToTalk()
+        voice.transcripts().subscribe(line -> System.out.println(line.speaker() + ": " + line.text()));
+        voice.latency().subscribe(sample -> System.out.println(sample.kind() + " " + sample.value().toMillis() + " ms"));
+        voice.interruptions().subscribe(cut -> System.out.println("heard " + cut.playedMillis() + " of " + cut.receivedMillis() + " ms"));
+        voice.start().block();                             // session.update accepted, both ends open at its wire format
+        // … later, from any thread (an event loop included):
+        voice.closeGracefully().subscribe();               // or close(), which waits when it may
+        // end:voice-session
+    }
+
+    static void codec() throws Exception {
+        // snippet:codec
+        EventCodec codec = EventCodec.of(Dialect.PREVIEW);           // or Dialect.GA
+
+        byte[] frame = codec.encode(new ClientEvent.SessionUpdate(null, SessionConfig.builder()
+                .instructions("Please assist the user.")
+                .voice("alloy")
+                .turnDetection(TurnDetection.serverVad(0.5, 300, 500))
+                .build()));                                            // flat preview shape on the wire
+
+        ServerEvent event = codec.decodeServerEvent(frame);          // preview response.audio.delta → ResponseOutputAudioDelta
+        if (event instanceof ServerEvent.ResponseOutputAudioDelta d) {
+            play(d.delta());                                         // PCM16, already decoded from base64
+        } else if (event instanceof ServerEvent.Unknown u) {
+            log(u.type());                                           // a type we do not know: its raw JSON is kept
+        }
+        // end:codec
+    }
+
+    private static void play(byte[] pcm16) {}
+
+    private static void log(String type) {}
+}
