@@ -20,9 +20,10 @@ final class FaultInjectingTransport implements Transport {
 
     /** The emulator's faults drawn from; {@link #draw()} picks when each strikes. */
     private static final String[] FAULTS = {"close_after", "malformed_after", "error_after", "stall_after", "expire_after_ms", "bad_base64"};
-    /** What a hostile server adds. */
-    private static final String[] HOSTILE_FAULTS = {"close_after", "malformed_after", "error_after", "stall_after", "expire_after_ms",
-        "bad_base64", "echo_key_after", "refuse_echoing_key", "truncate_after", "invalid_events_after", "flood_after"};
+    /** The faults above and what a hostile server adds. */
+    private static final String[] HOSTILE_FAULTS = java.util.stream.Stream.concat(java.util.Arrays.stream(FAULTS),
+            java.util.stream.Stream.of("echo_key_after", "refuse_echoing_key", "truncate_after", "invalid_events_after", "flood_after"))
+            .toArray(String[]::new);
 
     private final Transport delegate;
     private final double probability;
