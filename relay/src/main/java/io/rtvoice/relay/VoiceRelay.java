@@ -1,0 +1,256 @@
+package io.rtvoice.relay;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.event.SessionConfig;
+import io.rtvoice.relay.internal.Origins;
+import io.rtvoice.relay.internal.PageSession;
+import io.rtvoice.relay.internal.RelaySettings;
+import io.rtvoice.relay.internal.WebPage;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/**
+ * A relay between web pages and the Realtime API: it serves a voice page (Record/Stop, instructions, voice and
+ * turn detection, both sides' transcripts, an input level meter, each turn's latency) and bridges each page's
+ * audio WebSocket ({@code /ws}) to a {@link io.rtvoice.voice.VoiceSession} on the service. The relay holds the
+ * credentials: the page never sees a key.
+ *
+ * <pre>{@code
+ * try (VoiceRelay relay = VoiceRelay.builder().client(client).port(8080).start()) {
+ *     relay.sessions().subscribe(System.out::println); // one line per session that ended
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p><b>Barge-in</b> is the voice session's: the page's player reports what it really played, and when the
+ * user speaks during an answer the page is told to clear; its answer (the samples it had played) is where the
+ * answer is truncated.
+ *
+ * <p><b>Operable.</b> At most {@link Builder#maxSessions} pages at once (more get HTTP 503); messages up to
+ * {@link Builder#maxMessageBytes} (a larger one closes the socket, 1009); pages of other origins refused (403)
+ * unless allowed ({@link Builder#allowedOrigins}); a page silent for {@link Builder#idleTimeout} closed; one log
+ * line per session ({@link RelaySessionSummary}), with no secret in it.
+ */
+public final class VoiceRelay implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("io.rtvoice.relay");
+
+    private final RelaySettings settings;
+    private final Origins origins;
+    private final int maxSessions;
+    private final WebPage page;
+    private final Set<PageSession> live = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final Sinks.Many<RelaySessionSummary> summaries = Sinks.many().multicast().directBestEffort();
+    private final DisposableServer server;
+
+    private VoiceRelay(Builder b) {
+        this.settings = new RelaySettings(Objects.requireNonNull(b.client, "client"), b.session, b.pageMaySetSession,
+                b.maxMessageBytes, b.idleTimeout, b.playbackLead);
+        this.origins = new Origins(b.allowedOrigins);
+        this.maxSessions = b.maxSessions;
+        this.page = new WebPage(b.session, b.pageMaySetSession);
+        this.server = HttpServer.create().host(b.host).port(b.port)
+                .idleTimeout(b.idleTimeout)
+                .route(routes -> routes
+                        .get("/ws", this::upgrade)
+                        .get("/config", (req, res) -> page.config(res))
+                        .get("/**", (req, res) -> page.file(req.path(), res)))
+                .bindNow();
+    }
+
+    /** A builder: the client is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port the relay listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The page's address: {@code http://<host>:<port>/}. */
+    public URI uri() {
+        return URI.create("http://" + server.host() + ":" + server.port() + "/");
+    }
+
+    /** Pages connected now. */
+    public int activeSessions() {
+        return live.size();
+    }
+
+    /** Connections refused: too many sessions, or a page of an origin not allowed. */
+    public long refusedConnections() {
+        return refused.get();
+    }
+
+    /** Each session as it ends (what the log line says), to whoever subscribes then. */
+    public Flux<RelaySessionSummary> sessions() {
+        return summaries.asFlux();
+    }
+
+    private Mono<Void> upgrade(HttpServerRequest req, HttpServerResponse res) {
+        String origin = req.requestHeaders().get(HttpHeaderNames.ORIGIN);
+        if (!origins.allowed(origin, req.requestHeaders().get(HttpHeaderNames.HOST))) {
+            refused.incrementAndGet();
+            return res.status(HttpResponseStatus.FORBIDDEN).sendString(Mono.just("origin not allowed\n")).then();
+        }
+        if (admitted.incrementAndGet() > maxSessions) {
+            admitted.decrementAndGet();
+            refused.incrementAndGet();
+            return res.status(HttpResponseStatus.SERVICE_UNAVAILABLE).header(HttpHeaderNames.RETRY_AFTER, "5")
+                    .sendString(Mono.just("too many sessions\n")).then();
+        }
+        String id = "rs_" + ids.incrementAndGet();
+        PageSession session = new PageSession(id, settings, summary -> {
+            LOG.log(System.Logger.Level.INFO, summary.toString());
+            summaries.tryEmitNext(summary);
+        });
+        live.add(session);
+        WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxMessageBytes()).build();
+        return res.sendWebsocket(session::run, spec).doFinally(s -> {
+            live.remove(session);
+            admitted.decrementAndGet();
+        });
+    }
+
+    /** Ends every page session (the pages are told, the service's sessions closed), then stops listening. */
+    public Mono<Void> closeGracefully() {
+        live.forEach(PageSession::shutDown);
+        return Mono.defer(() -> {
+            server.dispose();
+            return server.onDispose();
+        }).doFinally(s -> summaries.tryEmitComplete());
+    }
+
+    /** {@link #closeGracefully()}, waiting up to 10 s unless on a non-blocking thread. */
+    @Override
+    public void close() {
+        Mono<Void> done = closeGracefully();
+        if (Schedulers.isInNonBlockingThread()) {
+            done.subscribe(null, e -> { });
+        } else {
+            done.block(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Builds and starts a {@link VoiceRelay}. */
+    public static final class Builder {
+        private RealtimeClient client;
+        private SessionConfig session;
+        private String host = "127.0.0.1";
+        private int port;
+        private List<String> allowedOrigins = List.of();
+        private int maxSessions = 32;
+        private int maxMessageBytes = 64 * 1024;
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private Duration playbackLead = Duration.ofMillis(100);
+        private boolean pageMaySetSession = true;
+
+        private Builder() {
+        }
+
+        /** The service's client; it holds the credentials, which never reach a page. */
+        public Builder client(RealtimeClient client) {
+            this.client = client;
+            return this;
+        }
+
+        /** The session configuration every page starts from (instructions, voice, turn detection, tools …). */
+        public Builder session(SessionConfig session) {
+            this.session = session;
+            return this;
+        }
+
+        /** Whether a page may choose instructions, voice and turn detection (default true, as in the quickstart's sample). */
+        public Builder pageMaySetSession(boolean allowed) {
+            this.pageMaySetSession = allowed;
+            return this;
+        }
+
+        /** The address to listen on (default 127.0.0.1; {@code 0.0.0.0} for every interface). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port (default 0: any free one, see {@link VoiceRelay#port()}). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port " + port + " (expected 0..65535)");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The origins whose pages may connect ({@code https://app.example}, exact), besides the relay's own page.
+         * Default: only the relay's own page (the {@code Origin} matches the {@code Host} it was served from).
+         * A request without {@code Origin} is not a browser's page and is not judged by it.
+         */
+        public Builder allowedOrigins(String... origins) {
+            this.allowedOrigins = List.of(origins);
+            return this;
+        }
+
+        /** Pages connected at once (default 32); more get HTTP 503. */
+        public Builder maxSessions(int maxSessions) {
+            if (maxSessions < 1) {
+                throw new IllegalArgumentException("maxSessions " + maxSessions + " (expected at least 1)");
+            }
+            this.maxSessions = maxSessions;
+            return this;
+        }
+
+        /** The largest message a page may send, in bytes (default 64 KiB: a 20 ms frame is 960 B). */
+        public Builder maxMessageBytes(int bytes) {
+            if (bytes < 1_024) {
+                throw new IllegalArgumentException("maxMessageBytes " + bytes + " (expected at least 1024)");
+            }
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** A page that sends nothing this long is closed (default 30 s; a recording page sends audio 50 times a second). */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive: " + timeout);
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** Audio kept queued at the page ahead of what it has played (default 100 ms): covers the network's jitter. */
+        public Builder playbackLead(Duration lead) {
+            if (lead.toMillis() < 20 || lead.toMillis() > 2_000) {
+                throw new IllegalArgumentException("playbackLead " + lead + " (expected 20 ms..2 s)");
+            }
+            this.playbackLead = lead;
+            return this;
+        }
+
+        /** Binds and starts serving. */
+        public VoiceRelay start() {
+            return new VoiceRelay(this);
+        }
+    }
+}

@@ -1,0 +1,390 @@
+package io.rtvoice.relay.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.rtvoice.AuthenticationException;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.audio.Pcm;
+import io.rtvoice.audio.Resampler;
+import io.rtvoice.conversation.Conversation;
+import io.rtvoice.event.InputTranscription;
+import io.rtvoice.event.RealtimeAudioFormat;
+import io.rtvoice.event.ServerEvent;
+import io.rtvoice.event.SessionConfig;
+import io.rtvoice.event.TurnDetection;
+import io.rtvoice.relay.RelaySessionSummary;
+import io.rtvoice.voice.LatencySample;
+import io.rtvoice.voice.TranscriptLine;
+import io.rtvoice.voice.VoiceSession;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One page's voice chat: the page's WebSocket on one side, a {@link VoiceSession} on the relay's client on the
+ * other. The page speaks a small protocol of its own (docs/browser.md): binary messages are PCM16 audio both
+ * ways; text messages are JSON controls — from the page {@code start}, {@code played}, {@code cleared},
+ * {@code stop}; to it {@code ready}, {@code transcript}, {@code speech_started}, {@code speech_stopped},
+ * {@code latency}, {@code interruption}, {@code turn_done}, {@code clear}, {@code error}, {@code ended}.
+ * The page never sees a key: the relay's client holds it.
+ */
+public final class PageSession {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A page whose socket does not drain this much of what it is sent is dropped: it does not read. */
+    private static final long MAX_PENDING_BYTES = 4L << 20;
+
+    /** The last message to a page: made a frame only when sent, so that none is left unreleased. */
+    private record Close(int code, String reason) {
+    }
+
+    private final String id;
+    private final RelaySettings settings;
+    private final Consumer<RelaySessionSummary> ended;
+    private final long startedNanos = System.nanoTime();
+    // Many threads send (the playback thread, the client's events, the inbound socket): an MPSC queue
+    // drained by the socket; byte[] and String are turned into frames only as the socket takes them, so none leaks.
+    private final Sinks.Many<Object> outbound = Sinks.unsafe().many().unicast()
+            .onBackpressureBuffer(Queues.unboundedMultiproducer().get());
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean ending = new AtomicBoolean();
+    private final AtomicBoolean startRequested = new AtomicBoolean();
+    private final Disposable.Composite running = Disposables.composite();
+    private final List<Long> voiceToVoiceMicros = new CopyOnWriteArrayList<>();
+    private final AtomicLong turns = new AtomicLong();
+    private final AtomicLong rejectedMessages = new AtomicLong();
+    private final AtomicLong audioInSamples = new AtomicLong();
+
+    private volatile Conversation conversation;
+    private volatile VoiceSession voice;
+    private volatile PagePlayback playback;
+    private volatile Resampler micResampler;
+    private volatile boolean started;
+
+    public PageSession(String id, RelaySettings settings, Consumer<RelaySessionSummary> ended) {
+        this.id = id;
+        this.settings = settings;
+        this.ended = ended;
+    }
+
+    /** Runs the session over the page's socket; completes when the socket is done with. */
+    public Mono<Void> run(WebsocketInbound in, WebsocketOutbound out) {
+        running.add(in.aggregateFrames(settings.maxMessageBytes()).receiveFrames()
+                .timeout(settings.idleTimeout())
+                .subscribe(this::onFrame,
+                        e -> end(e instanceof TimeoutException ? "idle" : "page socket failed", 1001,
+                                e instanceof TimeoutException ? "idle" : "socket error"),
+                        () -> end("page closed", 1000, "closed")));
+        return out.sendObject(outbound.asFlux().map(this::frame)).then()
+                .doFinally(s -> end("page gone", 1001, "gone"));
+    }
+
+    private WebSocketFrame frame(Object message) {
+        if (message instanceof byte[] bytes) {
+            pendingBytes.addAndGet(-bytes.length);
+            return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes));
+        } else if (message instanceof Close close) {
+            return new CloseWebSocketFrame(close.code(), close.reason());
+        }
+        String text = (String) message;
+        pendingBytes.addAndGet(-text.length());
+        return new TextWebSocketFrame(text);
+    }
+
+    private void send(Object message) {
+        long size = message instanceof byte[] bytes ? bytes.length : ((String) message).length();
+        if (pendingBytes.addAndGet(size) > MAX_PENDING_BYTES) {
+            pendingBytes.addAndGet(-size);
+            end("page does not read", 1008, "not reading");
+            return;
+        }
+        if (outbound.tryEmitNext(message).isFailure()) {
+            pendingBytes.addAndGet(-size);
+        }
+    }
+
+    private void sendJson(ObjectNode message) {
+        send(message.toString());
+    }
+
+    private void onFrame(WebSocketFrame frame) {
+        if (ending.get()) {
+            return;
+        }
+        if (frame instanceof BinaryWebSocketFrame) {
+            onAudio(frame.content());
+        } else if (frame instanceof TextWebSocketFrame text) {
+            onControl(text.text());
+        }
+    }
+
+    private void onAudio(ByteBuf content) {
+        VoiceSession session = voice;
+        if (!started || session == null) {
+            reject("audio before the session is ready: sent when the relay says ready");
+            return;
+        }
+        int bytes = content.readableBytes();
+        if (bytes % 2 != 0) {
+            reject("audio is PCM16: " + bytes + " bytes is not a whole number of samples");
+            return;
+        }
+        short[] samples = new short[bytes / 2];
+        Pcm.toShorts(ByteBufUtil.getBytes(content), 0, samples, 0, samples.length);
+        audioInSamples.addAndGet(samples.length);
+        Resampler resampler = micResampler;
+        if (resampler != null) {
+            short[] out = new short[resampler.maxOutput(samples.length)];
+            samples = java.util.Arrays.copyOf(out, resampler.process(samples, 0, samples.length, out, 0));
+        }
+        try {
+            session.send(Pcm.toBytes(samples));
+        } catch (IllegalStateException over) {
+            // the session is ending
+        }
+    }
+
+    private void onControl(String text) {
+        JsonNode message;
+        try {
+            message = JSON.readTree(text);
+        } catch (Exception malformed) {
+            reject("not JSON: a control message is a JSON object with a type");
+            return;
+        }
+        String type = message == null ? "" : message.path("type").asText("");
+        switch (type) {
+            case "start" -> start(message);
+            case "played" -> {
+                PagePlayback end = playback;
+                if (end != null) {
+                    end.played(message.path("frames").asLong(0));
+                }
+            }
+            case "cleared" -> {
+                PagePlayback end = playback;
+                if (end != null) {
+                    end.cleared(message.path("played").asLong(0));
+                }
+            }
+            case "stop" -> end("stopped by the page", 1000, "stopped");
+            default -> reject("unknown message type '" + truncate(type) + "'");
+        }
+    }
+
+    private void reject(String why) {
+        rejectedMessages.incrementAndGet();
+        sendJson(JSON.createObjectNode().put("type", "error").put("message", why));
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+
+    private void start(JsonNode message) {
+        if (!startRequested.compareAndSet(false, true)) {
+            reject("the session has already started");
+            return;
+        }
+        int pageRate = message.path("sampleRate").asInt(RealtimeAudioFormat.PCM_RATE_HZ);
+        if (pageRate < 8_000 || pageRate > 96_000) {
+            reject("sampleRate " + pageRate + " is out of range (8000..96000)");
+            end("bad start", 1008, "bad start");
+            return;
+        }
+        SessionConfig config;
+        try {
+            config = sessionFor(message);
+        } catch (IllegalArgumentException bad) {
+            reject(bad.getMessage());
+            end("bad start", 1008, "bad start");
+            return;
+        }
+        PagePlayback end = new PagePlayback(pageRate, settings.playbackLead(), Duration.ofSeconds(1),
+                Duration.ofMillis(300), new PagePlayback.Page() {
+                    @Override
+                    public void audio(byte[] pcm16) {
+                        send(pcm16);
+                    }
+
+                    @Override
+                    public void clear() {
+                        sendJson(JSON.createObjectNode().put("type", "clear"));
+                    }
+                });
+        end.pageLatency(Duration.ofNanos((long) (message.path("outputLatencyMs").asDouble(0) * 1_000_000)));
+        playback = end;
+        RealtimeClient client = settings.client();
+        running.add(Conversation.connect(client).flatMap(c -> {
+            conversation = c;
+            VoiceSession session = VoiceSession.builder().conversation(c).output(end).session(config).build();
+            voice = session;
+            watch(c, session);
+            return session.start();
+        }).subscribe(session -> {
+            int wireRate = session.inputFormat().sampleRateHz();
+            micResampler = pageRate == wireRate ? null : Resampler.create(pageRate, wireRate);
+            started = true;
+            sendJson(JSON.createObjectNode().put("type", "ready").put("session", id)
+                    .put("sampleRate", pageRate).put("wireRate", wireRate));
+        }, e -> {
+            reject(e instanceof AuthenticationException ? "the service refused the relay's credentials"
+                    : "could not reach the service: " + e.getClass().getSimpleName());
+            end("upstream failed", 1011, "upstream failed");
+        }));
+    }
+
+    /** The relay's configuration, with what the page chose where the relay lets it choose. */
+    private SessionConfig sessionFor(JsonNode start) {
+        SessionConfig defaults = settings.session();
+        SessionConfig.Builder b = defaults == null ? SessionConfig.builder() : defaults.toBuilder();
+        // The page plays and captures PCM16: whatever the relay's defaults say, the wire is PCM16 (24 kHz).
+        b.inputAudioFormat(RealtimeAudioFormat.PCM16).outputAudioFormat(RealtimeAudioFormat.PCM16);
+        if (defaults == null || defaults.audio() == null || defaults.audio().input() == null
+                || defaults.audio().input().transcription() == null) {
+            b.inputTranscription(InputTranscription.of("whisper-1")); // the page shows what the user said
+        }
+        if (!settings.pageMaySetSession()) {
+            return b.build();
+        }
+        String instructions = start.path("instructions").asText("");
+        if (!instructions.isBlank()) {
+            if (instructions.length() > 16_384) {
+                throw new IllegalArgumentException("instructions longer than 16384 characters");
+            }
+            b.instructions(instructions);
+        }
+        String voiceName = start.path("voice").asText("");
+        if (!voiceName.isBlank()) {
+            if (!voiceName.matches("[a-z_]{1,32}")) {
+                throw new IllegalArgumentException("voice must be a voice's name");
+            }
+            b.voice(voiceName);
+        }
+        JsonNode vad = start.path("vad");
+        if (vad.isObject()) {
+            String type = vad.path("type").asText("server_vad").toLowerCase(Locale.ROOT);
+            TurnDetection detection;
+            if (type.equals("semantic_vad")) {
+                String eagerness = vad.path("eagerness").asText("auto");
+                if (!List.of("low", "medium", "high", "auto").contains(eagerness)) {
+                    throw new IllegalArgumentException("eagerness must be low, medium, high or auto");
+                }
+                detection = TurnDetection.semanticVad(eagerness);
+            } else if (type.equals("server_vad")) {
+                double threshold = vad.path("threshold").asDouble(0.5);
+                int prefix = vad.path("prefixPaddingMs").asInt(300);
+                int silence = vad.path("silenceDurationMs").asInt(500);
+                if (threshold < 0 || threshold > 1 || prefix < 0 || prefix > 5_000 || silence < 50 || silence > 10_000) {
+                    throw new IllegalArgumentException("VAD: threshold 0..1, prefixPaddingMs 0..5000, silenceDurationMs 50..10000");
+                }
+                detection = TurnDetection.serverVad(threshold, prefix, silence);
+            } else {
+                throw new IllegalArgumentException("VAD type must be server_vad or semantic_vad");
+            }
+            b.turnDetection(detection);
+        }
+        return b.build();
+    }
+
+    /** Forwards what the page shows: transcripts, speech, latency, interruptions, turns, errors. */
+    private void watch(Conversation c, VoiceSession session) {
+        running.add(session.transcripts().subscribe(this::transcript));
+        running.add(session.latency().subscribe(this::latency));
+        running.add(session.interruptions().subscribe(cut -> sendJson(JSON.createObjectNode().put("type", "interruption")
+                .put("itemId", cut.itemId()).put("playedMs", cut.playedMillis()).put("receivedMs", cut.receivedMillis())
+                .put("deleted", cut.deleted()))));
+        running.add(c.events().subscribe(event -> {
+            if (event instanceof ServerEvent.InputAudioBufferSpeechStarted) {
+                sendJson(JSON.createObjectNode().put("type", "speech_started"));
+            } else if (event instanceof ServerEvent.InputAudioBufferSpeechStopped) {
+                sendJson(JSON.createObjectNode().put("type", "speech_stopped"));
+            } else if (event instanceof ServerEvent.ResponseDone done) {
+                turns.incrementAndGet();
+                sendJson(JSON.createObjectNode().put("type", "turn_done")
+                        .put("status", done.response() == null ? null : done.response().status()));
+            } else if (event instanceof ServerEvent.Error error && error.error() != null) {
+                sendJson(JSON.createObjectNode().put("type", "error").put("message", "service: " + error.error().message()));
+            }
+        }, e -> end("upstream failed", 1011, "upstream failed"), () -> end("upstream ended", 1000, "upstream ended")));
+    }
+
+    private void transcript(TranscriptLine line) {
+        sendJson(JSON.createObjectNode().put("type", "transcript")
+                .put("speaker", line.speaker().name().toLowerCase(Locale.ROOT)).put("itemId", line.itemId())
+                .put("text", line.text()).put("done", line.done()));
+    }
+
+    private void latency(LatencySample sample) {
+        if (sample.kind() == LatencySample.Kind.VOICE_TO_VOICE) {
+            voiceToVoiceMicros.add(sample.value().toNanos() / 1_000);
+        }
+        sendJson(JSON.createObjectNode().put("type", "latency").put("kind", sample.kind().name().toLowerCase(Locale.ROOT))
+                .put("ms", sample.value().toNanos() / 1e6).put("responseId", sample.responseId()));
+    }
+
+    /** Ends both sides once: the voice session (and so the service's), then the page's socket with {@code code}. */
+    void end(String why, int code, String reason) {
+        if (!ending.compareAndSet(false, true)) {
+            return;
+        }
+        running.dispose();
+        VoiceSession session = voice;
+        Mono<Void> upstream = session != null ? session.closeGracefully()
+                : conversation != null ? conversation.closeGracefully() : Mono.empty();
+        if (session == null && playback != null) {
+            playback.close();
+        }
+        upstream.onErrorResume(e -> Mono.empty()).doFinally(s -> {
+            sendJson(JSON.createObjectNode().put("type", "ended").put("reason", why));
+            outbound.tryEmitNext(new Close(code, reason));
+            outbound.tryEmitComplete();
+            ended.accept(summary(why));
+        }).subscribe(null, e -> { });
+    }
+
+    /** Ends the session because the relay is shutting down. */
+    public void shutDown() {
+        end("relay shutting down", 1001, "going away");
+    }
+
+    private RelaySessionSummary summary(String why) {
+        Duration lasted = Duration.ofNanos(System.nanoTime() - startedNanos);
+        PagePlayback end = playback;
+        long[] sorted = voiceToVoiceMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+        return new RelaySessionSummary(id, lasted, (int) turns.get(), percentile(sorted, 50), percentile(sorted, 95),
+                Duration.ofMillis(audioInSamples.get() * 1000 / Math.max(1, end == null ? 24_000 : end.format().sampleRate())),
+                Duration.ofMillis(end == null ? 0 : end.playedFrames() * 1000 / end.format().sampleRate()),
+                rejectedMessages.get(), why);
+    }
+
+    /** Nearest-rank percentile, or null without samples. */
+    private static Duration percentile(long[] sortedMicros, int p) {
+        if (sortedMicros.length == 0) {
+            return null;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sortedMicros.length);
+        return Duration.ofNanos(sortedMicros[Math.max(0, rank - 1)] * 1_000);
+    }
+}

@@ -1,0 +1,72 @@
+package io.rtvoice.relay.internal;
+
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import io.rtvoice.Credentials;
+import io.rtvoice.EntraIdCredentials;
+import io.rtvoice.emulator.cli.EmulatorOptions;
+import io.rtvoice.emulator.cli.Target;
+import io.rtvoice.emulator.cli.UserErrors;
+import io.rtvoice.event.SessionConfig;
+import io.rtvoice.relay.VoiceRelay;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar relay/target/rtvoice-relay.jar --port 8080}: the relay, on the embedded emulator or the service. */
+@Command(name = "rtvoice-relay", mixinStandardHelpOptions = true,
+        description = "Serves the voice page and relays its audio to the Realtime API; the page never sees a key. With no "
+                + "configuration it relays to an embedded emulator; set AZURE_OPENAI_ENDPOINT (+ AZURE_OPENAI_API_KEY, "
+                + "AZURE_OPENAI_DEPLOYMENT_NAME) or OPENAI_API_KEY to use the service.")
+public final class RelayMain implements Runnable {
+
+    @Option(names = "--port", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port = 8080;
+
+    @Option(names = "--host", description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN",
+            description = "Also accept pages of this origin (https://app.example); repeatable. The relay's own page always may.")
+    String[] allowedOrigins = {};
+
+    @Option(names = "--max-sessions", description = "Pages connected at once (default: ${DEFAULT-VALUE}).")
+    int maxSessions = 32;
+
+    @Option(names = "--idle-timeout-s", description = "Close a page silent this long, in seconds (default: ${DEFAULT-VALUE}).")
+    int idleSeconds = 30;
+
+    @Option(names = "--instructions", description = "Instructions every session starts with (the page may change them).")
+    String instructions = "You are a helpful assistant. Answer briefly.";
+
+    @Mixin
+    EmulatorOptions emulator = new EmulatorOptions();
+
+    @Override
+    public void run() {
+        try (Target target = Target.from(System.getenv(), emulator, RelayMain::entraId);
+             VoiceRelay relay = VoiceRelay.builder().client(target.client()).host(host).port(port)
+                     .allowedOrigins(allowedOrigins).maxSessions(maxSessions).idleTimeout(Duration.ofSeconds(idleSeconds))
+                     .session(SessionConfig.builder().instructions(instructions).build()).start()) {
+            relay.sessions().subscribe(System.out::println);
+            System.out.println("rtvoice relay: open http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + relay.port()
+                    + "/ (relaying to " + target.description() + "); Ctrl-C stops");
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs the relay. */
+    public static void main(String[] args) {
+        UserErrors.main(new RelayMain(), args); // a user's mistake: one line, exit status 2
+    }
+
+    /** Azure OpenAI without a key: Microsoft Entra ID (environment, workload or managed identity, Azure CLI, ...). */
+    private static Credentials entraId() {
+        return EntraIdCredentials.of(new DefaultAzureCredentialBuilder().build());
+    }
+}

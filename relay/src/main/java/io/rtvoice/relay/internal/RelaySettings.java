@@ -1,0 +1,19 @@
+package io.rtvoice.relay.internal;
+
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.event.SessionConfig;
+import java.time.Duration;
+
+/**
+ * What every page session of a relay shares.
+ *
+ * @param client the service's client: it holds the credentials, which never leave the relay
+ * @param session the relay's session configuration (null: the service's defaults)
+ * @param pageMaySetSession whether a page may choose instructions, voice and turn detection
+ * @param maxMessageBytes the largest message a page may send
+ * @param idleTimeout a page that sends nothing this long is closed
+ * @param playbackLead audio kept queued at the page ahead of what it has played
+ */
+public record RelaySettings(RealtimeClient client, SessionConfig session, boolean pageMaySetSession, int maxMessageBytes,
+        Duration idleTimeout, Duration playbackLead) {
+}

@@ -1,0 +1,156 @@
+package io.rtvoice.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rtvoice.Credentials;
+import io.rtvoice.Dialect;
+import io.rtvoice.Endpoint;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.audio.AudioFormat;
+import io.rtvoice.audio.Wav;
+import io.rtvoice.audio.testing.Signals;
+import io.rtvoice.emulator.RealtimeEmulator;
+import io.rtvoice.emulator.Responder;
+import io.rtvoice.transport.CloseStatus;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import reactor.core.publisher.Flux;
+
+/**
+ * The quickstart's web sample, for real: headless Chromium opens the relay's page, its fake microphone plays
+ * espeak-ng speech, the relay bridges it to the emulator. What the page shows and reports is checked against
+ * what went on the wire to the service.
+ */
+class BrowserRelayTest {
+
+    private static final Duration TURN = Duration.ofSeconds(30);
+    private static final int FADE_MS = 10;
+    private static final String STORY = " Let me tell you a long story about the weather in many cities, one after the other,"
+            + " slowly and in detail, so that there is plenty of time to interrupt me."; // the playout buffer's fade at a flush, played after the clear
+
+    @TempDir
+    Path dir;
+    private RealtimeEmulator emulator;
+    private RecordingTransport upstream;
+    private VoiceRelay relay;
+    private final List<RelaySessionSummary> ended = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        // The emulator's answer, then a long story: the second utterance surely comes while the first answer plays.
+        Responder standard = Responder.standard();
+        emulator = RealtimeEmulator.builder().responder(turn -> standard.reply(turn) instanceof Responder.Reply.Speech s
+                ? new Responder.Reply.Speech(s.transcript() + STORY) : standard.reply(turn)).start();
+        upstream = new RecordingTransport();
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
+                .credentials(Credentials.apiKey("sk-relay-test-key")).transport(upstream).build();
+        relay = VoiceRelay.builder().client(client).start();
+        relay.sessions().subscribe(ended::add);
+    }
+
+    @AfterEach
+    void stop() {
+        relay.close();
+        emulator.close();
+    }
+
+    @Test
+    void aSpokenTurnThenABargeInTruncatedAtWhatThePagePlayedThenStop() throws Exception {
+        short[] first = speech("What is the weather like in Paris today?");
+        short[] second = speech("Stop. Tell me about Rome instead.");
+        Path microphone = dir.resolve("microphone.wav");
+        writeWav(microphone, concat(silence(0.7), first, silence(3.0), second, silence(12)));
+
+        try (Chromium chromium = Chromium.withMicrophone(microphone)) {
+            chromium.driver().get(relay.uri().toString());
+            chromium.await("document.getElementById('record') && !document.getElementById('record').disabled", TURN);
+            chromium.driver().findElement(By.id("record")).click();
+            chromium.await("window.stats.state === 'recording'", TURN);
+
+            // The first turn: the page shows the emulator's answer to what was said, and plays it.
+            chromium.await("window.stats.transcript.some(t => t.speaker === 'assistant' && t.done)", TURN);
+            String answer = (String) chromium.eval("window.stats.transcript.find(t => t.speaker === 'assistant').text");
+            Matcher heard = Pattern.compile("You said: audio of (\\d+) milliseconds").matcher(answer);
+            assertThat(heard.find()).as(answer).isTrue();
+            double spokenMillis = first.length * 1000.0 / 22_050;
+            // The emulator's transcript is the length of the committed turn: the speech, with the VAD's padding.
+            assertThat(Double.parseDouble(heard.group(1))).as("the answer is to the first utterance")
+                    .isBetween(spokenMillis, spokenMillis + 1_200);
+            chromium.await("window.stats.transcript.some(t => t.speaker === 'user' && t.done)", TURN);
+            assertThat((String) chromium.eval("window.stats.transcript.find(t => t.speaker === 'user').text"))
+                    .isEqualTo("audio of " + heard.group(1) + " milliseconds");
+
+            // The second utterance barges in: the page clears and the truncate is what the page had played.
+            chromium.await("window.stats.clears.length > 0 && window.stats.interruptions.length > 0", TURN);
+            long onset = chromium.number("window.stats.onsets[0]");
+            long playedAtClear = chromium.number("window.stats.clears[0].played");
+            assertThat(playedAtClear - onset).as("the answer had been playing").isGreaterThan(24_000 / 2);
+            List<JsonNode> truncates = upstream.sent("conversation.item.truncate");
+            assertThat(truncates).hasSize(1);
+            long audioEndMs = truncates.get(0).path("audio_end_ms").asLong();
+            long pagePlayedMs = (playedAtClear - onset) * 1000 / 24_000 + FADE_MS;
+            System.out.printf("browser: the page played %d ms of the answer before the clear (+%d ms fade); truncate at %d ms%n",
+                    pagePlayedMs - FADE_MS, FADE_MS, audioEndMs);
+            assertThat(audioEndMs).isBetween(pagePlayedMs - 3, pagePlayedMs + 3);
+            assertThat(chromium.number("window.stats.interruptions[0].playedMs")).isEqualTo(audioEndMs);
+
+            // The second utterance is answered too, and the page's counts say the answer played.
+            chromium.await("window.stats.turns >= 2 && window.stats.transcript.filter(t => t.speaker === 'assistant' && t.done).length >= 2", TURN);
+            chromium.await("window.stats.latencies.some(l => l.kind === 'voice_to_voice')", TURN);
+            assertThat(chromium.number("window.stats.played")).isGreaterThan(playedAtClear);
+            assertThat(chromium.number("window.stats.captured")).isGreaterThan(24_000L * 4);
+
+            Files.createDirectories(Path.of("target", "screenshots"));
+            Files.write(Path.of("target", "screenshots", "relay-page.png"), chromium.driver().getScreenshotAs(OutputType.BYTES));
+
+            // Stop ends the session on both sides: the page's, the relay's, and the service's.
+            chromium.driver().findElement(By.id("stop")).click();
+            chromium.await("window.stats.state === 'stopped'", TURN);
+        }
+        CloseStatus serviceSide = upstream.connections.get(0).closeStatus().block(TURN);
+        assertThat(serviceSide.code()).isEqualTo(1000);
+        Flux.interval(Duration.ofMillis(20)).filter(t -> !ended.isEmpty()).blockFirst(TURN);
+        RelaySessionSummary summary = ended.get(0);
+        assertThat(summary.endedBy()).isEqualTo("stopped by the page");
+        assertThat(summary.turns()).isGreaterThanOrEqualTo(2);
+        assertThat(summary.toString()).doesNotContain("sk-relay-test-key");
+        assertThat(relay.activeSessions()).isZero();
+    }
+
+    private short[] speech(String text) throws Exception {
+        Wav.Audio audio = Signals.speech(text, dir.resolve(Integer.toHexString(text.hashCode()) + ".wav"));
+        assertThat(audio.format().sampleRate()).isEqualTo(22_050);
+        return io.rtvoice.audio.Pcm.toShorts(audio.data());
+    }
+
+    private static short[] silence(double seconds) {
+        return new short[(int) (seconds * 22_050)];
+    }
+
+    private static short[] concat(short[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (short[] part : parts) {
+            out.writeBytes(io.rtvoice.audio.Pcm.toBytes(part));
+        }
+        return io.rtvoice.audio.Pcm.toShorts(out.toByteArray());
+    }
+
+    private static void writeWav(Path file, short[] samples) throws Exception {
+        Wav.write(file, AudioFormat.pcm16(22_050, 1), io.rtvoice.audio.Pcm.toBytes(samples));
+    }
+
+}

@@ -1,0 +1,71 @@
+package io.rtvoice.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtvoice.transport.CloseStatus;
+import io.rtvoice.transport.Transport;
+import io.rtvoice.transport.TransportConnection;
+import io.rtvoice.transport.TransportRequest;
+import io.rtvoice.transport.websocket.WebSocketTransport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The real WebSocket transport, keeping every event the relay sent upstream and every connection: what went on the wire. */
+final class RecordingTransport implements Transport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Transport real = WebSocketTransport.create();
+    final List<JsonNode> sent = new CopyOnWriteArrayList<>();
+    final List<TransportConnection> connections = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Mono<TransportConnection> connect(TransportRequest request) {
+        return real.connect(request).map(connection -> {
+            connections.add(connection);
+            return new TransportConnection() {
+                @Override
+                public Flux<byte[]> inbound() {
+                    return connection.inbound();
+                }
+
+                @Override
+                public Mono<Void> send(Publisher<byte[]> frames) {
+                    return connection.send(Flux.from(frames).doOnNext(frame -> sent.add(parse(frame))));
+                }
+
+                @Override
+                public Mono<Void> close(int code, String reason) {
+                    return connection.close(code, reason);
+                }
+
+                @Override
+                public Mono<CloseStatus> closeStatus() {
+                    return connection.closeStatus();
+                }
+
+                @Override
+                public String subprotocol() {
+                    return connection.subprotocol();
+                }
+            };
+        });
+    }
+
+    private static JsonNode parse(byte[] frame) {
+        try {
+            return JSON.readTree(frame);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The events of this type sent so far. */
+    List<JsonNode> sent(String type) {
+        return sent.stream().filter(e -> type.equals(e.path("type").asText())).toList();
+    }
+}
