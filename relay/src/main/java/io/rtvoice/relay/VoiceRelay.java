@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
@@ -121,16 +122,25 @@ public final class VoiceRelay implements AutoCloseable {
                     .sendString(Mono.just("too many sessions\n")).then();
         }
         String id = "rs_" + ids.incrementAndGet();
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                admitted.decrementAndGet();
+            }
+        };
         PageSession session = new PageSession(id, settings, summary -> {
             LOG.log(System.Logger.Level.INFO, summary.toString());
             summaries.tryEmitNext(summary);
         });
-        live.add(session);
         WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxMessageBytes()).build();
-        return res.sendWebsocket(session::run, spec).doFinally(s -> {
-            live.remove(session);
-            admitted.decrementAndGet();
-        });
+        // The session holds its place until its socket is done with (not when the upgrade is: that is at once).
+        return res.sendWebsocket((in, out) -> {
+            live.add(session);
+            return session.run(in, out).doFinally(s -> {
+                live.remove(session);
+                release.run();
+            });
+        }, spec).doOnError(e -> release.run());
     }
 
     /** Ends every page session (the pages are told, the service's sessions closed), then stops listening. */

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.rtvoice.AuthenticationException;
@@ -21,6 +20,7 @@ import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import io.rtvoice.relay.RelaySessionSummary;
+import io.rtvoice.transport.TransportException;
 import io.rtvoice.voice.LatencySample;
 import io.rtvoice.voice.TranscriptLine;
 import io.rtvoice.voice.VoiceSession;
@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -55,10 +54,6 @@ public final class PageSession {
     /** A page whose socket does not drain this much of what it is sent is dropped: it does not read. */
     private static final long MAX_PENDING_BYTES = 4L << 20;
 
-    /** The last message to a page: made a frame only when sent, so that none is left unreleased. */
-    private record Close(int code, String reason) {
-    }
-
     private final String id;
     private final RelaySettings settings;
     private final Consumer<RelaySessionSummary> ended;
@@ -81,6 +76,9 @@ public final class PageSession {
     private volatile PagePlayback playback;
     private volatile Resampler micResampler;
     private volatile boolean started;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile int closeCode = 1000;
+    private volatile String closeReason = "";
 
     public PageSession(String id, RelaySettings settings, Consumer<RelaySessionSummary> ended) {
         this.id = id;
@@ -88,15 +86,20 @@ public final class PageSession {
         this.ended = ended;
     }
 
-    /** Runs the session over the page's socket; completes when the socket is done with. */
+    /**
+     * Runs the session over the page's socket; completes when the socket is done with. The inbound side is never
+     * cancelled (that would drop the connection without a close frame): it runs until the page's socket closes.
+     */
     public Mono<Void> run(WebsocketInbound in, WebsocketOutbound out) {
-        running.add(in.aggregateFrames(settings.maxMessageBytes()).receiveFrames()
-                .timeout(settings.idleTimeout())
-                .subscribe(this::onFrame,
-                        e -> end(e instanceof TimeoutException ? "idle" : "page socket failed", 1001,
-                                e instanceof TimeoutException ? "idle" : "socket error"),
-                        () -> end("page closed", 1000, "closed")));
+        in.aggregateFrames(settings.maxMessageBytes()).receiveFrames().subscribe(this::onFrame,
+                e -> end("page socket failed", 1011, "socket error"), () -> end("page closed", 1000, "closed"));
+        long idleNanos = settings.idleTimeout().toNanos();
+        running.add(Flux.interval(settings.idleTimeout().dividedBy(4).plusMillis(1))
+                .filter(t -> System.nanoTime() - lastHeardNanos > idleNanos)
+                .subscribe(t -> end("idle", 1001, "idle")));
         return out.sendObject(outbound.asFlux().map(this::frame)).then()
+                .then(Mono.defer(() -> out.sendClose(closeCode, closeReason)))
+                .onErrorResume(e -> Mono.empty())
                 .doFinally(s -> end("page gone", 1001, "gone"));
     }
 
@@ -104,8 +107,6 @@ public final class PageSession {
         if (message instanceof byte[] bytes) {
             pendingBytes.addAndGet(-bytes.length);
             return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes));
-        } else if (message instanceof Close close) {
-            return new CloseWebSocketFrame(close.code(), close.reason());
         }
         String text = (String) message;
         pendingBytes.addAndGet(-text.length());
@@ -129,6 +130,7 @@ public final class PageSession {
     }
 
     private void onFrame(WebSocketFrame frame) {
+        lastHeardNanos = System.nanoTime();
         if (ending.get()) {
             return;
         }
@@ -249,10 +251,15 @@ public final class PageSession {
             sendJson(JSON.createObjectNode().put("type", "ready").put("session", id)
                     .put("sampleRate", pageRate).put("wireRate", wireRate));
         }, e -> {
-            reject(e instanceof AuthenticationException ? "the service refused the relay's credentials"
+            reject(refusedCredentials(e) ? "the service refused the relay's credentials"
                     : "could not reach the service: " + e.getClass().getSimpleName());
             end("upstream failed", 1011, "upstream failed");
         }));
+    }
+
+    private static boolean refusedCredentials(Throwable e) {
+        return e instanceof AuthenticationException
+                || e instanceof TransportException t && (t.httpStatus() == 401 || t.httpStatus() == 403);
     }
 
     /** The relay's configuration, with what the page chose where the relay lets it choose. */
@@ -349,6 +356,8 @@ public final class PageSession {
         if (!ending.compareAndSet(false, true)) {
             return;
         }
+        closeCode = code;
+        closeReason = reason;
         running.dispose();
         VoiceSession session = voice;
         Mono<Void> upstream = session != null ? session.closeGracefully()
@@ -358,7 +367,6 @@ public final class PageSession {
         }
         upstream.onErrorResume(e -> Mono.empty()).doFinally(s -> {
             sendJson(JSON.createObjectNode().put("type", "ended").put("reason", why));
-            outbound.tryEmitNext(new Close(code, reason));
             outbound.tryEmitComplete();
             ended.accept(summary(why));
         }).subscribe(null, e -> { });

@@ -1,0 +1,189 @@
+package io.rtvoice.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rtvoice.Credentials;
+import io.rtvoice.Dialect;
+import io.rtvoice.Endpoint;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.emulator.RealtimeEmulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+/**
+ * The relay against pages that misbehave or are not welcome, over real sockets: each gets a defined outcome,
+ * and no key reaches any of them.
+ */
+class RelayProtocolTest {
+
+    private static final String KEY = "sk-relay-protocol-secret";
+    private RealtimeEmulator emulator;
+    private VoiceRelay relay;
+    private final List<RelaySessionSummary> ended = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void startEmulator() {
+        emulator = RealtimeEmulator.builder().apiKey(KEY).start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (relay != null) {
+            relay.close();
+        }
+        emulator.close();
+    }
+
+    private VoiceRelay relay(String key, UnaryOperator<VoiceRelay.Builder> options) {
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
+                .credentials(Credentials.apiKey(key)).build();
+        relay = options.apply(VoiceRelay.builder().client(client)).start();
+        relay.sessions().subscribe(ended::add);
+        return relay;
+    }
+
+    private RelaySessionSummary summary() {
+        Flux.interval(Duration.ofMillis(10)).filter(t -> !ended.isEmpty()).blockFirst(PageClient.TIMEOUT);
+        return ended.get(0);
+    }
+
+    private static int handshakeStatus(VoiceRelay relay, String origin) {
+        try (PageClient page = PageClient.open(relay, origin)) {
+            return 101;
+        } catch (CompletionException e) {
+            assertThat(e.getCause()).isInstanceOf(WebSocketHandshakeException.class);
+            return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+        }
+    }
+
+    @Test
+    void aPageOfAnotherOriginIsRefusedAndAnAllowedOneAccepted() {
+        VoiceRelay r = relay(KEY, b -> b.allowedOrigins("https://app.example"));
+        assertThat(handshakeStatus(r, "http://evil.example")).isEqualTo(403);
+        assertThat(handshakeStatus(r, "http://127.0.0.1:" + (r.port() + 1))).as("another port is another origin").isEqualTo(403);
+        assertThat(handshakeStatus(r, "https://app.example")).isEqualTo(101);
+        assertThat(handshakeStatus(r, "http://127.0.0.1:" + r.port())).as("the relay's own page").isEqualTo(101);
+        assertThat(r.refusedConnections()).isEqualTo(2);
+    }
+
+    @Test
+    void pagesOverTheLimitGet503() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b.maxSessions(1));
+        try (PageClient first = PageClient.open(r, null)) {
+            assertThat(handshakeStatus(r, null)).isEqualTo(503);
+        }
+        summary(); // the first one ended, so a page may come again
+        assertThat(handshakeStatus(r, null)).isEqualTo(101);
+    }
+
+    @Test
+    void malformedMessagesAreAnsweredAndTheSessionGoesOn() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b);
+        try (PageClient page = PageClient.open(r, null)) {
+            page.binary(new byte[960]);
+            assertThat(page.next("error").path("message").asText()).contains("before the session is ready");
+            page.text("not json {");
+            assertThat(page.next("error").path("message").asText()).contains("not JSON");
+            page.text("{\"type\":\"teleport\"}");
+            assertThat(page.next("error").path("message").asText()).contains("unknown message type 'teleport'");
+            page.text("{\"type\":\"start\",\"sampleRate\":24000}");
+            JsonNode ready = page.next("ready");
+            assertThat(ready.path("sampleRate").asInt()).isEqualTo(24_000);
+            page.binary(new byte[961]);
+            assertThat(page.next("error").path("message").asText()).contains("961 bytes is not a whole number of samples");
+            page.text("{\"type\":\"start\"}");
+            assertThat(page.next("error").path("message").asText()).contains("already started");
+            page.binary(new byte[960]); // a good frame after all that: still a live session
+            page.text("{\"type\":\"stop\"}");
+            assertThat(page.next("ended").path("reason").asText()).isEqualTo("stopped by the page");
+            assertThat(page.awaitClose()).isEqualTo(1000);
+            assertThat(page.texts).noneMatch(t -> t.contains(KEY));
+        }
+        assertThat(summary().rejectedMessages()).isEqualTo(5);
+        assertThat(summary().endedBy()).isEqualTo("stopped by the page");
+    }
+
+    @Test
+    void aBadStartIsRefusedWithItsReason() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b);
+        try (PageClient page = PageClient.open(r, null)) {
+            page.text("{\"type\":\"start\",\"vad\":{\"type\":\"server_vad\",\"threshold\":7}}");
+            assertThat(page.next("error").path("message").asText()).contains("threshold 0..1");
+            assertThat(page.awaitClose()).isEqualTo(1008);
+        }
+    }
+
+    @Test
+    void aMessageOverTheLimitClosesTheSocketWith1009() {
+        VoiceRelay r = relay(KEY, b -> b.maxMessageBytes(1_024));
+        try (PageClient page = PageClient.open(r, null)) {
+            page.binary(new byte[4_096]);
+            assertThat(page.awaitClose()).isEqualTo(1009);
+        }
+        assertThat(summary().endedBy()).isNotBlank();
+    }
+
+    @Test
+    void aSilentPageIsClosedWhenIdle() {
+        VoiceRelay r = relay(KEY, b -> b.idleTimeout(Duration.ofMillis(500)));
+        try (PageClient page = PageClient.open(r, null)) {
+            assertThat(page.awaitClose()).isEqualTo(1001);
+            assertThat(page.closeReason.join()).isEqualTo("idle");
+        }
+        assertThat(summary().endedBy()).isEqualTo("idle");
+        assertThat(r.activeSessions()).isZero();
+    }
+
+    @Test
+    void aKeyTheServiceRefusesIsReportedWithoutTheKey() throws Exception {
+        String wrong = "sk-wrong-relay-secret";
+        VoiceRelay r = relay(wrong, b -> b);
+        try (PageClient page = PageClient.open(r, null)) {
+            page.text("{\"type\":\"start\"}");
+            assertThat(page.next("error").path("message").asText()).isEqualTo("the service refused the relay's credentials");
+            assertThat(page.awaitClose()).isEqualTo(1011);
+            assertThat(page.texts).noneMatch(t -> t.contains(wrong) || t.contains(KEY));
+        }
+        assertThat(summary().toString()).doesNotContain(wrong);
+        assertThat(summary().endedBy()).isEqualTo("upstream failed");
+    }
+
+    @Test
+    void onlyThePagesFilesAreServedAndTheConfigHasNoKey() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b.session(io.rtvoice.event.SessionConfig.builder().instructions("Be brief.").build()));
+        HttpClient http = HttpClient.newHttpClient();
+        UnaryOperator<String> get = path -> {
+            try {
+                HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + path))
+                        .timeout(PageClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+                return res.statusCode() + " " + res.headers().firstValue("content-type").orElse("") + " " + res.body();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertThat(get.apply("/")).startsWith("200 text/html").contains("<button id=\"record\"");
+        assertThat(get.apply("/app.js")).startsWith("200 text/javascript");
+        assertThat(get.apply("/worklets.js")).contains("registerProcessor('player'");
+        assertThat(get.apply("/config")).startsWith("200 application/json").contains("\"instructions\":\"Be brief.\"")
+                .doesNotContain(KEY);
+        assertThat(get.apply("/../pom.xml")).startsWith("404");
+        assertThat(get.apply("/io/rtvoice/relay/VoiceRelay.class")).startsWith("404");
+        assertThat(get.apply("/%2e%2e/%2e%2e/etc/passwd")).startsWith("404");
+        assertThatThrownBy(() -> VoiceRelay.builder().start()).isInstanceOf(NullPointerException.class).hasMessage("client");
+    }
+}
