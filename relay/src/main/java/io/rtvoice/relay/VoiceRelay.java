@@ -2,8 +2,10 @@ package io.rtvoice.relay;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rtvoice.ClientSecrets;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
+import io.rtvoice.relay.internal.KeyMint;
 import io.rtvoice.relay.internal.Origins;
 import io.rtvoice.relay.internal.PageSession;
 import io.rtvoice.relay.internal.RelaySettings;
@@ -17,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -62,6 +65,7 @@ public final class VoiceRelay implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final Sinks.Many<RelaySessionSummary> summaries = Sinks.many().multicast().directBestEffort();
+    private final KeyMint keys;
     private final DisposableServer server;
 
     private VoiceRelay(Builder b) {
@@ -69,12 +73,15 @@ public final class VoiceRelay implements AutoCloseable {
                 b.maxMessageBytes, b.idleTimeout, b.playbackLead);
         this.origins = new Origins(b.allowedOrigins);
         this.maxSessions = b.maxSessions;
-        this.page = new WebPage(b.session, b.pageMaySetSession);
+        this.keys = b.secrets == null ? null : new KeyMint(b.secrets, b.keyTtl, b.client.endpoint().uri(), b.session,
+                b.pageMaySetSession);
+        this.page = new WebPage(b.session, b.pageMaySetSession, keys != null);
         this.server = HttpServer.create().host(b.host).port(b.port)
                 .idleTimeout(b.idleTimeout)
                 .route(routes -> routes
                         .get("/ws", this::upgrade)
                         .get("/config", (req, res) -> page.config(res))
+                        .post("/session", this::mint)
                         .get("/**", (req, res) -> page.file(req.path(), res)))
                 .bindNow();
     }
@@ -143,6 +150,22 @@ public final class VoiceRelay implements AutoCloseable {
         }, spec).doOnError(e -> release.run());
     }
 
+    /** Keys minted for pages that connect directly ({@link Builder#ephemeralKeys}). */
+    public long keysMinted() {
+        return keys == null ? 0 : keys.minted();
+    }
+
+    private Publisher<Void> mint(HttpServerRequest req, HttpServerResponse res) {
+        if (keys == null) {
+            return res.status(HttpResponseStatus.NOT_FOUND).sendString(Mono.just("this relay does not mint keys\n"));
+        }
+        if (!origins.allowed(req.requestHeaders().get(HttpHeaderNames.ORIGIN), req.requestHeaders().get(HttpHeaderNames.HOST))) {
+            refused.incrementAndGet();
+            return res.status(HttpResponseStatus.FORBIDDEN).sendString(Mono.just("origin not allowed\n"));
+        }
+        return keys.mint(req, res);
+    }
+
     /** Ends every page session (the pages are told, the service's sessions closed), then stops listening. */
     public Mono<Void> closeGracefully() {
         live.forEach(PageSession::shutDown);
@@ -175,6 +198,8 @@ public final class VoiceRelay implements AutoCloseable {
         private Duration idleTimeout = Duration.ofSeconds(30);
         private Duration playbackLead = Duration.ofMillis(100);
         private boolean pageMaySetSession = true;
+        private ClientSecrets secrets;
+        private Duration keyTtl = Duration.ofMinutes(1);
 
         private Builder() {
         }
@@ -255,6 +280,22 @@ public final class VoiceRelay implements AutoCloseable {
                 throw new IllegalArgumentException("playbackLead " + lead + " (expected 20 ms..2 s)");
             }
             this.playbackLead = lead;
+            return this;
+        }
+
+        /**
+         * Offers pages a second mode: the page asks the relay for a key ({@code POST /session}), which {@code secrets}
+         * mints for the page's session and which expires after {@code ttl} (default one minute, from 10 s to 2 h);
+         * the page then connects to the client's endpoint itself, with that key as the
+         * {@code openai-insecure-api-key.} subprotocol. The relay's own key never leaves it. Without this, pages only
+         * talk through the relay.
+         */
+        public Builder ephemeralKeys(ClientSecrets secrets, Duration ttl) {
+            if (ttl.compareTo(ClientSecrets.MIN_TTL) < 0 || ttl.compareTo(ClientSecrets.MAX_TTL) > 0) {
+                throw new IllegalArgumentException("key ttl " + ttl + " (expected 10 s..2 h)");
+            }
+            this.secrets = Objects.requireNonNull(secrets, "secrets");
+            this.keyTtl = ttl;
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.rtvoice.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rtvoice.ClientSecrets;
 import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
@@ -16,7 +17,11 @@ import io.rtvoice.transport.CloseStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -38,6 +43,7 @@ class BrowserRelayTest {
 
     private static final Duration TURN = Duration.ofSeconds(30);
     private static final int FADE_MS = 10;
+    private static final String KEY = "sk-relay-test-key";
     private static final String STORY = " Let me tell you a long story about the weather in many cities, one after the other,"
             + " slowly and in detail, so that there is plenty of time to interrupt me."; // the playout buffer's fade at a flush, played after the clear
 
@@ -48,17 +54,44 @@ class BrowserRelayTest {
     private VoiceRelay relay;
     private final List<RelaySessionSummary> ended = new CopyOnWriteArrayList<>();
 
+    /** The emulator's time, for minting and expiring keys: moved by the test instead of waiting. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+    }
+
+    private final MovableClock clock = new MovableClock();
+
     @BeforeEach
     void start() {
         // The emulator's answer, then a long story: the second utterance surely comes while the first answer plays.
         Responder standard = Responder.standard();
         emulator = RealtimeEmulator.builder().responder(turn -> standard.reply(turn) instanceof Responder.Reply.Speech s
-                ? new Responder.Reply.Speech(s.transcript() + STORY) : standard.reply(turn)).start();
+                ? new Responder.Reply.Speech(s.transcript() + STORY) : standard.reply(turn)).clock(clock).start();
         upstream = new RecordingTransport();
         RealtimeClient client = RealtimeClient.builder()
                 .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
-                .credentials(Credentials.apiKey("sk-relay-test-key")).transport(upstream).build();
-        relay = VoiceRelay.builder().client(client).start();
+                .credentials(Credentials.apiKey(KEY)).transport(upstream).build();
+        ClientSecrets secrets = ClientSecrets.builder().endpoint(client.endpoint()).credentials(Credentials.apiKey(KEY)).build();
+        relay = VoiceRelay.builder().client(client).ephemeralKeys(secrets, Duration.ofMinutes(1)).start();
         relay.sessions().subscribe(ended::add);
     }
 
@@ -127,8 +160,53 @@ class BrowserRelayTest {
         RelaySessionSummary summary = ended.get(0);
         assertThat(summary.endedBy()).isEqualTo("stopped by the page");
         assertThat(summary.turns()).isGreaterThanOrEqualTo(2);
-        assertThat(summary.toString()).doesNotContain("sk-relay-test-key");
+        assertThat(summary.toString()).doesNotContain(KEY);
         assertThat(relay.activeSessions()).isZero();
+    }
+
+    @Test
+    void directlyWithAKeyMintedForThePageWhichThenExpires() throws Exception {
+        short[] first = speech("What is the weather like in Paris today?");
+        short[] second = speech("Stop. Tell me about Rome instead.");
+        Path microphone = dir.resolve("microphone.wav");
+        writeWav(microphone, concat(silence(0.7), first, silence(3.0), second, silence(12)));
+
+        try (Chromium chromium = Chromium.withMicrophone(microphone)) {
+            chromium.driver().get(relay.uri() + "?mode=direct");
+            chromium.await("!document.getElementById('mode-row').hidden && document.getElementById('mode').value === 'direct'", TURN);
+            chromium.driver().findElement(By.id("record")).click();
+            chromium.await("window.stats.state === 'recording'", TURN);
+            assertThat(relay.keysMinted()).isEqualTo(1);
+            assertThat(relay.activeSessions()).as("the page talks to the service, not through the relay").isZero();
+            String key = (String) chromium.eval("window.stats.key.value");
+            assertThat(key).startsWith("ek_").isNotEqualTo(KEY);
+
+            // A spoken turn, straight to the service: the answer is to what was said.
+            chromium.await("window.stats.transcript.some(t => t.speaker === 'assistant' && t.done)", TURN);
+            assertThat((String) chromium.eval("window.stats.transcript.find(t => t.speaker === 'assistant').text"))
+                    .startsWith("You said: audio of ");
+            // Barge-in by the page itself: its player's count at the clear is where it truncated, which the service took.
+            chromium.await("window.stats.interruptions.length > 0 && window.stats.turns >= 2", TURN);
+            long onset = chromium.number("window.stats.onsets[0]");
+            long playedAtClear = chromium.number("window.stats.clears[0].played");
+            long truncatedMs = chromium.number("window.stats.interruptions[0].playedMs");
+            System.out.printf("browser, direct: the page played %d ms of the answer, truncated at %d ms%n",
+                    (playedAtClear - onset) * 1000 / 24_000, truncatedMs);
+            assertThat(truncatedMs).isGreaterThan(500).isBetween((playedAtClear - onset) * 1000 / 24_000 - 2,
+                    (playedAtClear - onset) * 1000 / 24_000 + 2);
+            assertThat((java.util.List<?>) chromium.eval("window.stats.errors")).as("the service accepted the truncate").isEmpty();
+            chromium.driver().findElement(By.id("stop")).click();
+            chromium.await("window.stats.state === 'stopped'", TURN);
+            assertThat(chromium.driver().getPageSource()).doesNotContain(KEY);
+
+            // The key outlives nothing: once its minute is over, the service refuses it.
+            clock.advance(Duration.ofSeconds(61));
+            chromium.eval("(() => { window.expired = 'pending'; const ws = new WebSocket(window.stats.key.url, ['realtime', "
+                    + "'openai-insecure-api-key.' + window.stats.key.value]); ws.onopen = () => { window.expired = 'opened'; }; "
+                    + "ws.onclose = (e) => { if (window.expired === 'pending') window.expired = 'refused ' + e.code; }; })()");
+            chromium.await("window.expired !== 'pending'", TURN);
+            assertThat((String) chromium.eval("window.expired")).isEqualTo("refused 1006");
+        }
     }
 
     private short[] speech(String text) throws Exception {

@@ -25,15 +25,16 @@ public final class WebPage {
             "/index.html", "text/html; charset=utf-8",
             "/app.js", "text/javascript; charset=utf-8",
             "/worklets.js", "text/javascript; charset=utf-8",
+            "/direct.js", "text/javascript; charset=utf-8",
             "/style.css", "text/css; charset=utf-8");
 
     private final Map<String, byte[]> contents;
     private final String config;
 
-    public WebPage(SessionConfig session, boolean pageMaySetSession) {
+    public WebPage(SessionConfig session, boolean pageMaySetSession, boolean direct) {
         this.contents = FILES.keySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(f -> f, WebPage::load));
         ObjectNode c = JSON.createObjectNode();
-        c.put("sampleRate", 24_000).put("pageMaySetSession", pageMaySetSession);
+        c.put("sampleRate", 24_000).put("pageMaySetSession", pageMaySetSession).put("direct", direct);
         c.put("instructions", session == null || session.instructions() == null ? "" : session.instructions());
         c.put("voice", session == null || session.voice() == null || session.voice().name() == null ? "alloy"
                 : session.voice().name());

@@ -1,5 +1,8 @@
 // The voice page: the microphone to the relay, the relay's audio to the speaker, both sides' transcripts.
-// No key ever reaches this page: the relay holds it.
+// Through the relay, no key ever reaches this page: the relay holds it. Directly (when the relay offers it), the page
+// gets a key minted for its session alone, which expires within minutes.
+
+import { directLink } from './direct.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,6 +18,7 @@ let micStream = null;
 let capture = null;
 let player = null;
 let ws = null;
+let link = null;
 const lines = new Map(); // item id -> transcript line element
 
 function status(text) {
@@ -28,6 +32,10 @@ async function loadConfig() {
     $('instructions').value = config.instructions || '';
     $('voice').value = config.voice || 'alloy';
     $('vad').value = config.vad || 'server_vad';
+    $('mode-row').hidden = !config.direct;
+    if (config.direct && new URLSearchParams(location.search).get('mode') === 'direct') {
+      $('mode').value = 'direct';
+    }
     $('settings').querySelectorAll('textarea, input, select').forEach((el) => { el.disabled = !config.pageMaySetSession; });
   } catch (e) {
     status('The relay did not answer: ' + e);
@@ -62,13 +70,14 @@ async function record() {
     ctx.createMediaStreamSource(micStream).connect(capture);
     await ctx.resume();
     stats.sampleRate = ctx.sampleRate;
-    connect();
+    link = $('mode').value === 'direct' ? await directLink({ ctx, settings: sessionSettings(), ui, stats }) : relayLink();
   } catch (e) {
     fail('Could not start: ' + e.message);
   }
 }
 
-function connect() {
+/** Through the relay: audio both ways over the relay's socket; the relay runs the voice session. */
+function relayLink() {
   const url = new URL('ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   ws = new WebSocket(url);
@@ -87,58 +96,71 @@ function connect() {
   };
   ws.onclose = (e) => ended(e.reason || 'closed (' + e.code + ')');
   ws.onerror = () => stats.errors.push('socket error');
+  return {
+    audio: (pcm) => send(pcm),
+    played: (m) => send({ type: 'played', frames: m.played }),
+    cleared: (m) => send({ type: 'cleared', played: m.played }),
+    stop: () => {
+      send({ type: 'stop' });
+      ws.close(1000, 'stopped');
+    },
+  };
 }
+
+/** The UI's side of a link: what both modes show. */
+const ui = {
+  ready(sessionId) {
+    stats.state = 'recording';
+    stats.sessionId = sessionId;
+    $('stop').disabled = false;
+    status('Listening. Speak; speak again to interrupt.');
+    capture.port.onmessage = (e) => {
+      $('level').value = Math.min(1, e.data.rms * 4);
+      if (stats.state === 'recording') {
+        stats.captured += e.data.pcm.byteLength / 2;
+        link.audio(e.data.pcm);
+      }
+    };
+  },
+  play: (pcm) => player.port.postMessage({ cmd: 'audio', pcm }, [pcm]),
+  clear: () => player.port.postMessage({ cmd: 'clear' }), // the player answers with what it had played
+  transcript,
+  status,
+  interrupted(m) {
+    stats.interruptions.push(m);
+    lines.get(m.itemId)?.classList.add('cut');
+  },
+  latency(m) {
+    stats.latencies.push(m);
+    if (m.kind === 'voice_to_voice') {
+      const li = document.createElement('li');
+      li.textContent = 'voice to voice ' + Math.round(m.ms) + ' ms';
+      $('latency').append(li);
+    }
+  },
+  turnDone() {
+    stats.turns++;
+    status('Listening. Speak; speak again to interrupt.');
+  },
+  error(message) {
+    stats.errors.push(message);
+    status('Error: ' + message);
+  },
+  ended,
+};
 
 function fromRelay(m) {
   switch (m.type) {
-    case 'ready':
-      stats.state = 'recording';
-      stats.sessionId = m.session;
-      $('stop').disabled = false;
-      status('Listening. Speak; speak again to interrupt.');
-      capture.port.onmessage = (e) => {
-        $('level').value = Math.min(1, e.data.rms * 4);
-        if (ws.readyState === WebSocket.OPEN) {
-          stats.captured += e.data.pcm.byteLength / 2;
-          ws.send(e.data.pcm);
-        }
-      };
-      break;
-    case 'clear':
-      player.port.postMessage({ cmd: 'clear' }); // the player answers with what it had played
-      break;
-    case 'transcript':
-      transcript(m.speaker, m.itemId, m.text, m.done);
-      break;
-    case 'speech_started':
-      status('Hearing you…');
-      break;
-    case 'speech_stopped':
-      status('Thinking…');
-      break;
-    case 'interruption':
-      stats.interruptions.push(m);
-      lines.get(m.itemId)?.classList.add('cut');
-      break;
-    case 'latency':
-      stats.latencies.push(m);
-      if (m.kind === 'voice_to_voice') {
-        const li = document.createElement('li');
-        li.textContent = 'voice to voice ' + Math.round(m.ms) + ' ms';
-        $('latency').append(li);
-      }
-      break;
-    case 'turn_done':
-      stats.turns++;
-      status('Listening. Speak; speak again to interrupt.');
-      break;
-    case 'error':
-      stats.errors.push(m.message);
-      status('Error: ' + m.message);
-      break;
-    case 'ended':
-      stats.ended = m.reason;
-      break;
+    case 'ready': ui.ready(m.session); break;
+    case 'clear': ui.clear(); break;
+    case 'transcript': ui.transcript(m.speaker, m.itemId, m.text, m.done); break;
+    case 'speech_started': ui.status('Hearing you…'); break;
+    case 'speech_stopped': ui.status('Thinking…'); break;
+    case 'interruption': ui.interrupted(m); break;
+    case 'latency': ui.latency(m); break;
+    case 'turn_done': ui.turnDone(); break;
+    case 'error': ui.error(m.message); break;
+    case 'ended': stats.ended = m.reason; break;
   }
 }
 
@@ -146,11 +168,11 @@ function fromPlayer(m) {
   if (m.type === 'played') {
     stats.played = m.played;
     stats.queued = m.queued;
-    send({ type: 'played', frames: m.played });
+    link?.played(m);
   } else if (m.type === 'cleared') {
     stats.played = m.played;
     stats.clears.push({ played: m.played, dropped: m.dropped });
-    send({ type: 'cleared', played: m.played });
+    link?.cleared(m);
   } else if (m.type === 'onset') {
     stats.onsets.push(m.at);
   }
@@ -158,7 +180,7 @@ function fromPlayer(m) {
 
 function send(message) {
   if (ws && ws.readyState === WebSocket.OPEN) {
-    ws.send(JSON.stringify(message));
+    ws.send(message instanceof ArrayBuffer ? message : JSON.stringify(message));
   }
 }
 
@@ -181,8 +203,7 @@ function transcript(speaker, itemId, text, done) {
 
 function stop() {
   $('stop').disabled = true;
-  send({ type: 'stop' });
-  ws?.close(1000, 'stopped');
+  link?.stop();
   ended('stopped');
 }
 
