@@ -125,6 +125,9 @@ final class EmulatedSession {
         if (dialect == Dialect.PREVIEW && !transcription) {
             emit(new ServerEvent.ConversationCreated(nextEventId(), new ConversationInfo(conversationId(), "realtime.conversation")));
         }
+        if (!transcription) {
+            mcp.configured(config.tools()); // a session opened with an ephemeral key may come with MCP servers to list
+        }
         long expireMs = faults.sessionExpiry() != null ? faults.sessionExpiry().toMillis() : settings.sessionDuration().toMillis();
         expiry = out.executor().schedule(this::expire, expireMs, TimeUnit.MILLISECONDS);
     }
