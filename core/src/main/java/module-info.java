@@ -7,6 +7,8 @@ module io.rtvoice.core {
     requires transitive reactor.core;
     requires transitive org.reactivestreams;
     requires transitive com.fasterxml.jackson.databind;
+    // ClientSecrets mints ephemeral keys over HTTPS with the JDK's client: core stays free of Netty.
+    requires java.net.http;
     // Only for EntraIdCredentials: users of API keys need not have it.
     requires static com.azure.core;
 

@@ -1,8 +1,9 @@
 package io.rtvoice.event;
 
 /**
- * An ephemeral client secret as returned in preview transcription sessions. Its {@link #toString()} never
- * shows the value.
+ * An ephemeral client secret ({@code ek_…}): what preview transcription sessions return, and what
+ * {@link io.rtvoice.ClientSecrets} mints (inside an {@link io.rtvoice.EphemeralKey}). Its {@link #toString()}
+ * never shows the value.
  *
  * @param value the secret ({@code ek_…})
  * @param expiresAt expiry, Unix time in seconds

@@ -27,6 +27,11 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--api-key", description = "The only key accepted; without it any non-empty key is accepted.")
     String apiKey;
 
+    @Option(names = "--allowed-origin", paramLabel = "ORIGIN", split = ",",
+            description = "A web page origin (scheme://host[:port]) that may connect, repeatable or comma-separated; * = any page"
+                    + " (default: pages of this machine: localhost, 127.0.0.1, [::1] on any port).")
+    java.util.List<String> allowedOrigins;
+
     @Mixin
     EmulatorOptions emulator = new EmulatorOptions();
 
@@ -85,6 +90,9 @@ public final class EmulatorMain implements Callable<Integer> {
                 .monologue(Duration.ofSeconds(monologueSeconds)).stampAudio(stampAudio).log(!quiet)
                 // --verbose (every command's option, from UserErrors) also logs what clients send and wins over --quiet.
                 .verbose(spec.commandLine().getParseResult().hasMatchedOption("--verbose"));
+        if (allowedOrigins != null) {
+            builder.allowedOrigins(allowedOrigins.toArray(String[]::new));
+        }
         if (tlsCert != null) {
             builder.tls(tlsCert, tlsKey);
         }

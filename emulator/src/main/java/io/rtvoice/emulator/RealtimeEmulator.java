@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.rtvoice.emulator.internal.AcceptErrors;
 import io.rtvoice.emulator.internal.AllowedOrigins;
+import io.rtvoice.emulator.internal.ClientSecretStore;
 import io.rtvoice.emulator.internal.ConnectionCap;
 import io.rtvoice.emulator.internal.EmulatorSettings;
 import io.rtvoice.emulator.internal.EmulatorStats;
@@ -21,6 +22,7 @@ import io.rtvoice.emulator.internal.HandshakeHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -40,6 +42,13 @@ import javax.net.ssl.SSLException;
  * The key is read from {@code Authorization: Bearer}, the {@code api-key} header or query parameter, or
  * the {@code openai-insecure-api-key.<key>} subprotocol; a wrong or missing key gets HTTP 401 before
  * the upgrade, a browser page of an origin not allowed ({@link Builder#allowedOrigins}) HTTP 403. The model is the {@link Responder}; its voice is {@link SyntheticVoice}.
+ *
+ * <p>Ephemeral keys, as the service mints them: {@code POST /v1/realtime/client_secrets} (or
+ * {@code /openai/v1/realtime/client_secrets}) with the API key and {@code {"expires_after": {"seconds": 10..7200},
+ * "session": {"type": "realtime", …}}} answers {@code {"value": "ek_…", "expires_at", "session"}}. Until it
+ * expires (by {@link Builder#clock}), the key opens GA connections as {@code Authorization: Bearer ek_…} or as the
+ * {@code openai-insecure-api-key.ek_…} subprotocol, and their {@code session.created} carries the minted
+ * configuration; an expired or unknown {@code ek_…} key gets HTTP 401.
  */
 public final class RealtimeEmulator implements AutoCloseable {
 
@@ -156,6 +165,7 @@ public final class RealtimeEmulator implements AutoCloseable {
         private Duration idleTimeout = Duration.ofMinutes(5);
         private int maxConnections = 4096;
         private long maxPendingWriteBytes = 64L * 1024 * 1024;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -362,11 +372,21 @@ public final class RealtimeEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The time source ephemeral keys ({@code POST /v1/realtime/client_secrets}) are minted and expire by (default
+         * the system clock): a test moves a clock of its own past a key's expiry instead of waiting for it.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
         /** Binds and starts serving; the returned emulator is listening. */
         public RealtimeEmulator start() {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
                     faults, log || verbose, verbose, monologueMs, stampAudio, allowedOrigins,
-                    handshakeTimeout, idleTimeout, maxConnections, maxPendingWriteBytes);
+                    handshakeTimeout, idleTimeout, maxConnections, maxPendingWriteBytes,
+                    new ClientSecretStore(clock, ClientSecretStore.DEFAULT_MAX_LIVE));
             EmulatorStats stats = new EmulatorStats();
             SslContext ssl = tlsCertificateChain != null ? serverSsl(tlsCertificateChain, tlsPrivateKey) : serverSsl(tls);
             ConnectionCap cap = new ConnectionCap(maxConnections, stats, log);

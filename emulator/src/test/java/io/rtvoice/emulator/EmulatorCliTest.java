@@ -59,6 +59,30 @@ class EmulatorCliTest {
     }
 
     @Test
+    void allowedOriginReplacesTheLoopbackPagesWithTheOriginsNamed() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), EmulatorMain.class.getName(),
+                "--port", "0", "--quiet", "--allowed-origin", "https://app.example:8443,https://other.example")
+                .redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            Matcher m = Pattern.compile("listening on (ws://[0-9.]+:[0-9]+)").matcher(line);
+            assertThat(m.find()).as(line).isTrue();
+            URI ga = URI.create(m.group(1) + "/v1/realtime?model=gpt-realtime");
+
+            assertThat(WsClient.refusedStatus(ga, Map.of("Origin", "https://app.example:8443", "api-key", "any"))).isEqualTo(101);
+            assertThat(WsClient.refusedStatus(ga, Map.of("Origin", "https://other.example", "api-key", "any"))).isEqualTo(101);
+            assertThat(WsClient.refusedStatus(ga, Map.of("Origin", "http://localhost:3000", "api-key", "any"))).isEqualTo(403);
+            assertThat(WsClient.refusedStatus(ga, Map.of("api-key", "any"))).as("a program, no Origin").isEqualTo(101);
+        } finally {
+            process.toHandle().destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void verboseLogsEveryEventInTheDialectsOwnNamesAndEveryCloseButNoKey() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), EmulatorMain.class.getName(),

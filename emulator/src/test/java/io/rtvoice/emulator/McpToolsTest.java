@@ -73,6 +73,24 @@ class McpToolsTest {
     }
 
     @Test
+    void aSessionOpenedWithAnEphemeralKeyListsTheMcpServersItWasMintedWith() throws Exception {
+        java.net.http.HttpResponse<String> minted = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + emulator.port() + "/v1/realtime/client_secrets"))
+                .header("Authorization", "Bearer emulator")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"session\":{\"type\":\"realtime\",\"tools\":[{\"type\":\"mcp\","
+                        + "\"server_label\":\"docs\",\"server_url\":\"" + server.url() + "\",\"require_approval\":\"never\"}]}}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
+        String key = new ObjectMapper().readTree(minted.body()).get("value").asText();
+
+        try (WsClient c = WsClient.connect(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA,
+                Map.of("Authorization", "Bearer " + key))) {
+            assertThat(c.await(ServerEvent.SessionCreated.class).session().tools()).extracting(Tool::serverLabel).containsExactly("docs");
+            assertThat(names(listedItem(c))).contains("echo");
+        }
+    }
+
+    @Test
     void sessionUpdateListsTheServersAllowedToolsIntoAnMcpListToolsItem() throws Exception {
         try (WsClient c = configured(Tool.mcp("docs", server.url().toString()).withAllowedTools("echo", "lookup")
                 .withAuthorization(TOKEN))) {

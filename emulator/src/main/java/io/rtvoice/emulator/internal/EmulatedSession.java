@@ -56,8 +56,12 @@ final class EmulatedSession {
     private ScheduledFuture<?> expiry;
     private final java.util.Random jitter;
 
+    /**
+     * A session for one connection; {@code minted} is the configuration of the ephemeral key it was opened with
+     * (applied over the defaults, its model first), or {@code null}.
+     */
     EmulatedSession(EmulatorSettings settings, Dialect dialect, String model, boolean transcription, Faults faults, String keyToEcho,
-            Outbound out, long connection) {
+            SessionConfig minted, Outbound out, long connection) {
         this.settings = settings;
         this.dialect = dialect;
         this.codec = EventCodec.of(dialect);
@@ -69,7 +73,11 @@ final class EmulatedSession {
         this.jitter = new java.util.Random(settings.seed() + connection);
         long expiresAt = System.currentTimeMillis() / 1000 + settings.sessionDuration().toSeconds();
         this.config = transcription ? SessionConfigs.initialTranscription("sess_" + tagName(), expiresAt)
-                : SessionConfigs.initial(dialect, "sess_" + tagName(), model, expiresAt);
+                : SessionConfigs.initial(dialect, "sess_" + tagName(), minted != null && minted.model() != null ? minted.model() : model,
+                        expiresAt);
+        if (minted != null) {
+            config = SessionConfigs.merge(config, minted);
+        }
         input.turnDetection(config.turnDetection());
     }
 
@@ -116,6 +124,9 @@ final class EmulatedSession {
         }
         if (dialect == Dialect.PREVIEW && !transcription) {
             emit(new ServerEvent.ConversationCreated(nextEventId(), new ConversationInfo(conversationId(), "realtime.conversation")));
+        }
+        if (!transcription) {
+            mcp.configured(config.tools()); // a session opened with an ephemeral key may come with MCP servers to list
         }
         long expireMs = faults.sessionExpiry() != null ? faults.sessionExpiry().toMillis() : settings.sessionDuration().toMillis();
         expiry = out.executor().schedule(this::expire, expireMs, TimeUnit.MILLISECONDS);
@@ -254,31 +265,11 @@ final class EmulatedSession {
             String a = top != null ? top : firstUnknown(session.path("audio"), SessionConfigs.GA_TRANSCRIPTION_AUDIO_KEYS, "session.audio");
             return a != null ? a : firstUnknown(session.path("audio").path("input"), SessionConfigs.GA_INPUT_KEYS, "session.audio.input");
         }
-        String top = firstUnknown(session, SessionConfigs.GA_SESSION_KEYS, "session");
-        if (top != null) {
-            return top;
-        }
-        JsonNode audio = session.path("audio");
-        String a = firstUnknown(audio, SessionConfigs.GA_AUDIO_KEYS, "session.audio");
-        if (a != null) {
-            return a;
-        }
-        String in = firstUnknown(audio.path("input"), SessionConfigs.GA_INPUT_KEYS, "session.audio.input");
-        return in != null ? in : firstUnknown(audio.path("output"), SessionConfigs.GA_OUTPUT_KEYS, "session.audio.output");
+        return SessionConfigs.unknownGaParameter(session);
     }
 
     private static String firstUnknown(JsonNode object, java.util.Set<String> known, String path) {
-        if (!object.isObject()) {
-            return null;
-        }
-        var names = object.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                return path + "." + name;
-            }
-        }
-        return null;
+        return SessionConfigs.firstUnknown(object, known, path);
     }
 
     // ================================================================ for the parts

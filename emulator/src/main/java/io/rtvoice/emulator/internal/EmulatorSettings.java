@@ -24,6 +24,7 @@ import java.time.Duration;
  * @param idleTimeout how long an upgraded connection may send nothing; zero: for ever
  * @param maxConnections the most TCP connections open at once; more are closed at accept
  * @param maxPendingWriteBytes the most bytes written to a client and not yet taken by its socket; beyond, it is closed
+ * @param clientSecrets the ephemeral keys minted by {@code POST …/realtime/client_secrets}, and the clock they expire by
  */
 public record EmulatorSettings(
         String apiKey,
@@ -42,5 +43,6 @@ public record EmulatorSettings(
         Duration handshakeTimeout,
         Duration idleTimeout,
         int maxConnections,
-        long maxPendingWriteBytes) {
+        long maxPendingWriteBytes,
+        ClientSecretStore clientSecrets) {
 }

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.rtvoice.Dialect;
 import io.rtvoice.emulator.Faults;
+import io.rtvoice.event.SessionConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -18,9 +19,13 @@ import java.util.Map;
  *
  * @param model the model or deployment the URI names; {@code null} for a transcription session
  * @param transcription whether the URI asks for a transcription session ({@code ?intent=transcription})
+ * @param minted the session configuration of the ephemeral key the connection was opened with, or {@code null}
  */
 record Handshake(Dialect dialect, String model, boolean transcription, Faults faults, HttpResponseStatus refusal, String reason,
-        String keyToEcho) {
+        String keyToEcho, SessionConfig minted) {
+
+    /** What the service's ephemeral keys start with. */
+    static final String EPHEMERAL_KEY_PREFIX = "ek_";
 
     /** The only {@code intent} the service knows. */
     static final String TRANSCRIPTION_INTENT = "transcription";
@@ -28,12 +33,8 @@ record Handshake(Dialect dialect, String model, boolean transcription, Faults fa
     static final String BETA_SUBPROTOCOL = "openai-beta.realtime-v1";
     static final String KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
 
-    static Handshake accepted(Dialect dialect, String model, boolean transcription, Faults faults) {
-        return new Handshake(dialect, model, transcription, faults, null, null, null);
-    }
-
     static Handshake refused(HttpResponseStatus status, String reason) {
-        return new Handshake(null, null, false, null, status, reason, null);
+        return new Handshake(null, null, false, null, status, reason, null, null);
     }
 
     /** Never prints the key a hostile fault echoes. */
@@ -48,9 +49,11 @@ record Handshake(Dialect dialect, String model, boolean transcription, Faults fa
 
     /**
      * Judges {@code request}; {@code apiKey} is the key to require, or {@code null} for any non-empty key;
-     * {@code origins} says which browser pages may connect.
+     * {@code origins} says which browser pages may connect. A key that starts {@code ek_} is judged by
+     * {@code secrets} instead: it opens a GA session while it is live, and nothing once expired or if unknown.
      */
-    static Handshake judge(FullHttpRequest request, String apiKey, AllowedOrigins origins, Faults defaultFaults) {
+    static Handshake judge(FullHttpRequest request, String apiKey, AllowedOrigins origins, Faults defaultFaults,
+            ClientSecretStore secrets) {
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && !origins.allows(origin)) {
             // A web page may open a WebSocket to any address, loopback included: only the Origin tells.
@@ -114,7 +117,22 @@ record Handshake(Dialect dialect, String model, boolean transcription, Faults fa
         if (key == null || key.isEmpty()) {
             return refused(HttpResponseStatus.UNAUTHORIZED, "missing API key");
         }
-        if (apiKey != null && !MessageDigest.isEqual(apiKey.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
+        SessionConfig minted = null;
+        if (key.startsWith(EPHEMERAL_KEY_PREFIX)) {
+            ClientSecretStore.Minted entry = secrets.find(key);
+            if (entry == null) {
+                return refused(HttpResponseStatus.UNAUTHORIZED, "unknown ephemeral key: it was not minted by this server");
+            }
+            if (secrets.expired(entry)) {
+                return refused(HttpResponseStatus.UNAUTHORIZED, "ephemeral key expired at " + entry.expiresAt()
+                        + ": mint a new one with POST /v1/realtime/client_secrets");
+            }
+            if (dialect != Dialect.GA || transcription) {
+                return refused(HttpResponseStatus.BAD_REQUEST, "an ephemeral key opens the GA realtime session it was minted for"
+                        + " (connect without the beta header or subprotocol, and with a model rather than intent=transcription)");
+            }
+            minted = entry.session();
+        } else if (apiKey != null && !MessageDigest.isEqual(apiKey.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
             // isEqual takes as long whatever the first differing byte: the time does not tell the key.
             return refused(HttpResponseStatus.UNAUTHORIZED, "incorrect API key provided");
         }
@@ -132,13 +150,14 @@ record Handshake(Dialect dialect, String model, boolean transcription, Faults fa
             // The status line carries the key, as a careless server's does; the body and the log do not.
             return refused(new HttpResponseStatus(401, "Incorrect API key provided: " + key), "incorrect API key (echoed: fault refuse_echoing_key)");
         }
-        if (faults.echoKeyAfterEvents() > 0) {
-            return new Handshake(dialect, model, transcription, faults, null, null, key);
-        }
-        return accepted(dialect, model, transcription, faults);
+        return new Handshake(dialect, model, transcription, faults, null, null, faults.echoKeyAfterEvents() > 0 ? key : null, minted);
     }
 
-    private static String key(FullHttpRequest request, Map<String, List<String>> query, List<String> subprotocols) {
+    /**
+     * The key a request carries, from the first of: {@code Authorization: Bearer}, the {@code api-key} header or
+     * query parameter, the {@code openai-insecure-api-key.} subprotocol; {@code null} if none.
+     */
+    static String key(FullHttpRequest request, Map<String, List<String>> query, List<String> subprotocols) {
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).strip();

@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Judges the upgrade request (path, dialect, key, faults) and refuses it with an HTTP status before the
- * upgrade, or upgrades and hands the channel to a {@link ConnectionHandler}.
+ * upgrade, or upgrades and hands the channel to a {@link ConnectionHandler}. The one plain HTTP request it
+ * serves, {@code POST …/realtime/client_secrets}, goes to {@link ClientSecretsEndpoint}. The upgrade selects
+ * the {@code realtime} subprotocol when the client offers it (a browser fails a handshake that selects none of
+ * those it offered, e.g. {@code realtime, openai-insecure-api-key.ek_…}).
  */
 public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -58,11 +61,17 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (ClientSecretsEndpoint.handles(request)) {
+            FullHttpResponse answer = ClientSecretsEndpoint.answer(request, settings, this::log);
+            HttpUtil.setKeepAlive(answer, false);
+            ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
             respond(ctx, HttpResponseStatus.BAD_REQUEST, "this is a Realtime WebSocket endpoint: send an Upgrade: websocket request");
             return;
         }
-        Handshake judged = Handshake.judge(request, settings.apiKey(), settings.allowedOrigins(), settings.faults());
+        Handshake judged = Handshake.judge(request, settings.apiKey(), settings.allowedOrigins(), settings.faults(), settings.clientSecrets());
         if (!judged.ok()) {
             log("refused " + judged.refusal().code() + " " + request.method() + " " + pathOf(request) + ": " + judged.reason());
             respond(ctx, judged.refusal(), judged.reason());
@@ -90,7 +99,8 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
             }
             ctx.pipeline().addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
             ctx.pipeline().addLast(new ConnectionHandler(stats, settings.maxPendingWriteBytes(), settings.log(), judged.faults().pingEveryMillis(),
-                    out -> new EmulatedSession(settings, judged.dialect(), judged.model(), judged.transcription(), judged.faults(), judged.keyToEcho(), out, connection)));
+                    out -> new EmulatedSession(settings, judged.dialect(), judged.model(), judged.transcription(), judged.faults(), judged.keyToEcho(),
+                            judged.minted(), out, connection)));
             ctx.pipeline().remove(this);
         });
     }

@@ -79,6 +79,39 @@ final class SessionConfigs {
                 .build();
     }
 
+    /**
+     * The first parameter of a GA realtime session object ({@code session.update}'s, or a client secret's) that GA
+     * does not know, as a path such as {@code session.audio.output.rate}; {@code null} when all are known.
+     */
+    static String unknownGaParameter(com.fasterxml.jackson.databind.JsonNode session) {
+        String top = firstUnknown(session, GA_SESSION_KEYS, "session");
+        if (top != null) {
+            return top;
+        }
+        com.fasterxml.jackson.databind.JsonNode audio = session.path("audio");
+        String a = firstUnknown(audio, GA_AUDIO_KEYS, "session.audio");
+        if (a != null) {
+            return a;
+        }
+        String in = firstUnknown(audio.path("input"), GA_INPUT_KEYS, "session.audio.input");
+        return in != null ? in : firstUnknown(audio.path("output"), GA_OUTPUT_KEYS, "session.audio.output");
+    }
+
+    /** The first field of {@code object} not in {@code known}, as {@code path.name}; {@code null} if none or not an object. */
+    static String firstUnknown(com.fasterxml.jackson.databind.JsonNode object, Set<String> known, String path) {
+        if (!object.isObject()) {
+            return null;
+        }
+        var names = object.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                return path + "." + name;
+            }
+        }
+        return null;
+    }
+
     /** Applies an update: fields present in {@code u} replace those of {@code s}; audio merges field by field. */
     static SessionConfig merge(SessionConfig s, SessionConfig u) {
         return new SessionConfig(
