@@ -83,9 +83,12 @@ class BrowserRelayTest {
     @BeforeEach
     void start() {
         // The emulator's answer, then a long story: the second utterance surely comes while the first answer plays.
+        // Sent 4x faster than real time, so that the relay's playout buffer never runs dry on a loaded machine: the
+        // silence it would conceal plays at the page but is no part of the answer, which would make the page's count
+        // since the answer's onset differ from what was heard of the answer.
         Responder standard = Responder.standard();
         emulator = RealtimeEmulator.builder().responder(turn -> standard.reply(turn) instanceof Responder.Reply.Speech s
-                ? new Responder.Reply.Speech(s.transcript() + STORY) : standard.reply(turn)).clock(clock).start();
+                ? new Responder.Reply.Speech(s.transcript() + STORY) : standard.reply(turn)).clock(clock).pace(4).start();
         upstream = new RecordingTransport();
         RealtimeClient client = RealtimeClient.builder()
                 .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
@@ -178,8 +181,8 @@ class BrowserRelayTest {
             chromium.await("window.stats.state === 'recording'", TURN);
             assertThat(relay.keysMinted()).isEqualTo(1);
             assertThat(relay.activeSessions()).as("the page talks to the service, not through the relay").isZero();
-            String key = (String) chromium.eval("window.stats.key.value");
-            assertThat(key).startsWith("ek_").isNotEqualTo(KEY);
+            // Checked on the page: the key is never read into the test, where a driver's log would hold it.
+            assertThat(chromium.eval("/^ek_[A-Za-z0-9_-]+$/.test(window.stats.key.value)")).isEqualTo(true);
 
             // A spoken turn, straight to the service: the answer is to what was said.
             chromium.await("window.stats.transcript.some(t => t.speaker === 'assistant' && t.done)", TURN);
