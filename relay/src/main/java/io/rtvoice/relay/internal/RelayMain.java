@@ -1,6 +1,7 @@
 package io.rtvoice.relay.internal;
 
 import com.azure.identity.DefaultAzureCredentialBuilder;
+import io.rtvoice.ClientSecrets;
 import io.rtvoice.Credentials;
 import io.rtvoice.EntraIdCredentials;
 import io.rtvoice.emulator.cli.EmulatorOptions;
@@ -9,10 +10,14 @@ import io.rtvoice.emulator.cli.UserErrors;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.relay.VoiceRelay;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar relay/target/rtvoice-relay.jar --port 8080}: the relay, on the embedded emulator or the service. */
 @Command(name = "rtvoice-relay", mixinStandardHelpOptions = true,
@@ -20,6 +25,9 @@ import picocli.CommandLine.Option;
                 + "configuration it relays to an embedded emulator; set AZURE_OPENAI_ENDPOINT (+ AZURE_OPENAI_API_KEY, "
                 + "AZURE_OPENAI_DEPLOYMENT_NAME) or OPENAI_API_KEY to use the service.")
 public final class RelayMain implements Runnable {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--port", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
     int port = 8080;
@@ -40,15 +48,20 @@ public final class RelayMain implements Runnable {
     @Option(names = "--instructions", description = "Instructions every session starts with (the page may change them).")
     String instructions = "You are a helpful assistant. Answer briefly.";
 
+    @Option(names = "--direct-key-ttl-s", paramLabel = "SECONDS",
+            description = "Also offer the direct mode: the page connects to the service itself with a key minted for it, "
+                    + "living this long (10..7200 s; default: relay mode only).")
+    Integer directKeySeconds;
+
     @Mixin
     EmulatorOptions emulator = new EmulatorOptions();
 
     @Override
     public void run() {
         try (Target target = Target.from(System.getenv(), emulator, RelayMain::entraId);
-             VoiceRelay relay = VoiceRelay.builder().client(target.client()).host(host).port(port)
+             VoiceRelay relay = direct(target, VoiceRelay.builder().client(target.client()).host(host).port(port)
                      .allowedOrigins(allowedOrigins).maxSessions(maxSessions).idleTimeout(Duration.ofSeconds(idleSeconds))
-                     .session(SessionConfig.builder().instructions(instructions).build()).start()) {
+                     .session(SessionConfig.builder().instructions(instructions).build())).start()) {
             relay.sessions().subscribe(System.out::println);
             System.out.println("rtvoice relay: open http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + relay.port()
                     + "/ (relaying to " + target.description() + "); Ctrl-C stops");
@@ -58,6 +71,29 @@ public final class RelayMain implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The direct mode, when asked for: keys minted with the credentials the target connects with. */
+    private VoiceRelay.Builder direct(Target target, VoiceRelay.Builder relay) {
+        if (directKeySeconds == null) {
+            return relay;
+        }
+        Map<String, String> env = System.getenv();
+        String azureKey = env.get("AZURE_OPENAI_API_KEY");
+        String openAiKey = env.get("OPENAI_API_KEY");
+        Credentials credentials = present(env.get("AZURE_OPENAI_ENDPOINT"))
+                ? present(azureKey) ? Credentials.apiKey(azureKey) : entraId()
+                : present(openAiKey) ? Credentials.apiKey(openAiKey) : Credentials.apiKey("emulator");
+        try {
+            ClientSecrets secrets = ClientSecrets.builder().endpoint(target.client().endpoint()).credentials(credentials).build();
+            return relay.ephemeralKeys(secrets, Duration.ofSeconds(directKeySeconds));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--direct-key-ttl-s: " + e.getMessage());
+        }
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
     }
 
     /** Runs the relay. */

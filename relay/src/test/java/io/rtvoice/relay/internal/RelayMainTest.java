@@ -1,0 +1,38 @@
+package io.rtvoice.relay.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtvoice.emulator.cli.UserErrors;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The relay's command line: what it offers, and a user's mistake told in one line. */
+class RelayMainTest {
+
+    private static String[] run(String... args) {
+        CommandLine cli = UserErrors.commandLine(new RelayMain());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return new String[] {String.valueOf(status), out.toString(), err.toString()};
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        String[] result = run("--help");
+        assertThat(result[0]).isEqualTo("0");
+        assertThat(result[1]).contains("--port", "--host", "--allow-origin", "--max-sessions", "--idle-timeout-s",
+                "--direct-key-ttl-s", "--pace", "OPENAI_API_KEY");
+    }
+
+    @Test
+    void aKeyLifetimeOutOfRangeIsTheUsersMistake() {
+        String[] result = run("--port", "0", "--direct-key-ttl-s", "5");
+        assertThat(result[0]).isEqualTo(String.valueOf(UserErrors.MISTAKE));
+        assertThat(result[2]).contains("--direct-key-ttl-s").contains("10 s..2 h");
+    }
+}
