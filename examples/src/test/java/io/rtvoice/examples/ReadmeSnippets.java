@@ -14,6 +14,7 @@ import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
+import io.rtvoice.relay.VoiceRelay;
 import io.rtvoice.transcription.TranscriptionConfig;
 import io.rtvoice.transcription.TranscriptionSession;
 import io.rtvoice.voice.VoiceSession;
@@ -77,6 +78,25 @@ final class ReadmeSnippets {
         // … later, from any thread (an event loop included):
         voice.closeGracefully().subscribe();               // or close(), which waits when it may
         // end:voice-session
+    }
+
+    static void relay() {
+        // snippet:relay
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.openAi("gpt-realtime"))
+                .credentials(Credentials.apiKey(System.getenv("OPENAI_API_KEY")))
+                .build();                                  // the relay's key: no page ever sees it
+        try (VoiceRelay relay = VoiceRelay.builder()
+                .client(client)
+                .session(SessionConfig.builder().instructions("Keep answers short.").voice("marin").build())
+                .port(8080)
+                .allowedOrigins("https://app.example")      // besides the relay's own page
+                .maxSessions(32)
+                .start()) {
+            relay.sessions().subscribe(System.out::println); // one line per session that ended
+            // … serve until shutdown
+        }
+        // end:relay
     }
 
     static void codec() throws Exception {
