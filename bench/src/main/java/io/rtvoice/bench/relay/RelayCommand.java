@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
 
 /**
@@ -66,15 +69,17 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--turn-timeout-seconds", defaultValue = "30", description = "A turn taking longer fails (default: ${DEFAULT-VALUE}).")
     int turnTimeoutSeconds;
 
+    @Spec
+    CommandSpec spec;
+
     PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
-        if (turns < 1 || sessions < 1 || warmupTurns < 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--turns " + turns + ", --sessions " + sessions + ", --warmup-turns " + warmupTurns
-                            + " (expected: turns and sessions >= 1, warm-up turns >= 0)");
-        }
+        check(turns >= 1, "--turns", turns, ">= 1");
+        check(sessions >= 1, "--sessions", sessions, ">= 1");
+        check(warmupTurns >= 0, "--warmup-turns", warmupTurns, ">= 0");
+        check(playbackLeadMs >= 20 && playbackLeadMs <= 2_000, "--playback-lead-ms", playbackLeadMs, "20..2000");
         byte[] utterance = wav != null ? LatencyCommand.load(wav) : SyntheticVoice.speak(UTTERANCE);
         Duration timeout = Duration.ofSeconds(turnTimeoutSeconds);
         TimedTransport transport = new TimedTransport();
@@ -198,6 +203,13 @@ public final class RelayCommand implements Callable<Integer> {
         measurements.failures.forEach((what, count) -> out.printf("  failed %d x: %s%n", count.get(), what));
         for (RelayStage stage : RelayStage.values()) {
             out.printf(Locale.ROOT, "  %s: %s%n", stage.label, stage.meaning);
+        }
+    }
+
+    /** A value out of range is the user's mistake, in Netty's form: {@code --turns : 0 (expected: >= 1)}. */
+    private void check(boolean valid, String option, int value, String expected) {
+        if (!valid) {
+            throw new ParameterException(spec.commandLine(), option + " : " + value + " (expected: " + expected + ")");
         }
     }
 

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.rtvoice.bench.BenchMain;
+import io.rtvoice.emulator.cli.UserErrors;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -34,5 +38,15 @@ class RelayCommandTest {
             assertThat(count).as(stage.label).isGreaterThanOrEqualTo(stage == RelayStage.PAGE_TO_APPEND ? 100 : 2);
             assertThat(Double.parseDouble(row.group(2))).as(stage.label).isLessThanOrEqualTo(Double.parseDouble(row.group(5)));
         }
+    }
+
+    @Test
+    void noTurnsIsOneLineAndStatus2() {
+        StringWriter err = new StringWriter();
+
+        int exit = UserErrors.commandLine(new BenchMain()).setErr(new PrintWriter(err, true)).execute("relay", "--turns", "0");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst()).hasValueSatisfying(line -> assertThat(line).contains("--turns : 0 (expected: >= 1)"));
     }
 }
