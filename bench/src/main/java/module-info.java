@@ -1,8 +1,9 @@
-/** JMH benchmarks of the latency-critical path, and the latency, scale, soak and resample commands. */
+/** JMH benchmarks of the latency-critical path, and the latency, relay, scale, soak and resample commands. */
 module io.rtvoice.bench {
     requires io.rtvoice.core;
     requires io.rtvoice.emulator;
     requires io.rtvoice.transport.websocket;
+    requires io.rtvoice.relay;
     requires io.rtvoice.audio.javasound;
     requires io.rtvoice.audio.openal;
     requires com.azure.identity;
@@ -11,12 +12,14 @@ module io.rtvoice.bench {
     requires HdrHistogram;
     requires io.netty.buffer;
     requires java.logging;
+    requires java.net.http;
     requires java.management;
     requires jdk.management;
 
     // picocli sets the commands' option fields, and JMH its @State fields, by reflection.
     opens io.rtvoice.bench to info.picocli;
     opens io.rtvoice.bench.latency to info.picocli;
+    opens io.rtvoice.bench.relay to info.picocli;
     opens io.rtvoice.bench.scale to info.picocli;
     opens io.rtvoice.bench.soak to info.picocli;
     opens io.rtvoice.bench.audio to jmh.core;

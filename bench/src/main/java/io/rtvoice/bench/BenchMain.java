@@ -10,7 +10,8 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "rtvoice-bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the rtvoice latency-critical path.",
         subcommands = {BenchMain.Jmh.class, ResampleCommand.class, io.rtvoice.bench.latency.LatencyCommand.class,
-                io.rtvoice.bench.scale.ScaleCommand.class, io.rtvoice.bench.soak.SoakCommand.class})
+                io.rtvoice.bench.scale.ScaleCommand.class, io.rtvoice.bench.soak.SoakCommand.class,
+                io.rtvoice.bench.relay.RelayCommand.class})
 public final class BenchMain implements Runnable {
 
     @Override

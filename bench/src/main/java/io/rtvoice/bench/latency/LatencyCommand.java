@@ -179,8 +179,8 @@ public final class LatencyCommand implements Callable<Integer> {
         return EntraIdCredentials.of(new DefaultAzureCredentialBuilder().build());
     }
 
-    /** A WAV file as 24 kHz mono PCM16. */
-    private static byte[] load(Path file) throws IOException {
+    /** A WAV file as 24 kHz mono PCM16 (the relay command's {@code --wav} too). */
+    public static byte[] load(Path file) throws IOException {
         Wav.Audio audio = Wav.read(file);
         int channels = audio.format().channels();
         short[] samples = Pcm.toShorts(audio.data());
