@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
+import io.rtvoice.testing.MovableClock;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,25 +36,6 @@ class EntraIdCredentialsTest {
         }
     }
 
-    static class MovableClock extends Clock {
-        Instant now = NOW;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void sendsABearerTokenOfTheCognitiveServicesScope() {
         NumberedTokens tokens = new NumberedTokens();
@@ -66,13 +48,13 @@ class EntraIdCredentialsTest {
     @Test
     void reusesATokenUntilFiveMinutesBeforeItExpiresThenFetchesANewOne() {
         NumberedTokens tokens = new NumberedTokens();
-        MovableClock clock = new MovableClock();
+        MovableClock clock = new MovableClock(NOW);
         EntraIdCredentials credentials = new EntraIdCredentials(tokens, EntraIdCredentials.COGNITIVE_SERVICES_SCOPE, clock);
 
         assertThat(credentials.headers(AZURE).block()).containsValue("Bearer entra-token-1");
-        clock.now = NOW.plus(Duration.ofMinutes(54)); // 6 minutes left: still fresh
+        clock.set(NOW.plus(Duration.ofMinutes(54))); // 6 minutes left: still fresh
         assertThat(credentials.headers(AZURE).block()).containsValue("Bearer entra-token-1");
-        clock.now = NOW.plus(Duration.ofMinutes(55)); // 5 minutes left: refresh
+        clock.set(NOW.plus(Duration.ofMinutes(55))); // 5 minutes left: refresh
         tokens.clock = clock;
         assertThat(credentials.headers(AZURE).block()).containsValue("Bearer entra-token-2");
         assertThat(tokens.requests).hasSize(2);

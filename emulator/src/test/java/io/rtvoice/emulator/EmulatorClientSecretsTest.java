@@ -9,6 +9,7 @@ import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
+import io.rtvoice.testing.MovableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
@@ -17,11 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -238,34 +236,6 @@ class EmulatorClientSecretsTest {
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             in.transferTo(answer); // the emulator closes after a refusal
             return answer.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    /** A clock the test moves by hand: expiry without waiting. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -13,15 +13,13 @@ import io.rtvoice.audio.Wav;
 import io.rtvoice.audio.testing.Signals;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.Responder;
+import io.rtvoice.testing.MovableClock;
 import io.rtvoice.transport.CloseStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -54,31 +52,7 @@ class BrowserRelayTest {
     private VoiceRelay relay;
     private final List<RelaySessionSummary> ended = new CopyOnWriteArrayList<>();
 
-    /** The emulator's time, for minting and expiring keys: moved by the test instead of waiting. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-    }
-
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = new MovableClock(Instant.now());
 
     @BeforeEach
     void start() {
@@ -107,9 +81,7 @@ class BrowserRelayTest {
     @Test
     void aSpokenTurnThenABargeInTruncatedAtWhatThePagePlayedThenStop() throws Exception {
         short[] first = speech("What is the weather like in Paris today?");
-        short[] second = speech("Stop. Tell me about Rome instead.");
-        Path microphone = dir.resolve("microphone.wav");
-        writeWav(microphone, concat(silence(0.7), first, silence(3.0), second, silence(12)));
+        Path microphone = microphone(first);
 
         try (Chromium chromium = Chromium.withMicrophone(microphone)) {
             chromium.driver().get(relay.uri().toString());
@@ -170,9 +142,7 @@ class BrowserRelayTest {
     @Test
     void directlyWithAKeyMintedForThePageWhichThenExpires() throws Exception {
         short[] first = speech("What is the weather like in Paris today?");
-        short[] second = speech("Stop. Tell me about Rome instead.");
-        Path microphone = dir.resolve("microphone.wav");
-        writeWav(microphone, concat(silence(0.7), first, silence(3.0), second, silence(12)));
+        Path microphone = microphone(first);
 
         try (Chromium chromium = Chromium.withMicrophone(microphone)) {
             chromium.driver().get(relay.uri() + "?mode=direct");
@@ -210,6 +180,14 @@ class BrowserRelayTest {
             chromium.await("window.expired !== 'pending'", TURN);
             assertThat((String) chromium.eval("window.expired")).isEqualTo("refused 1006");
         }
+    }
+
+    /** The fake microphone: {@code first}, then while its answer plays a second utterance, then silence. */
+    private Path microphone(short[] first) throws Exception {
+        short[] second = speech("Stop. Tell me about Rome instead.");
+        Path microphone = dir.resolve("microphone.wav");
+        writeWav(microphone, concat(silence(0.7), first, silence(3.0), second, silence(12)));
+        return microphone;
     }
 
     private short[] speech(String text) throws Exception {

@@ -16,16 +16,14 @@ import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
+import io.rtvoice.testing.MovableClock;
 import io.rtvoice.transport.TransportException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -205,33 +203,5 @@ class ClientSecretsOverEmulatorTest {
                     assertThat(((ClientSecretException) e).httpStatus()).isZero();
                 })
                 .verify(TIMEOUT);
-    }
-
-    /** A clock the test moves by hand: expiry without waiting. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
