@@ -14,7 +14,9 @@ import io.rtvoice.audio.testing.Signals;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.Responder;
 import io.rtvoice.testing.MovableClock;
+import io.rtvoice.testing.RecordingTransport;
 import io.rtvoice.transport.CloseStatus;
+import io.rtvoice.transport.websocket.WebSocketTransport;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +65,7 @@ class BrowserRelayTest {
         Responder standard = Responder.standard();
         emulator = RealtimeEmulator.builder().responder(turn -> standard.reply(turn) instanceof Responder.Reply.Speech s
                 ? new Responder.Reply.Speech(s.transcript() + STORY) : standard.reply(turn)).clock(clock).pace(4).start();
-        upstream = new RecordingTransport();
+        upstream = new RecordingTransport(WebSocketTransport.create());
         RealtimeClient client = RealtimeClient.builder()
                 .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
                 .credentials(Credentials.apiKey(KEY)).transport(upstream).build();

@@ -29,6 +29,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
@@ -256,7 +257,11 @@ public final class WebSocketTransport implements Transport {
                 }
             });
             sink.onCancel(running);
-        }).timeout(request.connectTimeout().plusSeconds(1),
+        })
+                // Connecting may read files the first time (the resolver's hosts file and resolv.conf): never on the
+                // caller's event loop, as when a gateway or a relay opens a session from its network thread.
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(request.connectTimeout().plusSeconds(1),
                 Mono.error(() -> new TransportException("no WebSocket handshake with " + where + " within " + request.connectTimeout(), 0, null)));
     }
 

@@ -1,4 +1,4 @@
-package io.rtvoice.relay;
+package io.rtvoice.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,7 +6,6 @@ import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.Transport;
 import io.rtvoice.transport.TransportConnection;
 import io.rtvoice.transport.TransportRequest;
-import io.rtvoice.transport.websocket.WebSocketTransport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -15,13 +14,22 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The real WebSocket transport, keeping every event the relay sent upstream and every connection: what went on the wire. */
-final class RecordingTransport implements Transport {
+/** A real transport, keeping every event sent and received and every connection: what went on the wire. */
+public final class RecordingTransport implements Transport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Transport real = WebSocketTransport.create();
-    final List<JsonNode> sent = new CopyOnWriteArrayList<>();
-    final List<TransportConnection> connections = new CopyOnWriteArrayList<>();
+    private final Transport real;
+    /** Every client event sent, in order. */
+    public final List<JsonNode> sent = new CopyOnWriteArrayList<>();
+    /** Every server event received, in order. */
+    public final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    /** Every connection made. */
+    public final List<TransportConnection> connections = new CopyOnWriteArrayList<>();
+
+    /** Records what {@code real} sends and receives. */
+    public RecordingTransport(Transport real) {
+        this.real = real;
+    }
 
     @Override
     public Mono<TransportConnection> connect(TransportRequest request) {
@@ -30,7 +38,7 @@ final class RecordingTransport implements Transport {
             return new TransportConnection() {
                 @Override
                 public Flux<byte[]> inbound() {
-                    return connection.inbound();
+                    return connection.inbound().doOnNext(frame -> received.add(parse(frame)));
                 }
 
                 @Override
@@ -65,7 +73,12 @@ final class RecordingTransport implements Transport {
     }
 
     /** The events of this type sent so far. */
-    List<JsonNode> sent(String type) {
+    public List<JsonNode> sent(String type) {
         return sent.stream().filter(e -> type.equals(e.path("type").asText())).toList();
+    }
+
+    /** The events of this type received so far. */
+    public List<JsonNode> received(String type) {
+        return received.stream().filter(e -> type.equals(e.path("type").asText())).toList();
     }
 }

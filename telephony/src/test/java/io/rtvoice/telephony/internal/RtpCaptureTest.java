@@ -1,0 +1,61 @@
+package io.rtvoice.telephony.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtvoice.audio.G711;
+import org.junit.jupiter.api.Test;
+
+/** The caller's packets put back in order: reordered, late, duplicate and lost ones, and a new stream. */
+class RtpCaptureTest {
+
+    /** The level every sample of a packet holds: its sequence number shows in what is read back. */
+    private static short level(int seq) {
+        return G711.decodeMuLaw(G711.encodeMuLaw((short) ((seq % 40) * 700 - 14_000)));
+    }
+
+    private static RtpPacket packet(int seq) {
+        short[] pcm = new short[160];
+        java.util.Arrays.fill(pcm, level(seq));
+        return new RtpPacket(0, false, seq & 0xFFFF, seq * 160L, 1, G711.encodeMuLaw(pcm));
+    }
+
+    /** The level of each of the next {@code packets} periods read (what was delivered is past the jitter target). */
+    private static short[] readBack(RtpCapture capture, int packets) {
+        short[] levels = new short[packets];
+        short[] buffer = new short[160];
+        for (int i = 0; i < packets; i++) {
+            capture.read(buffer, 0, 160);
+            levels[i] = buffer[80];
+        }
+        return levels;
+    }
+
+    @Test
+    void outOfOrderPacketsArePutBackAndDuplicatesDropped() {
+        RtpCapture capture = new RtpCapture(true);
+        for (int seq : new int[] {65534, 0, 65535, 1, 1, 3, 2, 65533, 4}) { // wraps at 65535; 65533 is late
+            capture.received(packet(seq));
+        }
+        assertThat(capture.used()).isEqualTo(7);
+        assertThat(capture.reordered()).isEqualTo(2);
+        assertThat(capture.lateOrDuplicate()).isEqualTo(2);
+        assertThat(capture.lost()).isZero();
+        assertThat(readBack(capture, 7)).containsExactly(level(65534), level(65535), level(0), level(1), level(2), level(3), level(4));
+        capture.close();
+    }
+
+    @Test
+    void aGapIsGivenUpAfterAFewPacketsAndANewStreamStartsOver() {
+        RtpCapture capture = new RtpCapture(true);
+        capture.received(packet(10));
+        for (int seq = 12; seq <= 16; seq++) { // 11 never comes
+            capture.received(packet(seq));
+        }
+        assertThat(capture.lost()).isEqualTo(1);
+        assertThat(capture.used()).isEqualTo(6);
+        capture.received(packet(5_000)); // another stream (a restart): taken, not counted as 4,983 lost
+        assertThat(capture.used()).isEqualTo(7);
+        assertThat(capture.lost()).isEqualTo(1);
+        capture.close();
+    }
+}
