@@ -375,4 +375,44 @@ class GatewayCallsTest {
                 v2v.length == 0 ? -1 : v2v[v2v.length / 2], v2v.length == 0 ? -1 : v2v[v2v.length - 1]);
         assertThat(answered).isEqualTo(50);
     }
+
+    @Test
+    void dtmfArrivesAsRtpEventsAndAsSipInfoAndIsSentToTheCaller() throws Exception {
+        SipGateway g = gateway(b -> b);
+        Sipp sipp = Sipp.in(dir);
+        try (RtpListener ear = new RtpListener(); java.net.DatagramSocket keypad = new java.net.DatagramSocket(0)) {
+            keypad.setSoTimeout(10_000);
+            Path said = ulaw("said", silence(1));
+            Sipp.Run run = sipp.call("dtmf", Sipp.scenario(ear.port(), Sipp.ANSWERED + Sipp.ACK + Sipp.play(said, 0, 4_000) + Sipp.BYE),
+                    g.sipAddress().getPort(), 1, 1, 1, Sipp.freeUdpPort());
+            CallEvent.Answered answered = await(CallEvent.Answered.class, e -> true);
+            java.net.InetSocketAddress rtp = new java.net.InetSocketAddress("127.0.0.1", answered.rtp().getPort());
+            // RFC 4733: each key is several packets of one event (one timestamp), the last ones with the end bit.
+            int seq = 100;
+            for (int[] key : new int[][] {{5, 8_000}, {11, 9_600}}) {
+                for (int i = 0; i < 6; i++) {
+                    byte[] payload = {(byte) key[0], (byte) (i >= 3 ? 0x8A : 0x0A), 0, (byte) (160 * (i + 1))};
+                    send(keypad, rtp, new io.rtvoice.telephony.internal.RtpPacket(101, i == 0, seq++, key[1], 9, payload).encode());
+                }
+            }
+            // SIP INFO, as some phones send keys.
+            send(keypad, new java.net.InetSocketAddress("127.0.0.1", g.sipAddress().getPort()), ("INFO sip:agent@127.0.0.1 SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + keypad.getLocalPort() + ";branch=z9hG4bK-info\r\nFrom: <sip:sipp@127.0.0.1>;tag=x\r\n"
+                    + "To: <sip:agent@127.0.0.1>;tag=y\r\nCall-ID: " + answered.callId() + "\r\nCSeq: 9 INFO\r\n"
+                    + "Content-Type: application/dtmf-relay\r\nContent-Length: 24\r\n\r\nSignal=7\r\nDuration=160\r\n").getBytes());
+            assertThat(receive(keypad)).startsWith("SIP/2.0 200 OK");
+            Flux.interval(Duration.ofMillis(10)).filter(t -> all(CallEvent.Dtmf.class).size() >= 3).blockFirst(WAIT);
+            assertThat(all(CallEvent.Dtmf.class)).extracting(CallEvent.Dtmf::digit).containsExactly('5', '#', '7');
+
+            // And to the caller: telephone-events on the call's stream.
+            assertThat(g.sendDtmf(answered.callId(), "1#")).isTrue();
+            Flux.interval(Duration.ofMillis(10)).filter(t -> ear.packets.stream().filter(p -> p.payloadType() == 101
+                    && (p.payload()[1] & 0x80) != 0).count() >= 6).blockFirst(WAIT);
+            List<RtpListener.Received> events = ear.packets.stream().filter(p -> p.payloadType() == 101).toList();
+            assertThat(events.stream().map(p -> (int) p.payload()[0]).distinct().toList()).containsExactly(1, 11);
+            assertThat(events.stream().filter(p -> (p.payload()[1] & 0x80) != 0).count()).as("end packets, 3 per key").isEqualTo(6);
+            assertThat(run.await(60)).as(run::output).isZero();
+            assertThat(await(CallEvent.HungUp.class, e -> true).metrics().dtmfIn()).isEqualTo(3);
+        }
+    }
 }
