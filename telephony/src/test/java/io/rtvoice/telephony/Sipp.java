@@ -150,7 +150,7 @@ final class Sipp {
     /** Plays a raw 8 kHz G.711 file as RTP (payload type {@code pt}) after the ACK, then waits {@code pauseMillis}. */
     static String play(Path rawG711, int pt, long pauseMillis) {
         return "  <nop><action><exec rtp_stream=\"" + rawG711.toAbsolutePath() + ",1," + pt + "\"/></action></nop>\n"
-                + "  <pause milliseconds=\"" + pauseMillis + "\"/>\n";
+                + (pauseMillis > 0 ? "  <pause milliseconds=\"" + pauseMillis + "\"/>\n" : "");
     }
 
     static int freeUdpPort() throws IOException {
@@ -173,7 +173,8 @@ final class Sipp {
         int await(long seconds) throws Exception {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("sipp did not finish within " + seconds + " s:\n" + output());
+                process.waitFor(5, TimeUnit.SECONDS);
+                return -1;
             }
             return process.exitValue();
         }
