@@ -1,0 +1,136 @@
+package io.rtvoice.telephony;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtvoice.Credentials;
+import io.rtvoice.Dialect;
+import io.rtvoice.Endpoint;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.emulator.RealtimeEmulator;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+/** The gateway's SIP, message by message, from a caller written in the test: the answers RFC 3261 asks for. */
+class SipSignallingTest {
+
+    private RealtimeEmulator emulator;
+    private SipGateway gateway;
+    private DatagramSocket caller;
+    private final List<CallEvent> events = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        emulator = RealtimeEmulator.builder().start();
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
+                .credentials(Credentials.apiKey("sk-any")).build();
+        gateway = SipGateway.builder().client(client).sipPort(0)
+                .policy(call -> call.from().contains("sip:blocked@") ? CallDecision.reject(403, "Forbidden") : CallDecision.answer())
+                .start();
+        gateway.events().subscribe(events::add);
+        caller = new DatagramSocket(0);
+        caller.setSoTimeout(10_000);
+    }
+
+    @AfterEach
+    void stop() {
+        caller.close();
+        gateway.close();
+        emulator.close();
+    }
+
+    private void send(String message) throws Exception {
+        byte[] bytes = message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+        caller.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress("127.0.0.1", gateway.sipAddress().getPort())));
+    }
+
+    /** The next answer whose status line is not a 1xx one, unless {@code provisional}. */
+    private String receive(boolean provisional) throws Exception {
+        while (true) {
+            byte[] buffer = new byte[8192];
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            caller.receive(packet);
+            String text = new String(buffer, 0, packet.getLength(), StandardCharsets.UTF_8);
+            if (provisional || !text.startsWith("SIP/2.0 1")) {
+                return text;
+            }
+        }
+    }
+
+    private String request(String method, String callId, String branch, String from, String toTag, long cseq, String body) {
+        return method + " sip:agent@127.0.0.1 SIP/2.0\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + caller.getLocalPort() + ";branch=" + branch + "\n"
+                + "From: <" + from + ">;tag=c1\n"
+                + "To: <sip:agent@127.0.0.1>" + (toTag == null ? "" : ";tag=" + toTag) + "\n"
+                + "Call-ID: " + callId + "\nCSeq: " + cseq + " " + method + "\n"
+                + "Contact: <sip:caller@127.0.0.1:" + caller.getLocalPort() + ">\nMax-Forwards: 70\n"
+                + (body.isEmpty() ? "" : "Content-Type: application/sdp\n") + "Content-Length: " + body.replace("\n", "\r\n").length()
+                + "\n\n" + body;
+    }
+
+    private static String offer(String formats) {
+        return "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 49170 RTP/AVP " + formats + "\n";
+    }
+
+    private static String toTag(String response) {
+        return response.lines().filter(l -> l.startsWith("To:")).findFirst().orElseThrow().replaceAll(".*;tag=", "").trim();
+    }
+
+    @Test
+    void optionsAnswersWhatItAllowsAndOtherMethodsGet405() throws Exception {
+        send(request("OPTIONS", "o-1", "z9hG4bK-o1", "sip:caller@127.0.0.1", null, 1, ""));
+        String ok = receive(false);
+        assertThat(ok).startsWith("SIP/2.0 200 OK").contains("Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO", "Accept: application/sdp");
+        send(request("REGISTER", "r-1", "z9hG4bK-r1", "sip:caller@127.0.0.1", null, 1, ""));
+        assertThat(receive(false)).startsWith("SIP/2.0 405 Method Not Allowed").contains("Allow: INVITE");
+    }
+
+    @Test
+    void aCallIsAnsweredRetransmissionsGetTheSameAnswerAReInviteIsRefusedAndByeEndsIt() throws Exception {
+        String invite = request("INVITE", "call-1", "z9hG4bK-i1", "sip:caller@127.0.0.1", null, 1, offer("8 0 101\na=rtpmap:101 telephone-event/8000"));
+        send(invite);
+        assertThat(receive(true)).startsWith("SIP/2.0 100 Trying");
+        String ok = receive(false);
+        assertThat(ok).startsWith("SIP/2.0 200 OK").contains("Content-Type: application/sdp", "RTP/AVP 8 101", "a=rtpmap:8 PCMA/8000");
+        String tag = toTag(ok);
+        send(invite); // the INVITE again, as if our ACK's 200 had been lost: the same 200
+        assertThat(receive(false)).startsWith("SIP/2.0 200 OK").contains(";tag=" + tag);
+        send(request("ACK", "call-1", "z9hG4bK-a1", "sip:caller@127.0.0.1", tag, 1, ""));
+        Flux.interval(Duration.ofMillis(10)).filter(t -> events.stream().anyMatch(CallEvent.Answered.class::isInstance))
+                .blockFirst(Duration.ofSeconds(10));
+
+        send(request("INVITE", "call-1", "z9hG4bK-i2", "sip:caller@127.0.0.1", tag, 2, offer("0")));
+        assertThat(receive(false)).startsWith("SIP/2.0 488 Not Acceptable Here").contains("Warning: 399 rtvoice");
+        send(request("ACK", "call-1", "z9hG4bK-i2", "sip:caller@127.0.0.1", tag, 2, ""));
+
+        send(request("BYE", "call-1", "z9hG4bK-b1", "sip:caller@127.0.0.1", tag, 3, ""));
+        assertThat(receive(false)).startsWith("SIP/2.0 200 OK").contains("CSeq: 3 BYE");
+        Flux.interval(Duration.ofMillis(10)).filter(t -> events.stream().anyMatch(CallEvent.HungUp.class::isInstance))
+                .blockFirst(Duration.ofSeconds(10));
+        assertThat(events).filteredOn(CallEvent.HungUp.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((CallEvent.HungUp) e).by()).isEqualTo("caller"));
+    }
+
+    @Test
+    void thePolicyAndTheOfferDecideWhatIsRefused() throws Exception {
+        send(request("INVITE", "call-2", "z9hG4bK-p1", "sip:blocked@127.0.0.1", null, 1, offer("0")));
+        assertThat(receive(false)).startsWith("SIP/2.0 403 Forbidden");
+        send(request("ACK", "call-2", "z9hG4bK-p1", "sip:blocked@127.0.0.1", null, 1, ""));
+        send(request("INVITE", "call-3", "z9hG4bK-p2", "sip:caller@127.0.0.1", null, 1, offer("9 18")));
+        assertThat(receive(false)).startsWith("SIP/2.0 488 Not Acceptable Here");
+        Flux.interval(Duration.ofMillis(10)).filter(t -> events.stream().filter(CallEvent.Rejected.class::isInstance).count() >= 2)
+                .blockFirst(Duration.ofSeconds(10));
+        assertThat(events).filteredOn(CallEvent.Rejected.class::isInstance).extracting(e -> ((CallEvent.Rejected) e).status())
+                .containsExactly(403, 488);
+        assertThat(gateway.activeCalls()).isZero();
+    }
+}
