@@ -243,19 +243,7 @@ class GatewayCallsTest {
                   </send>
                   <recv response="200"/>
                   <recv response="487"/>
-                  <send>
-                    <![CDATA[
-                      ACK sip:agent@[remote_ip]:[remote_port] SIP/2.0
-                      [last_Via:]
-                      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-                      To: <sip:agent@[remote_ip]:[remote_port]>[peer_tag_param]
-                      Call-ID: [call_id]
-                      CSeq: 1 ACK
-                      Max-Forwards: 70
-                      Content-Length: 0
-                    ]]>
-                  </send>
-                """;
+                """ + Sipp.ACK_REFUSAL;
         Sipp.Run run = sipp.call("cancel", Sipp.scenario(Sipp.freeUdpPort(), cancel), g.sipAddress().getPort(), 1, 1, 1, Sipp.freeUdpPort());
         assertThat(run.await(60)).as(run::output).isZero();
         CallEvent.HungUp hungUp = await(CallEvent.HungUp.class, e -> true);
@@ -274,23 +262,7 @@ class GatewayCallsTest {
             Sipp.Run first = sipp.call("first", Sipp.scenario(ear.port(), Sipp.ANSWERED + Sipp.ACK + Sipp.play(said, 0, 3_000) + Sipp.BYE),
                     g.sipAddress().getPort(), 1, 1, 1, Sipp.freeUdpPort());
             await(CallEvent.Answered.class, e -> true);
-            String busy = """
-                      <recv response="100" optional="true"/>
-                      <recv response="486"/>
-                      <send>
-                        <![CDATA[
-                          ACK sip:agent@[remote_ip]:[remote_port] SIP/2.0
-                          [last_Via:]
-                          From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-                          To: <sip:agent@[remote_ip]:[remote_port]>[peer_tag_param]
-                          Call-ID: [call_id]
-                          CSeq: 1 ACK
-                          Max-Forwards: 70
-                          Content-Length: 0
-                        ]]>
-                      </send>
-                    """;
-            Sipp.Run second = sipp.call("second", Sipp.scenario(Sipp.freeUdpPort(), busy), g.sipAddress().getPort(), 1, 1, 1,
+            Sipp.Run second = sipp.call("second", Sipp.scenario(Sipp.freeUdpPort(), Sipp.refused(486)), g.sipAddress().getPort(), 1, 1, 1,
                     Sipp.freeUdpPort());
             assertThat(second.await(60)).as(second::output).isZero();
             assertThat(first.await(60)).as(first::output).isZero();

@@ -43,24 +43,7 @@ class GatewayServiceFailuresTest {
         List<CallEvent> events = new CopyOnWriteArrayList<>();
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey("sk-the-right-key").start();
              SipGateway gateway = gateway(emulator, "sk-a-wrong-key", events)) {
-            String unavailable = """
-                      <recv response="100" optional="true"/>
-                      <recv response="180" optional="true"/>
-                      <recv response="503"/>
-                      <send>
-                        <![CDATA[
-                          ACK sip:agent@[remote_ip]:[remote_port] SIP/2.0
-                          [last_Via:]
-                          From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-                          To: <sip:agent@[remote_ip]:[remote_port]>[peer_tag_param]
-                          Call-ID: [call_id]
-                          CSeq: 1 ACK
-                          Max-Forwards: 70
-                          Content-Length: 0
-                        ]]>
-                      </send>
-                    """;
-            Sipp.Run run = Sipp.in(dir).call("unavailable", Sipp.scenario(Sipp.freeUdpPort(), unavailable),
+            Sipp.Run run = Sipp.in(dir).call("unavailable", Sipp.scenario(Sipp.freeUdpPort(), Sipp.refused(503)),
                     gateway.sipAddress().getPort(), 1, 1, 1, Sipp.freeUdpPort());
             assertThat(run.await(60)).as(run::output).isZero();
             CallEvent.HungUp end = hungUp(events);

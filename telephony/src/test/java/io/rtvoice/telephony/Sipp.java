@@ -104,6 +104,28 @@ final class Sipp {
               </send>
             """;
 
+    /** The ACK of a final answer that was not 2xx: it goes with the INVITE's transaction (its Via). */
+    static final String ACK_REFUSAL = """
+              <send>
+                <![CDATA[
+                  ACK sip:agent@[remote_ip]:[remote_port] SIP/2.0
+                  [last_Via:]
+                  From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+                  To: <sip:agent@[remote_ip]:[remote_port]>[peer_tag_param]
+                  Call-ID: [call_id]
+                  CSeq: 1 ACK
+                  Max-Forwards: 70
+                  Content-Length: 0
+                ]]>
+              </send>
+            """;
+
+    /** The call is refused with {@code status}, and the refusal acknowledged. */
+    static String refused(int status) {
+        return "  <recv response=\"100\" optional=\"true\"/>\n  <recv response=\"180\" optional=\"true\"/>\n"
+                + "  <recv response=\"" + status + "\"/>\n" + ACK_REFUSAL;
+    }
+
     static final String ANSWERED = """
               <recv response="100" optional="true"/>
               <recv response="180" optional="true"/>
