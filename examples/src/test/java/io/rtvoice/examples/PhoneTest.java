@@ -13,8 +13,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -51,8 +53,20 @@ class PhoneTest {
         phone.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         phone.env = Map.of();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(phone).execute("--sip-port", "0"));
-        int port = Integer.parseInt(awaitLine("Listening for SIP on udp 127\\.0\\.0\\.1:(\\d+) \\(at most 50 calls\\); Ctrl-C to stop"));
+        try {
+            call(Integer.parseInt(awaitLine("Listening for SIP on udp 127\\.0\\.0\\.1:(\\d+) \\(at most 50 calls\\); Ctrl-C to stop")));
+        } finally {
+            phone.stop.countDown(); // what Ctrl-C's shutdown hook does
+        }
 
+        assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(printed()).isZero();
+        assertThat(printed()).contains("[call test-call@127.0.0.1] ringing: from <sip:caller@127.0.0.1>;tag=caller to <sip:phone@127.0.0.1> (PCMU)")
+                .containsPattern("hung up by the caller \\(the caller hung up\\): [\\d.]+ s, packets in 0 .*voice to voice p50 -, p95 -")
+                .endsWith("<< Phone Stopped >>" + System.lineSeparator());
+    }
+
+    /** Dials the phone at {@code port}, is answered, and hangs up. */
+    private void call(int port) throws Exception {
         try (DatagramSocket sip = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             sip.setSoTimeout((int) WAIT.toMillis());
@@ -70,19 +84,13 @@ class PhoneTest {
             send(sip, gateway, request("BYE", port, sip.getLocalPort(), to, 2) + "Content-Length: 0\r\n\r\n");
             awaitLine("\\[call test-call@127\\.0\\.0\\.1\\] hung up by the caller \\(the caller hung up\\): .*");
         }
-        phone.stop.countDown(); // what Ctrl-C's shutdown hook does
-
-        assertThat(exit.get()).as(printed()).isZero();
-        assertThat(printed()).contains("[call test-call@127.0.0.1] ringing: from <sip:caller@127.0.0.1>;tag=caller to <sip:phone@127.0.0.1> (PCMU)")
-                .containsPattern("hung up by the caller \\(the caller hung up\\): [\\d.]+ s, packets in 0 .*voice to voice p50 -, p95 -")
-                .endsWith("<< Phone Stopped >>" + System.lineSeparator());
     }
 
     private static String request(String method, int gatewayPort, int localPort, String to, int cseq) {
         return method + " sip:phone@127.0.0.1:" + gatewayPort + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK-" + method.toLowerCase() + cseq + "\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK-" + method.toLowerCase(Locale.ROOT) + cseq + "\r\n"
                 + "Max-Forwards: 70\r\nFrom: <sip:caller@127.0.0.1>;tag=caller\r\nTo: " + to + "\r\n"
-                + "Call-ID: test-call@127.0.0.1\r\nCSeq: " + cseq + " " + (method.equals("ACK") ? "ACK" : method) + "\r\n";
+                + "Call-ID: test-call@127.0.0.1\r\nCSeq: " + cseq + " " + method + "\r\n";
     }
 
     private static void send(DatagramSocket socket, InetSocketAddress to, String message) throws Exception {
