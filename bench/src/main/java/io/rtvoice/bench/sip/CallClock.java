@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 
 /**
  * One call's upstream connection as the transport saw it, stamped on arrival. Each append (μ-law, 8 kHz: a byte a
@@ -40,6 +42,8 @@ final class CallClock implements TimedTransport.Clock {
     final AtomicLong appendsNotOnePeriod = new AtomicLong();
     final AtomicLong appendsNotMatched = new AtomicLong();
     final AtomicInteger resyncs = new AtomicInteger();
+    /** This call's RTP in -> append out (µs): calls may differ, and a call's delay may change when it refills. */
+    private final ConcurrentHistogram upstream = new ConcurrentHistogram(60_000_000L, 3);
     private final List<Answer> answers = new CopyOnWriteArrayList<>();
     private final AtomicInteger answersDone = new AtomicInteger();
     private volatile Answer current;
@@ -48,6 +52,11 @@ final class CallClock implements TimedTransport.Clock {
     void attach(SyntheticCaller caller, SipMeasurements measurements) {
         this.measurements = measurements;
         this.caller = caller;
+    }
+
+    /** A copy of this call's RTP in -> append out (µs). */
+    Histogram upstream() {
+        return upstream.copy();
     }
 
     /** Answers begun so far (one per {@code response.created}). */
@@ -99,6 +108,7 @@ final class CallClock implements TimedTransport.Clock {
             long sent = from.sentNanos(p);
             if (last >= first && sent != 0 && from.measuring()) {
                 into.record(SipStage.RTP_TO_APPEND, nanos - sent);
+                upstream.recordValue(Math.min(60_000_000L, Math.max(0, (nanos - sent) / 1_000)));
             }
         }
     }

@@ -210,6 +210,13 @@ public final class SipCommand implements Callable<Integer> {
                 measurements.turnsDone.get(), measurements.turnsFailed.get(), hungUpByGateway, heard);
         out.printf(Locale.ROOT, "appends: %d, of which not one 20 ms period: %d; not the caller's audio (the jitter buffer's "
                 + "silence): %d; times the caller's audio was found again after such silence: %d%n", appends, odd, unmatched, found);
+        StringBuilder perCall = new StringBuilder();
+        for (CallClock wire : wires) {
+            Histogram h = wire.upstream();
+            perCall.append(String.format(Locale.ROOT, " %.1f/%.1f/%.1f", ms(h.getMinValue()), ms(h.getValueAtPercentile(50)),
+                    ms(h.getMaxValue())));
+        }
+        out.printf(Locale.ROOT, "RTP in -> append out by call, min/p50/max (ms):%s%n", perCall);
         measurements.failures.forEach((what, count) -> out.printf("  failed %d x: %s%n", count.get(), what));
         for (SipStage stage : SipStage.values()) {
             out.printf(Locale.ROOT, "  %s: %s%n", stage.label, stage.meaning);
