@@ -1,9 +1,10 @@
-/** JMH benchmarks of the latency-critical path, and the latency, relay, scale, soak and resample commands. */
+/** JMH benchmarks of the latency-critical path, and the latency, relay, sip, scale, soak and resample commands. */
 module io.rtvoice.bench {
     requires io.rtvoice.core;
     requires io.rtvoice.emulator;
     requires io.rtvoice.transport.websocket;
     requires io.rtvoice.relay;
+    requires io.rtvoice.telephony;
     requires io.rtvoice.audio.javasound;
     requires io.rtvoice.audio.openal;
     requires com.azure.identity;
@@ -20,6 +21,7 @@ module io.rtvoice.bench {
     opens io.rtvoice.bench to info.picocli;
     opens io.rtvoice.bench.latency to info.picocli;
     opens io.rtvoice.bench.relay to info.picocli;
+    opens io.rtvoice.bench.sip to info.picocli;
     opens io.rtvoice.bench.scale to info.picocli;
     opens io.rtvoice.bench.soak to info.picocli;
     opens io.rtvoice.bench.audio to jmh.core;

@@ -1,8 +1,9 @@
-/** Runnable programs: text-in-audio-out, voice chat and transcription of a WAV file, on the embedded emulator or the service. */
+/** Runnable programs: text-in-audio-out, voice chat, transcription of a WAV file and a phone line, on the embedded emulator or the service. */
 module io.rtvoice.examples {
     requires io.rtvoice.core;
     requires io.rtvoice.emulator;
     requires io.rtvoice.transport.websocket;
+    requires io.rtvoice.telephony;
     requires io.rtvoice.audio.javasound;
     requires io.rtvoice.audio.openal;
     requires com.azure.identity;

@@ -82,7 +82,7 @@ public final class RelayCommand implements Callable<Integer> {
         check(playbackLeadMs >= 20 && playbackLeadMs <= 2_000, "--playback-lead-ms", playbackLeadMs, "20..2000");
         byte[] utterance = wav != null ? LatencyCommand.load(wav) : SyntheticVoice.speak(UTTERANCE);
         Duration timeout = Duration.ofSeconds(turnTimeoutSeconds);
-        TimedTransport transport = new TimedTransport();
+        TimedTransport<WireClock> transport = new TimedTransport<>(WireClock::new);
         RelayMeasurements measurements = new RelayMeasurements();
         List<SyntheticPage> pages = new ArrayList<>();
         List<WireClock> wires = new ArrayList<>();

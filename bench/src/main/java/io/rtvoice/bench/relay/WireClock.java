@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * page frames it completes (by sample count), and each answer's first audio delta, first audible sample and the
  * delta that filled the playout prebuffer are kept. Called on the connection's threads, which must not wait: a
  * frame is looked at only as far as needed (its type, then the length or, for an answer's first deltas, the audio).
+ * Its frame readers ({@link #type}, {@link #base64Length}, {@link #decode}) serve the {@code sip} command too.
  */
-final class WireClock {
+public final class WireClock implements TimedTransport.Clock {
 
     /** The page's frame: 20 ms at 24 kHz. */
     static final int PAGE_FRAME_SAMPLES = 480;
@@ -49,7 +50,8 @@ final class WireClock {
         return index < answers.size() ? answers.get(index) : null;
     }
 
-    void outbound(long nanos, byte[] frame) {
+    @Override
+    public void outbound(long nanos, byte[] frame) {
         String type = type(frame);
         if (!"input_audio_buffer.append".equals(type)) {
             return;
@@ -75,7 +77,8 @@ final class WireClock {
         }
     }
 
-    void inbound(long nanos, byte[] frame) {
+    @Override
+    public void inbound(long nanos, byte[] frame) {
         String type = type(frame);
         if ("response.created".equals(type)) {
             Answer answer = new Answer();
@@ -122,7 +125,7 @@ final class WireClock {
     }
 
     /** The event's type, from the frame's first bytes where our codec and the emulator put it; else by parsing. */
-    static String type(byte[] frame) {
+    public static String type(byte[] frame) {
         String head = new String(frame, 0, Math.min(frame.length, 200), StandardCharsets.ISO_8859_1);
         int at = head.indexOf("\"type\":\"");
         if (at >= 0) {
@@ -140,7 +143,7 @@ final class WireClock {
     }
 
     /** The decoded length (bytes) of a base64 string field, from its characters alone. */
-    static int base64Length(byte[] frame, byte[] field) {
+    public static int base64Length(byte[] frame, byte[] field) {
         int start = indexOf(frame, field);
         if (start < 0) {
             return 0;
@@ -157,7 +160,8 @@ final class WireClock {
         return (end - start) / 4 * 3 - padding;
     }
 
-    private static byte[] decode(byte[] frame, byte[] field) {
+    /** The decoded bytes of a base64 string field; empty when the frame has none. */
+    public static byte[] decode(byte[] frame, byte[] field) {
         int start = indexOf(frame, field);
         if (start < 0) {
             return new byte[0];
