@@ -133,4 +133,11 @@ class SipSignallingTest {
                 .containsExactly(403, 488);
         assertThat(gateway.activeCalls()).isZero();
     }
+
+    @Test
+    void closingTwiceIsHarmless() {
+        gateway.closeGracefully().block(Duration.ofSeconds(10));
+        gateway.closeGracefully().block(Duration.ofSeconds(10));
+        gateway.close();
+    }
 }

@@ -231,8 +231,18 @@ public final class Gateway {
         return leg != null && leg.sendDtmf(digits);
     }
 
-    /** Ends every call (BYE to each answered caller), then closes the sockets. */
+    private final java.util.concurrent.atomic.AtomicReference<Mono<Void>> closing = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Ends every call (BYE to each answered caller), then closes the sockets; once: a later call gets the same
+     * completion (the network thread it would be told on is gone by then).
+     */
     public Mono<Void> close() {
+        closing.compareAndSet(null, shutDown().cache()); // shutDown() does nothing until subscribed
+        return closing.get();
+    }
+
+    private Mono<Void> shutDown() {
         return Flux.fromIterable(calls.values()).flatMap(leg -> leg.end("gateway", "shutting down"))
                 // The BYEs have left by then (written before); nothing waits for their answers.
                 .then(Mono.defer(() -> done(sip.close())))

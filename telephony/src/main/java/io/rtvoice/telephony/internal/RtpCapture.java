@@ -19,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 final class RtpCapture implements CaptureDevice {
 
     static final AudioFormat FORMAT = AudioFormat.pcm16(8_000, 1);
+    /** The most the jitter buffer may hold before a read drops the oldest audio: what bounds the delay upstream. */
+    private static final int MAX_HELD_SAMPLES = 8_000 * 120 / 1_000;
     /** Packets held waiting for a missing one before it is given up. */
     private static final int REORDER_WINDOW = 4;
     /** A jump larger than this is a new stream (a restart or another source), not loss. */
@@ -31,6 +33,7 @@ final class RtpCapture implements CaptureDevice {
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong lateOrDuplicate = new AtomicLong();
     private final AtomicLong reordered = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
     private int expected = -1;
     private long startNanos = -1;
     private long framesRead;
@@ -130,6 +133,11 @@ final class RtpCapture implements CaptureDevice {
         return reordered.get();
     }
 
+    /** Samples dropped to keep the delay bounded. */
+    long droppedSamples() {
+        return dropped.get();
+    }
+
     @Override
     public AudioDevice device() {
         return new AudioDevice("rtp", "the caller's RTP audio", true, List.of(FORMAT));
@@ -155,6 +163,12 @@ final class RtpCapture implements CaptureDevice {
         }
         if (System.nanoTime() - due > 200_000_000L) {
             startNanos = System.nanoTime() - (framesRead + length) * 1_000_000_000L / 8_000; // stalled: no catch-up burst
+        }
+        // Audio piles up when the caller's clock runs fast or this thread fell behind: drop the oldest beyond the bound,
+        // else the delay it adds would stay for the rest of the call.
+        while (jitter.stats().levelSamples() > MAX_HELD_SAMPLES + length) {
+            jitter.read(buffer, offset, length);
+            dropped.addAndGet(length);
         }
         jitter.read(buffer, offset, length); // silence where nothing came
         framesRead += length;

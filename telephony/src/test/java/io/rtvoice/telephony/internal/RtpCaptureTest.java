@@ -58,4 +58,18 @@ class RtpCaptureTest {
         assertThat(capture.lost()).isEqualTo(1);
         capture.close();
     }
+
+    @Test
+    void audioThatPiledUpIsDroppedSoTheDelayStaysBounded() {
+        RtpCapture capture = new RtpCapture(true);
+        for (int seq = 0; seq < 50; seq++) { // a second at once: a burst after a stall
+            capture.received(packet(seq));
+        }
+        short[] buffer = new short[160];
+        capture.read(buffer, 0, 160);
+        assertThat(capture.droppedSamples()).isGreaterThan(6_000);
+        // What is read is recent: from the last 120 ms of the burst, not its start.
+        assertThat(buffer[80]).isIn(level(43), level(44), level(45), level(46), level(47), level(48), level(49));
+        capture.close();
+    }
 }
