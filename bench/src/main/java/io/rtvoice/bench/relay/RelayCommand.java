@@ -4,14 +4,12 @@ import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
-import io.rtvoice.bench.latency.LatencyCommand;
+import io.rtvoice.bench.TurnOptions;
 import io.rtvoice.emulator.RealtimeEmulator;
-import io.rtvoice.emulator.SyntheticVoice;
 import io.rtvoice.emulator.cli.EmulatorOptions;
 import io.rtvoice.relay.VoiceRelay;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
 
@@ -40,34 +37,25 @@ import reactor.core.publisher.Flux;
                 + "transport -> page, and the page's playout; emulator, relay and pages in this JVM over loopback.")
 public final class RelayCommand implements Callable<Integer> {
 
-    /** What each turn says, in the emulator's tone voice: about 1.5 s, which its VAD hears as speech. */
-    static final String UTTERANCE = "What is the weather like in Seattle today?";
     /** After the turn is done, the answer has reached the page once nothing audible came for this long. */
     private static final Duration QUIET = Duration.ofMillis(300);
 
-    @Option(names = "--turns", defaultValue = "20", description = "Measured turns per page (default: ${DEFAULT-VALUE}).")
-    int turns;
 
-    @Option(names = "--warmup-turns", defaultValue = "2",
-            description = "Turns each page runs first, not counted: class loading and JIT (default: ${DEFAULT-VALUE}).")
-    int warmupTurns;
 
     @Option(names = "--sessions", defaultValue = "1", description = "Pages connected at once, each its own session (default: ${DEFAULT-VALUE}).")
     int sessions;
 
-    @Option(names = "--wav", paramLabel = "FILE.wav",
-            description = "Say this WAV file (any rate, mono or stereo) instead of the emulator's tone voice.")
-    Path wav;
 
     @Option(names = "--playback-lead-ms", defaultValue = "100",
             description = "The relay's playback lead: audio kept queued at the page (default: ${DEFAULT-VALUE}).")
     int playbackLeadMs;
 
     @Mixin
+    TurnOptions run = new TurnOptions();
+
+    @Mixin
     EmulatorOptions emulator = EmulatorOptions.withDefaults(1, 100);
 
-    @Option(names = "--turn-timeout-seconds", defaultValue = "30", description = "A turn taking longer fails (default: ${DEFAULT-VALUE}).")
-    int turnTimeoutSeconds;
 
     @Spec
     CommandSpec spec;
@@ -76,12 +64,11 @@ public final class RelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        check(turns >= 1, "--turns", turns, ">= 1");
-        check(sessions >= 1, "--sessions", sessions, ">= 1");
-        check(warmupTurns >= 0, "--warmup-turns", warmupTurns, ">= 0");
-        check(playbackLeadMs >= 20 && playbackLeadMs <= 2_000, "--playback-lead-ms", playbackLeadMs, "20..2000");
-        byte[] utterance = wav != null ? LatencyCommand.load(wav) : SyntheticVoice.speak(UTTERANCE);
-        Duration timeout = Duration.ofSeconds(turnTimeoutSeconds);
+        run.validate();
+        run.check(sessions >= 1, "--sessions", sessions, ">= 1");
+        run.check(playbackLeadMs >= 20 && playbackLeadMs <= 2_000, "--playback-lead-ms", playbackLeadMs, "20..2000");
+        byte[] utterance = run.utterance();
+        Duration timeout = run.turnTimeout();
         TimedTransport<WireClock> transport = new TimedTransport<>(WireClock::new);
         RelayMeasurements measurements = new RelayMeasurements();
         List<SyntheticPage> pages = new ArrayList<>();
@@ -93,9 +80,9 @@ public final class RelayCommand implements Callable<Integer> {
                         .playbackLead(Duration.ofMillis(playbackLeadMs)).maxSessions(Math.max(32, sessions)).start()) {
             out.printf(Locale.ROOT, "Measuring %d turns on each of %d page(s) (after %d warm-up turns): page (JDK WebSocket) -> "
                     + "VoiceRelay -> client -> the embedded emulator (pace %s, %d ms deltas), all in this JVM over loopback%n",
-                    turns, sessions, warmupTurns, emulator.pace(), emulator.deltaMs());
+                    run.turns(), sessions, run.warmupTurns(), emulator.pace(), emulator.deltaMs());
             out.printf(Locale.ROOT, "utterance %d ms (%s); relay playback lead %d ms, playout prebuffer %d ms (VoiceSession's default)%n",
-                    utterance.length / 48, wav != null ? wav.getFileName() : "tone voice", playbackLeadMs,
+                    utterance.length / 48, run.utteranceName(), playbackLeadMs,
                     WireClock.PREBUFFER_SAMPLES / 24);
             URI socket = URI.create("ws://127.0.0.1:" + relay.port() + "/ws");
             for (int i = 0; i < sessions; i++) {
@@ -118,7 +105,7 @@ public final class RelayCommand implements Callable<Integer> {
                 pool.execute(() -> runTurns(page, wire, utterance, timeout, measurements));
             }
             pool.shutdown();
-            if (!pool.awaitTermination((long) turnTimeoutSeconds * (turns + warmupTurns + 1), TimeUnit.SECONDS)) {
+            if (!pool.awaitTermination(run.turnTimeout().toSeconds() * (run.turns() + run.warmupTurns() + 1), TimeUnit.SECONDS)) {
                 pool.shutdownNow();
                 out.println("relay: turns still running at the deadline; reporting what finished");
             }
@@ -130,8 +117,8 @@ public final class RelayCommand implements Callable<Integer> {
     }
 
     private void runTurns(SyntheticPage page, WireClock wire, byte[] utterance, Duration timeout, RelayMeasurements measurements) {
-        for (int turn = 0; turn < warmupTurns + turns; turn++) {
-            boolean measured = turn >= warmupTurns;
+        for (int turn = 0; turn < run.warmupTurns() + run.turns(); turn++) {
+            boolean measured = turn >= run.warmupTurns();
             if (measured) {
                 page.measure();
             }
@@ -206,12 +193,6 @@ public final class RelayCommand implements Callable<Integer> {
         }
     }
 
-    /** A value out of range is the user's mistake, in Netty's form: {@code --turns : 0 (expected: >= 1)}. */
-    private void check(boolean valid, String option, int value, String expected) {
-        if (!valid) {
-            throw new ParameterException(spec.commandLine(), option + " : " + value + " (expected: " + expected + ")");
-        }
-    }
 
     private static double ms(long micros) {
         return micros / 1000.0;

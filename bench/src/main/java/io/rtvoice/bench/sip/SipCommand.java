@@ -7,15 +7,13 @@ import io.rtvoice.RealtimeClient;
 import io.rtvoice.audio.G711;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.Resampler;
-import io.rtvoice.bench.latency.LatencyCommand;
+import io.rtvoice.bench.TurnOptions;
 import io.rtvoice.bench.relay.TimedTransport;
 import io.rtvoice.emulator.RealtimeEmulator;
-import io.rtvoice.emulator.SyntheticVoice;
 import io.rtvoice.emulator.cli.EmulatorOptions;
 import io.rtvoice.telephony.CallEvent;
 import io.rtvoice.telephony.SipGateway;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -47,30 +44,21 @@ import reactor.core.publisher.Flux;
                 + "the transport -> RTP packet with sound at the caller; emulator, gateway and callers in this JVM over loopback.")
 public final class SipCommand implements Callable<Integer> {
 
-    /** What each turn says, in the emulator's tone voice: about 1.5 s, which its VAD hears as speech. */
-    static final String UTTERANCE = "What is the weather like in Seattle today?";
     /** After the answer is done, it has reached the caller once nothing audible came for this long. */
     private static final Duration QUIET = Duration.ofMillis(300);
 
-    @Option(names = "--turns", defaultValue = "20", description = "Measured turns per call (default: ${DEFAULT-VALUE}).")
-    int turns;
 
-    @Option(names = "--warmup-turns", defaultValue = "2",
-            description = "Turns each call runs first, not counted: class loading and JIT (default: ${DEFAULT-VALUE}).")
-    int warmupTurns;
 
     @Option(names = "--calls", defaultValue = "1", description = "Callers at once, each its own call and session (default: ${DEFAULT-VALUE}).")
     int calls;
 
-    @Option(names = "--wav", paramLabel = "FILE.wav",
-            description = "Say this WAV file (any rate, mono or stereo) instead of the emulator's tone voice.")
-    Path wav;
+
+    @Mixin
+    TurnOptions run = new TurnOptions();
 
     @Mixin
     EmulatorOptions emulator = EmulatorOptions.withDefaults(1, 100);
 
-    @Option(names = "--turn-timeout-seconds", defaultValue = "30", description = "A turn taking longer fails (default: ${DEFAULT-VALUE}).")
-    int turnTimeoutSeconds;
 
     @Spec
     CommandSpec spec;
@@ -79,13 +67,11 @@ public final class SipCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        check(turns >= 1, "--turns", turns, ">= 1");
-        check(calls >= 1 && calls <= 1_000, "--calls", calls, "1..1000");
-        check(warmupTurns >= 0, "--warmup-turns", warmupTurns, ">= 0");
-        check(turnTimeoutSeconds >= 1, "--turn-timeout-seconds", turnTimeoutSeconds, ">= 1");
-        byte[] pcm24k = wav != null ? LatencyCommand.load(wav) : SyntheticVoice.speak(UTTERANCE);
+        run.validate();
+        run.check(calls >= 1 && calls <= 1_000, "--calls", calls, "1..1000");
+        byte[] pcm24k = run.utterance();
         byte[] utterance = G711.encodeMuLaw(Resampler.convert(Pcm.toShorts(pcm24k), 24_000, SyntheticCaller.RATE_HZ));
-        Duration timeout = Duration.ofSeconds(turnTimeoutSeconds);
+        Duration timeout = run.turnTimeout();
         TimedTransport<CallClock> transport = new TimedTransport<>(CallClock::new);
         SipMeasurements measurements = new SipMeasurements();
         List<SyntheticCaller> callers = new ArrayList<>();
@@ -103,10 +89,10 @@ public final class SipCommand implements Callable<Integer> {
             });
             out.printf(Locale.ROOT, "Measuring %d turns on each of %d call(s) (after %d warm-up turns): caller (SIP and PCMU RTP "
                     + "over DatagramSocket) -> SipGateway -> client -> the embedded emulator (pace %s, %d ms deltas); caller, gateway "
-                    + "and emulator share this JVM over loopback%n", turns, calls, warmupTurns, emulator.pace(), emulator.deltaMs());
+                    + "and emulator share this JVM over loopback%n", run.turns(), calls, run.warmupTurns(), emulator.pace(), emulator.deltaMs());
             out.printf(Locale.ROOT, "utterance %d ms (%s) as 8 kHz PCMU; the gateway's jitter buffer targets 40 ms, its playout "
                     + "prebuffer is %d ms (VoiceSession's default)%n",
-                    utterance.length / 8, wav != null ? wav.getFileName() : "tone voice", CallClock.PREBUFFER_SAMPLES / 8);
+                    utterance.length / 8, run.utteranceName(), CallClock.PREBUFFER_SAMPLES / 8);
             try {
                 return measure(gateway, transport, measurements, callers, wires, utterance, timeout, hungUpByGateway);
             } finally {
@@ -138,7 +124,7 @@ public final class SipCommand implements Callable<Integer> {
             pool.execute(() -> runTurns(caller, wire, utterance, timeout, measurements));
         }
         pool.shutdown();
-        if (!pool.awaitTermination((long) turnTimeoutSeconds * (turns + warmupTurns + 1), TimeUnit.SECONDS)) {
+        if (!pool.awaitTermination(run.turnTimeout().toSeconds() * (run.turns() + run.warmupTurns() + 1), TimeUnit.SECONDS)) {
             pool.shutdownNow();
             out.println("sip: turns still running at the deadline; reporting what finished");
         }
@@ -147,8 +133,8 @@ public final class SipCommand implements Callable<Integer> {
     }
 
     private void runTurns(SyntheticCaller caller, CallClock wire, byte[] utterance, Duration timeout, SipMeasurements measurements) {
-        for (int turn = 0; turn < warmupTurns + turns; turn++) {
-            boolean measured = turn >= warmupTurns;
+        for (int turn = 0; turn < run.warmupTurns() + run.turns(); turn++) {
+            boolean measured = turn >= run.warmupTurns();
             if (measured) {
                 caller.measure();
             }
@@ -223,12 +209,6 @@ public final class SipCommand implements Callable<Integer> {
         }
     }
 
-    /** A value out of range is the user's mistake, in Netty's form: {@code --turns : 0 (expected: >= 1)}. */
-    private void check(boolean valid, String option, int value, String expected) {
-        if (!valid) {
-            throw new ParameterException(spec.commandLine(), option + " : " + value + " (expected: " + expected + ")");
-        }
-    }
 
     private static double ms(long micros) {
         return micros / 1000.0;
