@@ -15,6 +15,7 @@ module io.rtvoice.core {
     exports io.rtvoice;
     exports io.rtvoice.audio;
     exports io.rtvoice.audio.spi;
+    exports io.rtvoice.calls;
     exports io.rtvoice.conversation;
     exports io.rtvoice.event;
     exports io.rtvoice.transcription;

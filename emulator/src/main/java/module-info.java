@@ -14,7 +14,7 @@ module io.rtvoice.emulator {
     // MCP tools: the emulator lists and calls them on real MCP servers, as the service does (automatic modules).
     requires io.modelcontextprotocol.sdk.mcp.core;
     requires java.logging; // --quiet lowers the MCP SDK's logger (slf4j, bound to java.util.logging)
-    requires java.net.http; // the SDK's transport is the JDK HttpClient: headers are set on its request builder
+    requires java.net.http; // the MCP SDK's transport is the JDK HttpClient; the calls webhook is posted with it too
     requires io.modelcontextprotocol.sdk.mcp.json.jackson2;
 
     exports io.rtvoice.emulator;

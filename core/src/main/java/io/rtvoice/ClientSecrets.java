@@ -9,13 +9,12 @@ import io.rtvoice.event.EventCodec;
 import io.rtvoice.event.EventDecodeException;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
+import io.rtvoice.internal.client.PlainHttp;
 import io.rtvoice.internal.codec.JsonMapping;
 import io.rtvoice.transport.TransportRequest;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
@@ -128,7 +126,7 @@ public final class ClientSecrets {
                             // sendAsync may resolve the host name on the calling thread: never on an event loop.
                             .subscribeOn(Schedulers.boundedElastic())
                             .onErrorMap(e -> !(e instanceof AuthenticationException || e instanceof ClientSecretException),
-                                    e -> new ClientSecretException(sent.redact("cannot POST " + where() + ": " + describe(e)), 0, null, null))
+                                    e -> new ClientSecretException(sent.redact("cannot POST " + where() + ": " + PlainHttp.describe(e)), 0, null, null))
                             .map(response -> answer(response.statusCode(), response.body(), sent));
                 });
     }
@@ -191,15 +189,6 @@ public final class ClientSecrets {
         return uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
     }
 
-    private static String describe(Throwable e) {
-        Throwable shown = e;
-        while (shown.getCause() != null && shown.getCause() != shown && (shown.getMessage() == null
-                || shown instanceof java.util.concurrent.CompletionException)) {
-            shown = shown.getCause();
-        }
-        return shown.getClass().getSimpleName() + (shown.getMessage() != null ? " " + shown.getMessage() : "");
-    }
-
     private static ObjectMapper mapper() {
         return JsonMapping.mapper();
     }
@@ -257,7 +246,7 @@ public final class ClientSecrets {
             throw new IllegalArgumentException("endpoint path : " + ws.getPath() + " (expected: …/realtime)");
         }
         boolean secure = ws.getScheme().equals("wss");
-        if (!secure && !isLoopback(ws.getHost())) {
+        if (!secure && !PlainHttp.isLoopback(ws.getHost())) {
             throw new IllegalArgumentException("refusing unencrypted http:// to non-loopback host " + ws.getHost()
                     + " (expected: a wss:// endpoint, or ws:// to loopback)");
         }
@@ -276,26 +265,6 @@ public final class ClientSecrets {
             }
         }
         return null;
-    }
-
-    /** Without a name lookup (which could block): {@code localhost} or a loopback address literal. */
-    private static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost")) {
-            return true;
-        }
-        boolean literal = h.startsWith("[") || h.chars().allMatch(c -> c == '.' || Character.isDigit(c));
-        if (!literal) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(h.replace("[", "").replace("]", "")).isLoopbackAddress(); // a literal: no lookup
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     @Override

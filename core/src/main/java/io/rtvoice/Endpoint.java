@@ -81,6 +81,56 @@ public record Endpoint(URI uri, Dialect dialect, Service service) {
     }
 
     /**
+     * The sideband connection of an OpenAI SIP (or WebRTC) call: {@code wss://api.openai.com/v1/realtime?call_id=<callId>}.
+     * The call's session was configured when it was accepted ({@link io.rtvoice.calls.Calls#accept}); this connection
+     * watches and steers it: its events, {@code session.update}, {@code response.create}. No model in the URI: the
+     * service takes exactly one of {@code model}, {@code call_id} or {@code intent}.
+     *
+     * @param callId the call's id from the {@code realtime.call.incoming} webhook, {@code rtc_…}
+     */
+    public static Endpoint openAiCall(String callId) {
+        return openAi("unused").forCall(callId);
+    }
+
+    /**
+     * This endpoint's sideband connection to the call {@code callId}: the same scheme, host, path, dialect and service,
+     * with the query replaced by {@code call_id=<callId>} (the service takes exactly one of {@code model},
+     * {@code call_id} or {@code intent}). For the emulator:
+     * {@code Endpoint.custom(emulator.uri("/v1/realtime"), Dialect.GA).forCall(callId)}.
+     *
+     * @throws IllegalArgumentException if this is not a GA endpoint (calls are GA only), or {@code callId} is blank
+     */
+    public Endpoint forCall(String callId) {
+        Objects.requireNonNull(callId, "callId");
+        if (callId.isBlank()) {
+            throw new IllegalArgumentException("callId : (blank) (expected: the call's id, rtc_…)");
+        }
+        if (dialect != Dialect.GA) {
+            throw new IllegalArgumentException("dialect : " + dialect + " (expected: GA; the preview protocol has no calls)");
+        }
+        String raw = uri.toString();
+        int cut = raw.indexOf('?');
+        String base = cut < 0 ? raw : raw.substring(0, cut);
+        int fragment = base.indexOf('#');
+        base = fragment < 0 ? base : base.substring(0, fragment);
+        return new Endpoint(URI.create(base + "?call_id=" + encode(callId)), dialect, service);
+    }
+
+    /** The call this endpoint is the sideband connection of (its {@code call_id} query parameter), or {@code null}. */
+    public String callId() {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return null;
+        }
+        for (String parameter : query.split("&")) {
+            if (parameter.startsWith("call_id=")) {
+                return java.net.URLDecoder.decode(parameter.substring("call_id=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /**
      * Any URI with an explicit dialect, e.g. the emulator's. A transcription session is a URI whose query
      * says {@code intent=transcription}: {@code custom(URI.create("ws://127.0.0.1:8765/v1/realtime?intent=transcription"), GA)}.
      */
@@ -142,6 +192,6 @@ public record Endpoint(URI uri, Dialect dialect, Service service) {
     public String toString() {
         // Azure allows a key in the query: show the path only.
         return "Endpoint[" + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath() + ", " + dialect + ", " + service
-                + (transcription() ? ", transcription" : "") + "]";
+                + (transcription() ? ", transcription" : "") + (callId() != null ? ", call " + callId() : "") + "]";
     }
 }

@@ -13,13 +13,21 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.rtvoice.emulator.internal.AcceptErrors;
+import io.rtvoice.audio.AudioEncoding;
+import io.rtvoice.audio.Pcm;
+import io.rtvoice.audio.Wav;
 import io.rtvoice.emulator.internal.AllowedOrigins;
+import io.rtvoice.emulator.internal.CallRegistry;
 import io.rtvoice.emulator.internal.ClientSecretStore;
 import io.rtvoice.emulator.internal.ConnectionCap;
 import io.rtvoice.emulator.internal.EmulatorSettings;
 import io.rtvoice.emulator.internal.EmulatorStats;
 import io.rtvoice.emulator.internal.HandshakeHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,6 +37,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
+import reactor.core.publisher.Mono;
 
 /**
  * A local server that speaks the Realtime protocol, in both dialects, on a real socket: for tests,
@@ -49,6 +58,15 @@ import javax.net.ssl.SSLException;
  * expires (by {@link Builder#clock}), the key opens GA connections as {@code Authorization: Bearer ek_…} or as the
  * {@code openai-insecure-api-key.ek_…} subprotocol, and their {@code session.created} carries the minted
  * configuration; an expired or unknown {@code ek_…} key gets HTTP 401.
+ *
+ * <p>SIP calls, as OpenAI's: with a {@link Builder#webhook webhook}, {@link #ring} makes an incoming call
+ * {@code rtc_…} and POSTs {@code realtime.call.incoming} to it, signed as Standard Webhooks sign. The calls API,
+ * {@code POST /v1/realtime/calls/{call_id}/accept|reject|refer|hangup}, answers it (404 for a call it does not
+ * know); once accepted, the sideband connection {@code /v1/realtime?call_id=rtc_…} runs the call's session, started
+ * with the accepted configuration, and a synthetic caller speaks the ring's WAV into it at real-time pace, presses its
+ * keys ({@code input_audio_buffer.dtmf_event_received}) and hangs up after the answer. The response's audio goes to
+ * the caller: the sideband connection gets no audio deltas but {@code output_audio_buffer.started/stopped/cleared}.
+ * Refer, hangup and the caller's hangup close the sideband connection (1000).
  */
 public final class RealtimeEmulator implements AutoCloseable {
 
@@ -61,8 +79,10 @@ public final class RealtimeEmulator implements AutoCloseable {
     private final int port;
     private final EmulatorStats stats;
     private final String scheme;
+    private final CallRegistry calls;
 
-    private RealtimeEmulator(EventLoopGroup group, Channel server, String scheme, String host, EmulatorStats stats) {
+    private RealtimeEmulator(EventLoopGroup group, Channel server, String scheme, String host, EmulatorStats stats, CallRegistry calls) {
+        this.calls = calls;
         this.group = group;
         this.scheme = scheme;
         this.stats = stats;
@@ -134,6 +154,49 @@ public final class RealtimeEmulator implements AutoCloseable {
         return stats.pingTimeouts();
     }
 
+    /** {@link #ring(String, String, Path, String)} with no keys pressed. */
+    public Mono<String> ring(String from, String to, Path wav) {
+        return ring(from, to, wav, "");
+    }
+
+    /**
+     * An incoming SIP call from {@code from} to {@code to} (SIP or tel URIs, e.g. {@code sip:+15551230000@carrier.example}):
+     * posts {@code realtime.call.incoming} to the {@link Builder#webhook webhook}, signed. Once the call is accepted and
+     * its sideband connection opens, the caller says {@code wav} (mono or stereo PCM16, any rate: it is read now and
+     * converted to the session's input format), then presses {@code dtmf} ({@code 0-9}, {@code *}, {@code #},
+     * {@code A-D}), and hangs up once the model has answered. Nothing is sent until subscription.
+     *
+     * @return the call's id, {@code rtc_…}, once the webhook answered 2xx; an error if it answered otherwise or could
+     *         not be reached (the call is then gone), or if no webhook is configured
+     * @throws UncheckedIOException if the WAV file cannot be read
+     * @throws IllegalArgumentException if it is not PCM16, or {@code dtmf} holds a key a keypad does not have
+     */
+    public Mono<String> ring(String from, String to, Path wav, String dtmf) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (!dtmf.matches("[0-9*#A-D]*")) {
+            throw new IllegalArgumentException("dtmf : '" + dtmf + "' (expected: keys 0-9, *, #, A-D)");
+        }
+        Wav.Audio audio;
+        try {
+            audio = Wav.read(wav);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + wav, e);
+        }
+        if (audio.format().encoding() != AudioEncoding.PCM16) {
+            throw new IllegalArgumentException("wav encoding : " + audio.format().encoding() + " (expected: PCM16)");
+        }
+        short[] samples = Pcm.toShorts(audio.data());
+        int channels = audio.format().channels();
+        if (channels > 1) {
+            short[] mono = new short[samples.length / channels];
+            Pcm.downmixToMono(samples, 0, channels, mono, 0, mono.length);
+            samples = mono;
+        }
+        short[] voice = samples;
+        return Mono.defer(() -> calls.ring(from, to, voice, audio.format().sampleRate(), dtmf));
+    }
+
     /** Stops listening and closes every connection; idempotent. */
     @Override
     public void close() {
@@ -166,8 +229,32 @@ public final class RealtimeEmulator implements AutoCloseable {
         private int maxConnections = 4096;
         private long maxPendingWriteBytes = 64L * 1024 * 1024;
         private Clock clock = Clock.systemUTC();
+        private URI webhook;
+        private String webhookSecret;
 
         private Builder() {
+        }
+
+        /**
+         * Where {@link #ring} announces incoming calls ({@code realtime.call.incoming}), and the Standard Webhooks secret
+         * it signs them with, {@code whsec_<base64 key>} as OpenAI's dashboard shows one. Plain {@code http://} only to a
+         * loopback address. Default: none, and {@link #ring} fails.
+         *
+         * @throws IllegalArgumentException for a URL that is not http(s), plain http to a host not loopback, or a secret
+         *         that is not {@code whsec_} and base64 (the message does not quote it)
+         */
+        public Builder webhook(URI url, String secret) {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(secret, "secret");
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("https") && !(scheme.equals("http") && loopback(url.getHost()))) {
+                throw new IllegalArgumentException("webhook url : " + url.getScheme() + "://" + url.getAuthority()
+                        + " (expected: https, or http to a loopback address)");
+            }
+            CallRegistry.secretKey(secret); // refuses a malformed secret now, not at the first ring
+            this.webhook = url;
+            this.webhookSecret = secret;
+            return this;
         }
 
         /**
@@ -386,7 +473,12 @@ public final class RealtimeEmulator implements AutoCloseable {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
                     faults, log || verbose, verbose, monologueMs, stampAudio, allowedOrigins,
                     handshakeTimeout, idleTimeout, maxConnections, maxPendingWriteBytes,
-                    new ClientSecretStore(clock, ClientSecretStore.DEFAULT_MAX_LIVE));
+                    new ClientSecretStore(clock, ClientSecretStore.DEFAULT_MAX_LIVE),
+                    new CallRegistry(webhook, webhookSecret, clock, line -> {
+                        if (log || verbose) {
+                            System.out.println("[rtvoice-emulator] " + line);
+                        }
+                    }));
             EmulatorStats stats = new EmulatorStats();
             SslContext ssl = tlsCertificateChain != null ? serverSsl(tlsCertificateChain, tlsPrivateKey) : serverSsl(tls);
             ConnectionCap cap = new ConnectionCap(maxConnections, stats, log);
@@ -406,11 +498,30 @@ public final class RealtimeEmulator implements AutoCloseable {
                             }
                         })
                         .bind(host, port).syncUninterruptibly().channel();
-                return new RealtimeEmulator(group, server, ssl != null ? "wss" : "ws", host, stats);
+                return new RealtimeEmulator(group, server, ssl != null ? "wss" : "ws", host, stats, settings.calls());
             } catch (Exception e) { // Netty throws a failed bind's BindException although it is checked
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;
             }
+        }
+    }
+
+    /** Without a name lookup: {@code localhost} or a loopback address literal. */
+    private static boolean loopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (h.equals("localhost")) {
+            return true;
+        }
+        if (!h.startsWith("[") && !h.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h.replace("[", "").replace("]", "")).isLoopbackAddress(); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 

@@ -194,13 +194,13 @@ final class ClientSecretsEndpoint {
         }
     }
 
-    private static FullHttpResponse invalid(String param, String why) {
+    static FullHttpResponse invalid(String param, String why) {
         return error(HttpResponseStatus.BAD_REQUEST, "Invalid value for '" + param + "': " + why + ".", "invalid_request_error",
                 "invalid_value", param);
     }
 
     /** The service's error object: {@code {"error": {"message", "type", "code", "param"}}}. */
-    private static FullHttpResponse error(HttpResponseStatus status, String message, String type, String code, String param) {
+    static FullHttpResponse error(HttpResponseStatus status, String message, String type, String code, String param) {
         ObjectNode root = WireJson.mapper().createObjectNode();
         ObjectNode error = root.putObject("error");
         error.put("message", message);
@@ -214,7 +214,7 @@ final class ClientSecretsEndpoint {
         }
     }
 
-    private static FullHttpResponse json(HttpResponseStatus status, byte[] body) {
+    static FullHttpResponse json(HttpResponseStatus status, byte[] body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store"); // a key must not sit in a cache

@@ -42,6 +42,11 @@ final class EmulatedSession {
     private final String tag;
     /** Whether this is a transcription-only session: no responses, ever. */
     private final boolean transcription;
+    /** The SIP call this session answers (its sideband connection), or {@code null}. */
+    private final EmulatedCall call;
+    private SyntheticCaller caller;
+    /** On a call: the response whose audio the caller is hearing ({@code output_audio_buffer.started} sent), or {@code null}. */
+    private String playing;
 
     private SessionConfig config;
     private final ConversationItems items = new ConversationItems(this);
@@ -57,11 +62,13 @@ final class EmulatedSession {
     private final java.util.Random jitter;
 
     /**
-     * A session for one connection; {@code minted} is the configuration of the ephemeral key it was opened with
-     * (applied over the defaults, its model first), or {@code null}.
+     * A session for one connection; {@code minted} is the configuration of the ephemeral key it was opened with, or
+     * of the call it answers (applied over the defaults, its model first), or {@code null}; {@code call} is the SIP
+     * call whose sideband connection this is, or {@code null}.
      */
     EmulatedSession(EmulatorSettings settings, Dialect dialect, String model, boolean transcription, Faults faults, String keyToEcho,
-            SessionConfig minted, Outbound out, long connection) {
+            SessionConfig minted, EmulatedCall call, Outbound out, long connection) {
+        this.call = call;
         this.settings = settings;
         this.dialect = dialect;
         this.codec = EventCodec.of(dialect);
@@ -128,17 +135,46 @@ final class EmulatedSession {
         if (!transcription) {
             mcp.configured(config.tools()); // a session opened with an ephemeral key may come with MCP servers to list
         }
+        if (call != null) {
+            if (!call.attach(this)) {
+                closed = true;
+                out.close(1008, "the call has another sideband connection, or is over");
+                return;
+            }
+            caller = new SyntheticCaller(call, this);
+            caller.start();
+        }
         long expireMs = faults.sessionExpiry() != null ? faults.sessionExpiry().toMillis() : settings.sessionDuration().toMillis();
         expiry = out.executor().schedule(this::expire, expireMs, TimeUnit.MILLISECONDS);
     }
 
     void closed() {
         closed = true;
+        if (call != null) {
+            if (caller != null) {
+                caller.stop();
+            }
+            call.detach(this);
+        }
         if (expiry != null) {
             expiry.cancel(false);
         }
         responses.stop();
         mcp.close();
+    }
+
+    /** The call ended (hung up, referred, or the caller hung up): the sideband connection closes, normally. */
+    void callEnded(String reason) {
+        if (closed) {
+            return;
+        }
+        log("call " + call.id() + " over: " + reason);
+        if (caller != null) {
+            caller.stop();
+        }
+        responses.stop();
+        closed = true;
+        out.close(1000, reason);
     }
 
     private void expire() {
@@ -204,6 +240,13 @@ final class EmulatedSession {
             responses.create(c);
         } else if (event instanceof ClientEvent.ResponseCancel c) {
             responses.cancel(c);
+        } else if (event instanceof ClientEvent.OutputAudioBufferClear && call != null) {
+            // The caller stops hearing the response; the response itself goes on unless the client cancelled it (as the spec asks).
+            if (playing != null) {
+                String cleared = playing;
+                playing = null;
+                emit(new ServerEvent.OutputAudioBufferCleared(nextEventId(), cleared));
+            }
         } else if (event instanceof ClientEvent.OutputAudioBufferClear c) {
             error(c.eventId(), "invalid_request_error", "invalid_event",
                     "output_audio_buffer.clear is only supported for WebRTC and SIP connections.", null);
@@ -359,8 +402,38 @@ final class EmulatedSession {
         emit(new ServerEvent.Error(nextEventId(), new RealtimeError(type, code, message, param, clientEventId)));
     }
 
-    /** Sends a server event through the fault plan. */
+    /**
+     * Sends a server event through the fault plan. On a call's sideband connection the response's audio goes to the
+     * caller, not here: its deltas are not sent, and {@code output_audio_buffer.started} follows the audio content part,
+     * {@code .stopped} (or {@code .cleared}, for a response cut off) its {@code response.done}, as on the service.
+     */
     void emit(ServerEvent event) {
+        if (call == null) {
+            send(event);
+            return;
+        }
+        if (event instanceof ServerEvent.ResponseOutputAudioDelta) {
+            return;
+        }
+        send(event);
+        if (event instanceof ServerEvent.ResponseCreated r && caller != null) {
+            caller.responseCreated(r.response().id());
+        } else if (event instanceof ServerEvent.ResponseContentPartAdded p && p.part() != null && "output_audio".equals(p.part().type())) {
+            playing = p.responseId();
+            send(new ServerEvent.OutputAudioBufferStarted(nextEventId(), playing));
+        } else if (event instanceof ServerEvent.ResponseDone d) {
+            if (playing != null && playing.equals(d.response().id())) {
+                send("cancelled".equals(d.response().status()) ? new ServerEvent.OutputAudioBufferCleared(nextEventId(), playing)
+                        : new ServerEvent.OutputAudioBufferStopped(nextEventId(), playing));
+                playing = null;
+            }
+            if (caller != null) {
+                caller.responseDone(d.response().id());
+            }
+        }
+    }
+
+    private void send(ServerEvent event) {
         if (closed || stalled) {
             return;
         }

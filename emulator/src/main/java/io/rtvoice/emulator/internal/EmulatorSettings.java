@@ -25,6 +25,7 @@ import java.time.Duration;
  * @param maxConnections the most TCP connections open at once; more are closed at accept
  * @param maxPendingWriteBytes the most bytes written to a client and not yet taken by its socket; beyond, it is closed
  * @param clientSecrets the ephemeral keys minted by {@code POST …/realtime/client_secrets}, and the clock they expire by
+ * @param calls the SIP calls that ring or are live, and the webhook that announces them
  */
 public record EmulatorSettings(
         String apiKey,
@@ -44,5 +45,6 @@ public record EmulatorSettings(
         Duration idleTimeout,
         int maxConnections,
         long maxPendingWriteBytes,
-        ClientSecretStore clientSecrets) {
+        ClientSecretStore clientSecrets,
+        CallRegistry calls) {
 }

@@ -19,10 +19,12 @@ import java.util.Map;
  *
  * @param model the model or deployment the URI names; {@code null} for a transcription session
  * @param transcription whether the URI asks for a transcription session ({@code ?intent=transcription})
- * @param minted the session configuration of the ephemeral key the connection was opened with, or {@code null}
+ * @param minted the session configuration of the ephemeral key the connection was opened with, or of the call it
+ *               is the sideband connection of, or {@code null}
+ * @param call the SIP call this is the sideband connection of ({@code ?call_id=rtc_…}), or {@code null}
  */
 record Handshake(Dialect dialect, String model, boolean transcription, Faults faults, HttpResponseStatus refusal, String reason,
-        String keyToEcho, SessionConfig minted) {
+        String keyToEcho, SessionConfig minted, EmulatedCall call) {
 
     /** What the service's ephemeral keys start with. */
     static final String EPHEMERAL_KEY_PREFIX = "ek_";
@@ -34,7 +36,7 @@ record Handshake(Dialect dialect, String model, boolean transcription, Faults fa
     static final String KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
 
     static Handshake refused(HttpResponseStatus status, String reason) {
-        return new Handshake(null, null, false, null, status, reason, null, null);
+        return new Handshake(null, null, false, null, status, reason, null, null, null);
     }
 
     /** Never prints the key a hostile fault echoes. */
@@ -53,7 +55,7 @@ record Handshake(Dialect dialect, String model, boolean transcription, Faults fa
      * {@code secrets} instead: it opens a GA session while it is live, and nothing once expired or if unknown.
      */
     static Handshake judge(FullHttpRequest request, String apiKey, AllowedOrigins origins, Faults defaultFaults,
-            ClientSecretStore secrets) {
+            ClientSecretStore secrets, CallRegistry calls) {
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && !origins.allows(origin)) {
             // A web page may open a WebSocket to any address, loopback included: only the Origin tells.
@@ -74,14 +76,19 @@ record Handshake(Dialect dialect, String model, boolean transcription, Faults fa
             return refused(HttpResponseStatus.BAD_REQUEST, "pass either a model or intent=transcription, not both");
         }
 
+        String callId = first(query, "call_id");
+        if (callId != null && (transcription || query.containsKey("model") || query.containsKey("deployment"))) {
+            return refused(HttpResponseStatus.BAD_REQUEST, "pass exactly one of model, call_id or intent");
+        }
+
         Dialect dialect;
         String model;
         switch (uri.path()) {
             case "/v1/realtime" -> {
                 dialect = betaHeader || subprotocols.contains(BETA_SUBPROTOCOL) ? Dialect.PREVIEW : Dialect.GA;
                 model = first(query, "model");
-                if (model == null && !transcription) {
-                    return refused(HttpResponseStatus.BAD_REQUEST, "missing required query parameter 'model' (or intent=transcription)");
+                if (model == null && !transcription && callId == null) {
+                    return refused(HttpResponseStatus.BAD_REQUEST, "missing required query parameter 'model' (or intent=transcription, or call_id)");
                 }
             }
             case "/openai/v1/realtime" -> {
@@ -91,12 +98,15 @@ record Handshake(Dialect dialect, String model, boolean transcription, Faults fa
                 }
                 dialect = Dialect.GA;
                 model = first(query, "model");
-                if (model == null && !transcription) {
+                if (model == null && !transcription && callId == null) {
                     return refused(HttpResponseStatus.BAD_REQUEST,
-                            "missing required query parameter 'model' (the deployment name, or intent=transcription)");
+                            "missing required query parameter 'model' (the deployment name, or intent=transcription, or call_id)");
                 }
             }
             case "/openai/realtime" -> {
+                if (callId != null) {
+                    return refused(HttpResponseStatus.BAD_REQUEST, "calls are GA only: connect to /v1/realtime?call_id=…");
+                }
                 if (transcription) {
                     // Not emulated: the emulator's transcription sessions are on the GA paths only.
                     return refused(HttpResponseStatus.BAD_REQUEST,
@@ -137,6 +147,22 @@ record Handshake(Dialect dialect, String model, boolean transcription, Faults fa
             return refused(HttpResponseStatus.UNAUTHORIZED, "incorrect API key provided");
         }
 
+        EmulatedCall call = null;
+        if (callId != null) {
+            if (minted != null || dialect != Dialect.GA) {
+                return refused(HttpResponseStatus.BAD_REQUEST, "a call's sideband connection is GA, with an API key");
+            }
+            call = calls.find(callId);
+            if (call == null) {
+                return refused(HttpResponseStatus.NOT_FOUND, "no call " + callId + " (never rang here, or already over)");
+            }
+            if (call.state() != EmulatedCall.State.ACCEPTED) {
+                return refused(HttpResponseStatus.BAD_REQUEST, "call " + callId + " is ringing: accept it first");
+            }
+            minted = call.accepted();
+            model = minted.model();
+        }
+
         Faults faults = defaultFaults;
         String faultSpec = request.headers().get("X-Rtvoice-Fault", first(query, "rtvoice_fault"));
         if (faultSpec != null) {
@@ -150,7 +176,7 @@ record Handshake(Dialect dialect, String model, boolean transcription, Faults fa
             // The status line carries the key, as a careless server's does; the body and the log do not.
             return refused(new HttpResponseStatus(401, "Incorrect API key provided: " + key), "incorrect API key (echoed: fault refuse_echoing_key)");
         }
-        return new Handshake(dialect, model, transcription, faults, null, null, faults.echoKeyAfterEvents() > 0 ? key : null, minted);
+        return new Handshake(dialect, model, transcription, faults, null, null, faults.echoKeyAfterEvents() > 0 ? key : null, minted, call);
     }
 
     /**

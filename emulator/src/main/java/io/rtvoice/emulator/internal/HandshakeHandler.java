@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Judges the upgrade request (path, dialect, key, faults) and refuses it with an HTTP status before the
- * upgrade, or upgrades and hands the channel to a {@link ConnectionHandler}. The one plain HTTP request it
- * serves, {@code POST …/realtime/client_secrets}, goes to {@link ClientSecretsEndpoint}. The upgrade selects
+ * upgrade, or upgrades and hands the channel to a {@link ConnectionHandler}. The plain HTTP requests it
+ * serves go to {@link ClientSecretsEndpoint} ({@code POST …/realtime/client_secrets}) and {@link CallsEndpoint}
+ * ({@code POST …/realtime/calls/{id}/…}). The upgrade selects
  * the {@code realtime} subprotocol when the client offers it (a browser fails a handshake that selects none of
  * those it offered, e.g. {@code realtime, openai-insecure-api-key.ek_…}).
  */
@@ -67,11 +68,18 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
             ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        if (CallsEndpoint.handles(request)) {
+            FullHttpResponse answer = CallsEndpoint.answer(request, settings, this::log);
+            HttpUtil.setKeepAlive(answer, false);
+            ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
             respond(ctx, HttpResponseStatus.BAD_REQUEST, "this is a Realtime WebSocket endpoint: send an Upgrade: websocket request");
             return;
         }
-        Handshake judged = Handshake.judge(request, settings.apiKey(), settings.allowedOrigins(), settings.faults(), settings.clientSecrets());
+        Handshake judged = Handshake.judge(request, settings.apiKey(), settings.allowedOrigins(), settings.faults(), settings.clientSecrets(),
+                settings.calls());
         if (!judged.ok()) {
             log("refused " + judged.refusal().code() + " " + request.method() + " " + pathOf(request) + ": " + judged.reason());
             respond(ctx, judged.refusal(), judged.reason());
@@ -91,7 +99,7 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
                 return;
             }
             log("conn-" + connection + " open " + judged.dialect() + " " + pathOf(request) + " model=" + judged.model()
-                    + (judged.faults().any() ? " faults=" + judged.faults() : ""));
+                    + (judged.call() != null ? " call=" + judged.call().id() : "") + (judged.faults().any() ? " faults=" + judged.faults() : ""));
             ctx.pipeline().remove(HandshakeDeadline.class);
             if (!settings.idleTimeout().isZero()) {
                 ctx.pipeline().addLast(new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
@@ -100,7 +108,7 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttp
             ctx.pipeline().addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
             ctx.pipeline().addLast(new ConnectionHandler(stats, settings.maxPendingWriteBytes(), settings.log(), judged.faults().pingEveryMillis(),
                     out -> new EmulatedSession(settings, judged.dialect(), judged.model(), judged.transcription(), judged.faults(), judged.keyToEcho(),
-                            judged.minted(), out, connection)));
+                            judged.minted(), judged.call(), out, connection)));
             ctx.pipeline().remove(this);
         });
     }
