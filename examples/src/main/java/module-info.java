@@ -8,6 +8,8 @@ module io.rtvoice.examples {
     requires io.rtvoice.audio.openal;
     requires com.azure.identity;
     requires info.picocli;
+    // openai-sip's webhook receiver
+    requires jdk.httpserver;
 
     // picocli sets the commands' option fields by reflection.
     opens io.rtvoice.examples to info.picocli;
