@@ -132,14 +132,15 @@ class MediaStreamsTest {
             assertThat(audio.path("input").path("format").path("type").asText()).isEqualTo("audio/pcmu");
             assertThat(audio.path("output").path("format").path("type").asText()).isEqualTo("audio/pcmu");
             // Every media message is 20 ms with the stream's id, each followed by a mark.
-            List<JsonNode> media = twilio.received.stream().filter(m -> m.path("event").asText().equals("media")).toList();
+            List<JsonNode> wire = List.copyOf(twilio.received); // one snapshot: the stream goes on meanwhile
+            List<JsonNode> media = wire.stream().filter(m -> m.path("event").asText().equals("media")).toList();
             assertThat(media).isNotEmpty().allSatisfy(m -> {
                 assertThat(m.path("streamSid").asText()).isEqualTo(TwilioCaller.STREAM_SID);
                 assertThat(java.util.Base64.getDecoder().decode(m.path("media").path("payload").asText())).hasSize(160);
             });
-            long marks = twilio.received.stream().filter(m -> m.path("event").asText().equals("mark")).count();
-            assertThat(marks).isEqualTo(media.size());
-            assertThat(twilio.received.stream().filter(m -> m.path("event").asText().equals("clear"))).hasSize(1);
+            long marks = wire.stream().filter(m -> m.path("event").asText().equals("mark")).count();
+            assertThat(marks).as("a mark after each chunk (the last may be on its way)").isBetween(media.size() - 1L, (long) media.size());
+            assertThat(wire.stream().filter(m -> m.path("event").asText().equals("clear"))).hasSize(1);
 
             // The truncate is what Twilio acknowledged: what it had played when the clear came, within a chunk.
             List<JsonNode> truncates = upstream.sent("conversation.item.truncate");
