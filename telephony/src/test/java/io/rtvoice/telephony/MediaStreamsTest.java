@@ -300,23 +300,31 @@ class MediaStreamsTest {
     }
 
     @Test
-    void acsMalformedMessagesAreCountedAndDropped() {
+    void acsMalformedMessagesAreCountedAndDroppedAndDtmfReachesTheApp() {
         MediaStreamServer s = server(b -> b);
         try (AcsCaller acs = AcsCaller.dial(s, 24_000)) {
             acs.sendNow(acs.inbound(new short[480]));                                        // 1: before metadata
             acs.sendNow("{\"kind\":\"Teleport\"}");                                            // 2
+            acs.sendNow("{\"kind\":\"DtmfData\",\"dtmfData\":{\"data\":\"1\"}}");           // 3: before metadata
             acs.metadata();
             await(CallEvent.StreamStarted.class, e -> true);
-            acs.sendNow("{\"kind\":\"AudioData\",\"audioData\":{\"data\":\"@@@\"}}");         // 3
-            acs.sendNow("{\"kind\":\"AudioData\",\"audioData\":{\"data\":\"AAAA\"}}");        // 4: 3 bytes
-            acs.metadata();                                                                    // 5
+            acs.sendNow("{\"kind\":\"AudioData\",\"audioData\":{\"data\":\"@@@\"}}");         // 4
+            acs.sendNow("{\"kind\":\"AudioData\",\"audioData\":{\"data\":\"AAAA\"}}");        // 5: 3 bytes
+            acs.metadata();                                                                    // 6
+            acs.sendNow("{\"kind\":\"DtmfData\",\"dtmfData\":{\"data\":\"Q\"}}");           // 7
+            acs.sendNow("{\"kind\":\"DtmfData\",\"dtmfData\":{\"data\":\"9\"}}");           // a key
             acs.sendNow("{\"kind\":\"AudioData\",\"audioData\":{\"data\":\"\",\"silent\":true}}"); // silent: fine
             acs.sendNow(acs.inbound(new short[480]));
             until(() -> upstream.sent("input_audio_buffer.append").size() > 0);
         }
         CallEvent.HungUp hungUp = await(CallEvent.HungUp.class, e -> true);
-        assertThat(hungUp.metrics().rejected()).isEqualTo(5);
+        assertThat(hungUp.metrics().rejected()).isEqualTo(7);
         assertThat(hungUp.metrics().packetsIn()).isEqualTo(1);
+        assertThat(hungUp.metrics().dtmfIn()).isEqualTo(1);
+        assertThat(all(CallEvent.Dtmf.class)).singleElement().satisfies(d -> {
+            assertThat(d.digit()).isEqualTo('9');
+            assertThat(d.callId()).isEqualTo(AcsCaller.SUBSCRIPTION);
+        });
         assertThat(upstream.connections.get(0).closeStatus().block(WAIT).code()).isEqualTo(1000);
     }
 
