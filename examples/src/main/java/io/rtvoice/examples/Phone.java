@@ -148,6 +148,9 @@ final class Phone implements Callable<Integer> {
             return call + "ringing: from " + r.call().from() + " to " + r.call().to() + " (" + r.call().codec() + ")";
         } else if (event instanceof CallEvent.Answered a) {
             return call + "answered " + a.codec() + ", RTP at " + a.rtp().getAddress().getHostAddress() + ":" + a.rtp().getPort();
+        } else if (event instanceof CallEvent.StreamStarted st) {
+            return call + st.carrier() + " stream " + st.streamId() + " started: " + st.encoding() + " " + st.sampleRate() + " Hz"
+                    + (st.parameters().isEmpty() ? "" : ", parameters " + st.parameters());
         } else if (event instanceof CallEvent.Dtmf d) {
             return call + "DTMF " + d.digit();
         } else if (event instanceof CallEvent.BargeIn b) {

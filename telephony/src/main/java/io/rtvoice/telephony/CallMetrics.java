@@ -3,7 +3,9 @@ package io.rtvoice.telephony;
 import java.time.Duration;
 
 /**
- * One call's figures, as it ended.
+ * One call's figures, as it ended. For a carrier's media stream ({@link MediaStreamServer}) packets are the stream's
+ * audio messages (20 ms each), nothing is lost or reordered (a WebSocket is ordered), and rejected counts the
+ * messages that could not be used.
  *
  * @param duration from the INVITE to the end
  * @param packetsIn RTP audio packets received and used

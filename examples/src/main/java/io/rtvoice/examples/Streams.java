@@ -1,0 +1,109 @@
+package io.rtvoice.examples;
+
+import io.rtvoice.emulator.cli.EmulatorOptions;
+import io.rtvoice.emulator.cli.Target;
+import io.rtvoice.event.SessionConfig;
+import io.rtvoice.telephony.CallEvent;
+import io.rtvoice.telephony.MediaStreamServer;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import reactor.core.Disposable;
+
+/**
+ * Phone calls through a carrier's media stream: a {@link MediaStreamServer} that takes Twilio Media Streams
+ * ({@code /twilio}) and Azure Communication Services audio streams ({@code /acs}) and bridges each to a Realtime
+ * session, on the embedded emulator or the service. One line per call event; runs until Ctrl-C.
+ */
+@Command(name = "streams", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Answer phone calls streamed by a carrier: Twilio Media Streams on /twilio, Azure Communication Services "
+                + "audio streaming on /acs (WebSocket); on the embedded emulator or the service; one line per call event; "
+                + "Ctrl-C to stop.")
+final class Streams implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8080", description = "The HTTP/WebSocket port; 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "The address to listen on; put a TLS proxy in front for the carrier (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--max-streams", defaultValue = "50", description = "Streams at once; one more gets HTTP 503 (default: ${DEFAULT-VALUE}).")
+    int maxStreams;
+
+    @Option(names = "--instructions", defaultValue = "You are a helpful assistant on the phone. Keep answers short.",
+            description = "The system message of every call (default: ${DEFAULT-VALUE}).")
+    String instructions;
+
+    @Option(names = "--voice", description = "The model's voice, e.g. alloy, verse.")
+    String voice;
+
+    @Mixin
+    EmulatorOptions emulator = EmulatorOptions.withDefaults(1, 100);
+
+    @Spec
+    CommandSpec spec;
+
+    PrintStream out = System.out;
+    Map<String, String> env = System.getenv();
+    /** Counted down to stop: by Ctrl-C (a shutdown hook), or by a test. */
+    final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65_535) {
+            throw new ParameterException(spec.commandLine(), "--port : " + port + " (expected: 0..65535)");
+        }
+        if (maxStreams < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-streams : " + maxStreams + " (expected: >= 1)");
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "rtvoice-streams-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Target target = Target.from(env, emulator, ExamplesMain::entraId)) {
+            SessionConfig.Builder session = SessionConfig.builder().instructions(instructions);
+            if (voice != null) {
+                session.voice(voice);
+            }
+            MediaStreamServer server = MediaStreamServer.builder().client(target.client()).session(session.build())
+                    .host(host).port(port).maxStreams(maxStreams).start();
+            Disposable printing = server.events().subscribe(event -> out.println(Phone.describe(event)));
+            try {
+                out.println("Connecting calls to " + target.description());
+                String base = "ws://" + host + ":" + server.port();
+                out.println("Twilio Media Streams on " + base + "/twilio, ACS audio streaming on " + base + "/acs (at most "
+                        + maxStreams + " streams); Ctrl-C to stop");
+                stop.await();
+                out.println("Ending " + server.activeStreams() + " stream(s)");
+            } finally {
+                server.closeGracefully().block(Duration.ofSeconds(10));
+                printing.dispose();
+            }
+            out.println("<< Streams Stopped >>");
+            return 0;
+        } finally {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and waits for `closed`
+            }
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package io.rtvoice.telephony;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.event.SessionConfig;
+import io.rtvoice.telephony.internal.AcsStream;
+import io.rtvoice.telephony.internal.StreamSession;
+import io.rtvoice.telephony.internal.StreamSettings;
+import io.rtvoice.telephony.internal.TwilioStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/**
+ * Carriers' media streams, each bridged to a Realtime session: the carrier terminates the phone call and streams its
+ * audio to this server over a WebSocket.
+ * <ul>
+ *   <li><b>Twilio Media Streams</b> ({@code /twilio}; TwiML {@code <Connect><Stream url="wss://…/twilio"/>}):
+ *       μ-law at 8 kHz, the session's {@code audio/pcmu} both ways, no transcoding. Each 20 ms chunk sent is followed
+ *       by a mark; the marks Twilio returns as it plays are the played position, so a barge-in sends {@code clear} and
+ *       truncates at the audio Twilio confirmed played. DTMF reaches {@link #events()}.</li>
+ *   <li><b>Azure Communication Services</b> bidirectional audio streaming ({@code /acs}): PCM16 at 16 or 24 kHz, the
+ *       session's PCM16 at 24 kHz (resampled by the session at 16 kHz). ACS confirms nothing: audio is sent in real
+ *       time and what was sent counts as played; a barge-in sends {@code StopAudio}.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * try (MediaStreamServer streams = MediaStreamServer.builder().client(client).port(8080).start()) {
+ *     streams.events().subscribe(System.out::println); // started, DTMF, barge-in, hung up (with metrics)
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p><b>Operable.</b> At most {@link Builder#maxStreams} at once (more get HTTP 503); messages up to
+ * {@link Builder#maxMessageBytes} (a larger one closes the socket, 1009); a stream silent for
+ * {@link Builder#idleTimeout} ended; a message that cannot be used is counted ({@link CallMetrics#rejected()}) and
+ * dropped, never ending the stream; the carrier's {@code stop} or a dropped socket ends the Realtime session. One
+ * log line per stream (its {@link CallEvent.HungUp}). No Origin check: carriers are not browsers — put the server
+ * behind TLS and, for Twilio, check the {@code X-Twilio-Signature} of the upgrade at the proxy.
+ */
+public final class MediaStreamServer implements AutoCloseable {
+
+    private final StreamSettings settings;
+    private final int maxStreams;
+    private final Set<StreamSession> live = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final Sinks.Many<CallEvent> events = Sinks.many().multicast().directBestEffort();
+    private final DisposableServer server;
+
+    private MediaStreamServer(Builder b) {
+        this.settings = new StreamSettings(Objects.requireNonNull(b.client, "client"), b.session, b.maxMessageBytes,
+                b.idleTimeout, b.playbackLead, this::emit);
+        this.maxStreams = b.maxStreams;
+        this.server = HttpServer.create().host(b.host).port(b.port)
+                .route(routes -> routes
+                        .get(b.twilioPath, (req, res) -> upgrade(req, res, TwilioStream::new, "twilio-"))
+                        .get(b.acsPath, (req, res) -> upgrade(req, res, AcsStream::new, "acs-")))
+                .bindNow();
+    }
+
+    /** A builder: the client is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The server's address: {@code ws://<host>:<port>/} (the carriers' paths are below it). */
+    public URI uri() {
+        return URI.create("ws://" + server.host() + ":" + server.port() + "/");
+    }
+
+    /** Streams connected now. */
+    public int activeStreams() {
+        return live.size();
+    }
+
+    /** Connections refused: too many streams. */
+    public long refusedConnections() {
+        return refused.get();
+    }
+
+    /** Every stream's events, as they happen, to whoever subscribes then. */
+    public Flux<CallEvent> events() {
+        return events.asFlux();
+    }
+
+    private void emit(CallEvent event) {
+        synchronized (events) { // many threads emit; a sink takes one at a time
+            events.tryEmitNext(event);
+        }
+    }
+
+    private Mono<Void> upgrade(HttpServerRequest req, HttpServerResponse res,
+            BiFunction<String, StreamSettings, StreamSession> carrier, String prefix) {
+        if (admitted.incrementAndGet() > maxStreams) {
+            admitted.decrementAndGet();
+            refused.incrementAndGet();
+            return res.status(HttpResponseStatus.SERVICE_UNAVAILABLE).header(HttpHeaderNames.RETRY_AFTER, "5")
+                    .sendString(Mono.just("too many streams\n")).then();
+        }
+        StreamSession session = carrier.apply(prefix + ids.incrementAndGet(), settings);
+        WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxMessageBytes()).build();
+        return res.sendWebsocket((in, out) -> {
+            live.add(session);
+            return session.run(in, out).doFinally(s -> {
+                live.remove(session);
+                admitted.decrementAndGet();
+            });
+        }, spec);
+    }
+
+    /** Ends every stream (each Realtime session closed, each socket closed), then stops listening. */
+    public Mono<Void> closeGracefully() {
+        live.forEach(StreamSession::shutDown);
+        return Mono.defer(() -> {
+            server.dispose();
+            return server.onDispose();
+        }).doFinally(s -> events.tryEmitComplete());
+    }
+
+    /** {@link #closeGracefully()}, waiting up to 10 s unless on a non-blocking thread. */
+    @Override
+    public void close() {
+        Mono<Void> done = closeGracefully();
+        if (Schedulers.isInNonBlockingThread()) {
+            done.subscribe(null, e -> { });
+        } else {
+            done.block(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Builds and starts a {@link MediaStreamServer}. */
+    public static final class Builder {
+        private RealtimeClient client;
+        private SessionConfig session;
+        private String host = "127.0.0.1";
+        private int port;
+        private String twilioPath = "/twilio";
+        private String acsPath = "/acs";
+        private int maxStreams = 100;
+        private int maxMessageBytes = 64 * 1024;
+        private Duration idleTimeout = Duration.ofSeconds(15);
+        private Duration playbackLead = Duration.ofMillis(100);
+
+        private Builder() {
+        }
+
+        /** The service's client: each stream opens one session on it. */
+        public Builder client(RealtimeClient client) {
+            this.client = client;
+            return this;
+        }
+
+        /** The session configuration of every stream; its audio formats are set per carrier. */
+        public Builder session(SessionConfig session) {
+            this.session = session;
+            return this;
+        }
+
+        /** The address to listen on (default 127.0.0.1; {@code 0.0.0.0} for every interface). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port (default 0: any free one, see {@link MediaStreamServer#port()}). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port : " + port + " (expected: 0..65535)");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Twilio's WebSocket path (default {@code /twilio}). */
+        public Builder twilioPath(String path) {
+            this.twilioPath = checkPath("twilioPath", path);
+            return this;
+        }
+
+        /** ACS's WebSocket path (default {@code /acs}). */
+        public Builder acsPath(String path) {
+            this.acsPath = checkPath("acsPath", path);
+            return this;
+        }
+
+        private static String checkPath(String name, String path) {
+            if (path == null || !path.startsWith("/")) {
+                throw new IllegalArgumentException(name + " : " + path + " (expected: a path beginning with /)");
+            }
+            return path;
+        }
+
+        /** Streams at once (default 100); one more gets HTTP 503. */
+        public Builder maxStreams(int maxStreams) {
+            if (maxStreams < 1) {
+                throw new IllegalArgumentException("maxStreams : " + maxStreams + " (expected: >= 1)");
+            }
+            this.maxStreams = maxStreams;
+            return this;
+        }
+
+        /** The largest message a carrier may send, in bytes (default 64 KiB: a 20 ms message is under 2 KiB). */
+        public Builder maxMessageBytes(int bytes) {
+            if (bytes < 1_024) {
+                throw new IllegalArgumentException("maxMessageBytes : " + bytes + " (expected: >= 1024)");
+            }
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** A stream that sends nothing this long is ended (default 15 s; carriers send audio 50 times a second). */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout : " + timeout + " (expected: > 0)");
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Audio sent ahead of real time to a carrier that confirms what it played (Twilio; default 100 ms): covers the
+         * network's jitter. ACS confirms nothing and is sent in real time.
+         */
+        public Builder playbackLead(Duration lead) {
+            if (lead.toMillis() < 0 || lead.toMillis() > 1_000) {
+                throw new IllegalArgumentException("playbackLead : " + lead + " (expected: 0..1 s)");
+            }
+            this.playbackLead = lead;
+            return this;
+        }
+
+        /** Binds and starts serving. */
+        public MediaStreamServer start() {
+            return new MediaStreamServer(this);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.rtvoice.telephony.internal;
+
+import io.rtvoice.RealtimeClient;
+import io.rtvoice.event.SessionConfig;
+import io.rtvoice.telephony.CallEvent;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * What every media stream of a server shares.
+ *
+ * @param client the service's client: each stream opens one session on it
+ * @param session the session configuration (null: the service's defaults); its audio formats are set per carrier
+ * @param maxMessageBytes the largest message a carrier may send (bytes)
+ * @param idleTimeout a stream silent this long is ended
+ * @param playbackLead audio sent ahead of real time to a carrier that acknowledges what it played
+ * @param events where the streams' events go
+ */
+public record StreamSettings(RealtimeClient client, SessionConfig session, int maxMessageBytes, Duration idleTimeout,
+        Duration playbackLead, Consumer<CallEvent> events) {
+}
