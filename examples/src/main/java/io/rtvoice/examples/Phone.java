@@ -2,7 +2,6 @@ package io.rtvoice.examples;
 
 import io.rtvoice.emulator.cli.EmulatorOptions;
 import io.rtvoice.emulator.cli.Target;
-import io.rtvoice.event.SessionConfig;
 import io.rtvoice.telephony.CallEvent;
 import io.rtvoice.telephony.CallMetrics;
 import io.rtvoice.telephony.SipGateway;
@@ -13,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -54,12 +52,9 @@ final class Phone implements Callable<Integer> {
     @Option(names = "--max-calls", defaultValue = "50", description = "Calls at once; one more is answered 486 Busy Here (default: ${DEFAULT-VALUE}).")
     int maxCalls;
 
-    @Option(names = "--instructions", defaultValue = "You are a helpful assistant on the phone. Keep answers short.",
-            description = "The system message of every call (default: ${DEFAULT-VALUE}).")
-    String instructions;
 
-    @Option(names = "--voice", description = "The model's voice, e.g. alloy, verse.")
-    String voice;
+    @Mixin
+    CallSessionOptions session = new CallSessionOptions();
 
     @Mixin
     EmulatorOptions emulator = EmulatorOptions.withDefaults(1, 100);
@@ -81,22 +76,9 @@ final class Phone implements Callable<Integer> {
                 "an IPv4 address callers reach, not 0.0.0.0");
         check(!host.equals("0.0.0.0") || mediaHost != null, "--host", host, "with --media-host, the address callers reach");
         int[] rtp = rtpPorts == null ? null : range(rtpPorts);
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                closed.await(15, TimeUnit.SECONDS); // let every caller hear its BYE
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "rtvoice-phone-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (Target target = Target.from(env, emulator, ExamplesMain::entraId)) {
-            SessionConfig.Builder session = SessionConfig.builder().instructions(instructions);
-            if (voice != null) {
-                session.voice(voice);
-            }
-            SipGateway.Builder builder = SipGateway.builder().client(target.client()).session(session.build())
+        try (UntilStopped running = new UntilStopped(stop, "rtvoice-phone-stop");
+             Target target = Target.from(env, emulator, ExamplesMain::entraId)) {
+            SipGateway.Builder builder = SipGateway.builder().client(target.client()).session(session.session())
                     .host(host).sipPort(sipPort).maxCalls(maxCalls);
             if (mediaHost != null) {
                 builder.mediaHost(mediaHost);
@@ -110,22 +92,14 @@ final class Phone implements Callable<Integer> {
                 out.println("Connecting calls to " + target.description());
                 out.println("Listening for SIP on udp " + gateway.sipAddress().getAddress().getHostAddress() + ":"
                         + gateway.sipAddress().getPort() + " (at most " + maxCalls + " calls); Ctrl-C to stop");
-                stop.await();
+                running.await();
                 out.println("Hanging up " + gateway.activeCalls() + " call(s)");
             } finally {
-                // Once: SipGateway's close is not idempotent (a second one waits on its stopped event loop).
                 gateway.closeGracefully().block(Duration.ofSeconds(10));
                 printing.dispose();
             }
             out.println("<< Phone Stopped >>");
             return 0;
-        } finally {
-            closed.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waits for `closed`
-            }
         }
     }
 

@@ -2,15 +2,12 @@ package io.rtvoice.examples;
 
 import io.rtvoice.emulator.cli.EmulatorOptions;
 import io.rtvoice.emulator.cli.Target;
-import io.rtvoice.event.SessionConfig;
-import io.rtvoice.telephony.CallEvent;
 import io.rtvoice.telephony.MediaStreamServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,12 +37,9 @@ final class Streams implements Callable<Integer> {
     @Option(names = "--max-streams", defaultValue = "50", description = "Streams at once; one more gets HTTP 503 (default: ${DEFAULT-VALUE}).")
     int maxStreams;
 
-    @Option(names = "--instructions", defaultValue = "You are a helpful assistant on the phone. Keep answers short.",
-            description = "The system message of every call (default: ${DEFAULT-VALUE}).")
-    String instructions;
 
-    @Option(names = "--voice", description = "The model's voice, e.g. alloy, verse.")
-    String voice;
+    @Mixin
+    CallSessionOptions session = new CallSessionOptions();
 
     @Mixin
     EmulatorOptions emulator = EmulatorOptions.withDefaults(1, 100);
@@ -66,22 +60,9 @@ final class Streams implements Callable<Integer> {
         if (maxStreams < 1) {
             throw new ParameterException(spec.commandLine(), "--max-streams : " + maxStreams + " (expected: >= 1)");
         }
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                closed.await(15, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "rtvoice-streams-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (Target target = Target.from(env, emulator, ExamplesMain::entraId)) {
-            SessionConfig.Builder session = SessionConfig.builder().instructions(instructions);
-            if (voice != null) {
-                session.voice(voice);
-            }
-            MediaStreamServer server = MediaStreamServer.builder().client(target.client()).session(session.build())
+        try (UntilStopped running = new UntilStopped(stop, "rtvoice-streams-stop");
+             Target target = Target.from(env, emulator, ExamplesMain::entraId)) {
+            MediaStreamServer server = MediaStreamServer.builder().client(target.client()).session(session.session())
                     .host(host).port(port).maxStreams(maxStreams).start();
             Disposable printing = server.events().subscribe(event -> out.println(Phone.describe(event)));
             try {
@@ -89,7 +70,7 @@ final class Streams implements Callable<Integer> {
                 String base = "ws://" + host + ":" + server.port();
                 out.println("Twilio Media Streams on " + base + "/twilio, ACS audio streaming on " + base + "/acs (at most "
                         + maxStreams + " streams); Ctrl-C to stop");
-                stop.await();
+                running.await();
                 out.println("Ending " + server.activeStreams() + " stream(s)");
             } finally {
                 server.closeGracefully().block(Duration.ofSeconds(10));
@@ -97,13 +78,6 @@ final class Streams implements Callable<Integer> {
             }
             out.println("<< Streams Stopped >>");
             return 0;
-        } finally {
-            closed.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waits for `closed`
-            }
         }
     }
 }
