@@ -150,16 +150,16 @@ public final class PageSession {
             reject("audio is PCM16: " + bytes + " bytes is not a whole number of samples");
             return;
         }
-        short[] samples = new short[bytes / 2];
-        Pcm.toShorts(ByteBufUtil.getBytes(content), 0, samples, 0, samples.length);
-        audioInSamples.addAndGet(samples.length);
+        byte[] pcm16 = ByteBufUtil.getBytes(content);
+        audioInSamples.addAndGet(bytes / 2);
         Resampler resampler = micResampler;
-        if (resampler != null) {
+        if (resampler != null) { // only when the page could not run at the session's rate: the usual frame is sent as it came
+            short[] samples = Pcm.toShorts(pcm16);
             short[] out = new short[resampler.maxOutput(samples.length)];
-            samples = java.util.Arrays.copyOf(out, resampler.process(samples, 0, samples.length, out, 0));
+            pcm16 = Pcm.toBytes(java.util.Arrays.copyOf(out, resampler.process(samples, 0, samples.length, out, 0)));
         }
         try {
-            session.send(Pcm.toBytes(samples));
+            session.send(pcm16);
         } catch (IllegalStateException over) {
             // the session is ending
         }
