@@ -490,14 +490,6 @@ final class CallLeg {
         return new CallMetrics(Duration.ofNanos(System.nanoTime() - startNanos), in == null ? 0 : in.used(),
                 out == null ? 0 : out.packets(), in == null ? 0 : in.lost(), in == null ? 0 : in.lateOrDuplicate(),
                 in == null ? 0 : in.reordered(), rejectedDatagrams.get(), dtmfIn.get(), turns.get(), bargeIns.get(),
-                percentile(sorted, 50), percentile(sorted, 95));
-    }
-
-    private static Duration percentile(long[] sortedMicros, int p) {
-        if (sortedMicros.length == 0) {
-            return null;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sortedMicros.length);
-        return Duration.ofNanos(sortedMicros[Math.max(0, rank - 1)] * 1_000);
+                Percentiles.of(sorted, 50), Percentiles.of(sorted, 95));
     }
 }

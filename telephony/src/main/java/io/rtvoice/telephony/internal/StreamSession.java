@@ -259,14 +259,6 @@ public abstract class StreamSession {
         StreamPlayback out = playback;
         long[] sorted = voiceToVoiceMicros.stream().mapToLong(Long::longValue).sorted().toArray();
         return new CallMetrics(Duration.ofNanos(System.nanoTime() - startedNanos), audioIn.get(), out == null ? 0 : out.chunks(),
-                0, 0, 0, rejected.get(), dtmfIn.get(), turns.get(), bargeIns.get(), percentile(sorted, 50), percentile(sorted, 95));
-    }
-
-    private static Duration percentile(long[] sortedMicros, int p) {
-        if (sortedMicros.length == 0) {
-            return null;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sortedMicros.length);
-        return Duration.ofNanos(sortedMicros[Math.max(0, rank - 1)] * 1_000);
+                0, 0, 0, rejected.get(), dtmfIn.get(), turns.get(), bargeIns.get(), Percentiles.of(sorted, 50), Percentiles.of(sorted, 95));
     }
 }
