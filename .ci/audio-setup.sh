@@ -45,7 +45,7 @@ PA
 fi
 # A second null sink, rtvoice_speaker: a voice session plays its answers there while its microphone
 # listens to the default sink's monitor, so the answer does not echo back into the microphone.
-if ! PULSE_SERVER="$server" pactl list short sinks | grep -q rtvoice_speaker; then
+if ! grep -q rtvoice_speaker <<<"$(PULSE_SERVER="$server" pactl list short sinks)"; then
     PULSE_SERVER="$server" pactl load-module module-null-sink sink_name=rtvoice_speaker rate=48000 channels=2 \
         norewinds=1 sink_properties=device.description=rtvoice-speaker >/dev/null
 fi
