@@ -10,13 +10,16 @@ import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.PlayoutBuffer;
 import io.rtvoice.audio.PlayoutStats;
 import io.rtvoice.audio.spi.CaptureDevice;
+import io.rtvoice.audio.spi.EchoCanceller;
 import io.rtvoice.audio.spi.PlaybackDevice;
+import io.rtvoice.audio.spi.VoiceActivityDetector;
 import io.rtvoice.conversation.Conversation;
 import io.rtvoice.event.AudioConfig;
 import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
+import io.rtvoice.internal.audio.NearEnd;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,6 +60,14 @@ import reactor.core.scheduler.Schedulers;
  * </ol>
  * Playback state and the output's resampler restart at that boundary, never on a silence timer.
  *
+ * <p><b>Speakers and local turn taking.</b> With an {@link Builder#echoCanceller echo canceller}, the user's
+ * audio is cleaned of the model's own voice before it is sent: the canceller's reference is exactly what the
+ * playout side handed to the speaker, and its delay hint the output's reported latency. With
+ * {@link Builder#localVad local VAD} ({@link Mode#LOCAL_VAD}), a detector on that cleaned audio decides the
+ * turns here: only speech is sent (with pre-roll), speech that starts interrupts playback at once, and the
+ * end of speech commits the turn and asks for the response (unless the session's configuration turns the
+ * server's turn detection on). Both also work for audio given to {@link #send}.
+ *
  * <p><b>Ending.</b> {@link #closeGracefully()} closes both ends and the conversation without blocking the
  * caller; so does the end of the session (a dropped connection included). {@link #close()} is safe from
  * any thread.
@@ -68,7 +79,9 @@ public final class VoiceSession implements AutoCloseable {
         /** The server's voice activity detection commits turns and answers them. */
         VAD,
         /** The application marks turns: {@link #pressToTalk()} and {@link #releaseToTalk()}. */
-        PUSH_TO_TALK
+        PUSH_TO_TALK,
+        /** A local voice activity detector takes the turns ({@link Builder#localVad}). */
+        LOCAL_VAD
     }
 
     /**
@@ -96,6 +109,9 @@ public final class VoiceSession implements AutoCloseable {
     private final Sinks.Many<LatencySample> latency = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<TranscriptLine> transcripts = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<Interruption> interruptions = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Many<SpeechEvent> speech = Sinks.many().multicast().directBestEffort();
+    private final EchoCanceller.Factory echoCanceller;
+    private final LocalVad localVad;
     private final Disposable.Composite running = Disposables.composite();
     private final Object bargeInLock = new Object();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -108,6 +124,9 @@ public final class VoiceSession implements AutoCloseable {
     private volatile PlayoutBuffer playout;
     private volatile AudioInput input;
     private volatile AudioOutput output;
+    private volatile NearEnd nearEnd;
+    /** Whether this client commits turns and asks for responses (local VAD with the server's turn detection off). */
+    private volatile boolean clientCommits;
 
     private volatile boolean talking;
     private volatile String activeResponse;
@@ -126,6 +145,11 @@ public final class VoiceSession implements AutoCloseable {
         this.config = b.session;
         this.prebufferMillis = b.prebufferMillis;
         this.period = b.period;
+        this.echoCanceller = b.echoCanceller;
+        this.localVad = b.localVad;
+        if (mode == Mode.LOCAL_VAD && localVad == null) {
+            throw new IllegalStateException("LOCAL_VAD mode needs the detector's settings: Builder.localVad(...)");
+        }
         // The streams end with the session even if this one never started or its close is still under way.
         conversation.session().closeStatus().subscribe(status -> endStreams(), error -> endStreams());
     }
@@ -134,6 +158,7 @@ public final class VoiceSession implements AutoCloseable {
         latency.tryEmitComplete();
         transcripts.tryEmitComplete();
         interruptions.tryEmitComplete();
+        speech.tryEmitComplete();
     }
 
     /** A builder: a conversation and an output are required; an input unless audio is only sent with {@link #send}. */
@@ -149,6 +174,12 @@ public final class VoiceSession implements AutoCloseable {
         SessionConfig.Builder session = config == null ? SessionConfig.builder() : config.toBuilder();
         if (mode == Mode.PUSH_TO_TALK) {
             session.turnDetection(TurnDetection.DISABLED);
+        } else if (mode == Mode.LOCAL_VAD) {
+            TurnDetection asked = config == null ? null : config.turnDetection();
+            clientCommits = asked == null || asked.disabled();
+            if (clientCommits) {
+                session.turnDetection(TurnDetection.DISABLED);
+            }
         } else if (config == null || config.turnDetection() == null) {
             session.turnDetection(TurnDetection.serverVad());
         }
@@ -174,11 +205,71 @@ public final class VoiceSession implements AutoCloseable {
         playout = PlayoutBuffer.builder().sampleRate(outputFormat.sampleRateHz()).targetMillis(prebufferMillis).build();
         AudioOutput out = AudioOutput.open(playback, new AudioSpec(outputFormat.pcmFormat(), null, period));
         output = out;
+        nearEnd = openNearEnd(out);
         out.start(this::pull);
         if (capture != null) {
             AudioInput in = AudioInput.open(capture, new AudioSpec(inputFormat.pcmFormat(), null, period));
             input = in;
             running.add(in.frames().subscribe(this::captured, e -> { }, () -> { }));
+        }
+    }
+
+    /** The canceller and the detector, at the wire rates; null when neither is asked for (then they cost nothing). */
+    private NearEnd openNearEnd(AudioOutput out) {
+        if (echoCanceller == null && localVad == null) {
+            return null;
+        }
+        int captureRate = inputFormat.sampleRateHz();
+        EchoCanceller canceller = echoCanceller == null ? null : echoCanceller.open(captureRate, outputFormat.sampleRateHz());
+        VoiceActivityDetector detector;
+        try {
+            detector = localVad == null ? null : localVad.detector().open(captureRate);
+        } catch (RuntimeException e) {
+            if (canceller != null) {
+                canceller.close();
+            }
+            throw e;
+        }
+        NearEnd end = new NearEnd(captureRate, outputFormat.sampleRateHz(), canceller, detector, localVad, new NearEnd.Listener() {
+            @Override
+            public void send(byte[] pcm16) {
+                if (mode != Mode.PUSH_TO_TALK || talking) {
+                    append(toWire(pcm16));
+                }
+            }
+
+            @Override
+            public void speechStarted(long positionSamples) {
+                localSpeechStarted(positionSamples * 1000 / captureRate);
+            }
+
+            @Override
+            public void speechStopped(long positionSamples) {
+                localSpeechStopped(positionSamples * 1000 / captureRate);
+            }
+        });
+        end.delayMillis((int) out.latency().toMillis());
+        return end;
+    }
+
+    private void localSpeechStarted(long positionMillis) {
+        long startedNanos = System.nanoTime();
+        speech.tryEmitNext(new SpeechEvent(SpeechEvent.Kind.STARTED, positionMillis));
+        // The server will not cancel what it does not know about: with its turn detection off, this client must.
+        boolean cancel = clientCommits || Boolean.FALSE.equals(interruptResponse());
+        offTheEventLoop(() -> bargeIn(startedNanos, cancel));
+    }
+
+    private void localSpeechStopped(long positionMillis) {
+        speechStoppedNanos = System.nanoTime();
+        speech.tryEmitNext(new SpeechEvent(SpeechEvent.Kind.STOPPED, positionMillis));
+        if (clientCommits) {
+            try {
+                conversation.commitAudio();
+                conversation.respond().subscribe(r -> { }, e -> { });
+            } catch (IllegalStateException ended) {
+                // the session is over
+            }
         }
     }
 
@@ -197,7 +288,11 @@ public final class VoiceSession implements AutoCloseable {
     }
 
     private void captured(AudioFrame frame) {
-        if (mode == Mode.VAD || talking) {
+        NearEnd end = nearEnd;
+        if (end != null) {
+            byte[] pcm = frame.toByteArray();
+            end.process(pcm, 0, pcm.length); // the canceller adapts even while push-to-talk sends nothing
+        } else if (mode == Mode.VAD || talking) {
             append(toWire(frame.toByteArray()));
         }
     }
@@ -220,7 +315,12 @@ public final class VoiceSession implements AutoCloseable {
         if (inputFormat == null) {
             throw new IllegalStateException("the voice session has not started: the input format is not known yet");
         }
-        append(toWire(pcm16));
+        NearEnd end = nearEnd;
+        if (end != null) {
+            end.process(pcm16, 0, pcm16.length);
+        } else {
+            append(toWire(pcm16));
+        }
     }
 
     private void append(byte[] wire) {
@@ -276,6 +376,11 @@ public final class VoiceSession implements AutoCloseable {
     /** Both sides' transcripts, as they arrive. */
     public Flux<TranscriptLine> transcripts() {
         return transcripts.asFlux();
+    }
+
+    /** The local voice activity detector's starts and stops ({@link Mode#LOCAL_VAD}; nothing otherwise). */
+    public Flux<SpeechEvent> speech() {
+        return speech.asFlux();
     }
 
     /** Every truncation or deletion barge-in sent, with the played position it was computed from. */
@@ -384,6 +489,10 @@ public final class VoiceSession implements AutoCloseable {
     /** The output's pull: the playout buffer, watching for the first real sample of each response. */
     private int pull(short[] out, int offset, int length) {
         int real = playout.read(out, offset, length);
+        NearEnd end = nearEnd;
+        if (end != null) {
+            end.played(out, offset, length); // exactly what goes to the speaker: the canceller's reference
+        }
         if (real > 0 && firstSamplePending) {
             firstSamplePending = false;
             long heard = System.nanoTime() + output.latency().toNanos(); // it leaves the speaker after the device buffer
@@ -497,6 +606,10 @@ public final class VoiceSession implements AutoCloseable {
         } else {
             playback.close();
         }
+        NearEnd end = nearEnd;
+        if (end != null) {
+            end.close(); // both threads that use it have ended
+        }
     }
 
     /**
@@ -520,6 +633,8 @@ public final class VoiceSession implements AutoCloseable {
         private SessionConfig session;
         private int prebufferMillis = 80;
         private Duration period = AudioSpec.DEFAULT_PERIOD;
+        private EchoCanceller.Factory echoCanceller;
+        private LocalVad localVad;
 
         private Builder() {
         }
@@ -548,7 +663,7 @@ public final class VoiceSession implements AutoCloseable {
             return this;
         }
 
-        /** VAD (default) or push-to-talk. */
+        /** VAD (default), push-to-talk, or local VAD (which {@link #localVad} sets). */
         public Builder mode(Mode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
@@ -557,6 +672,25 @@ public final class VoiceSession implements AutoCloseable {
         /** Session settings (instructions, voice, audio formats, transcription, turn detection …) sent at start. */
         public Builder session(SessionConfig session) {
             this.session = session;
+            return this;
+        }
+
+        /**
+         * Cancels the echo of the model's voice in the user's audio, for speakers rather than a headset:
+         * e.g. {@code WebRtcAudio.echoCanceller()} from {@code rtvoice-audio-webrtc}. Off by default.
+         */
+        public Builder echoCanceller(EchoCanceller.Factory echoCanceller) {
+            this.echoCanceller = echoCanceller;
+            return this;
+        }
+
+        /**
+         * Takes the turns locally with a voice activity detector ({@link LocalVad}; e.g.
+         * {@code LocalVad.of(WebRtcAudio.voiceActivityDetector())}) and sets the mode to {@link Mode#LOCAL_VAD}.
+         */
+        public Builder localVad(LocalVad localVad) {
+            this.localVad = Objects.requireNonNull(localVad, "localVad");
+            this.mode = Mode.LOCAL_VAD;
             return this;
         }
 

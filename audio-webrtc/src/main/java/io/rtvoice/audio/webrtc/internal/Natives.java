@@ -1,0 +1,48 @@
+package io.rtvoice.audio.webrtc.internal;
+
+import dev.onvoid.webrtc.media.audio.AudioProcessing;
+
+/** Loads webrtc-java's native library once, with a clear error where it cannot. */
+public final class Natives {
+
+    private static volatile boolean loaded;
+
+    private Natives() {
+    }
+
+    /**
+     * Loads the library: webrtc-java loads it when {@link AudioProcessing} is initialised, which its voice
+     * activity detector does not do by itself.
+     *
+     * @throws IllegalStateException when there is no native library for this platform on the class path
+     */
+    public static void load() {
+        if (loaded) {
+            return;
+        }
+        try {
+            Class.forName(AudioProcessing.class.getName(), true, AudioProcessing.class.getClassLoader());
+            loaded = true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("WebRTC's audio processing cannot load here (" + System.getProperty("os.name") + ", "
+                    + System.getProperty("os.arch") + "): add webrtc-java's native jar for this platform (rtvoice ships "
+                    + "linux-x86_64's). Cause: " + e, e);
+        }
+    }
+
+    /** {@code length} samples from {@code offset} into {@code bytes}, PCM16 little-endian. */
+    static void toBytes(short[] samples, int offset, int length, byte[] bytes) {
+        for (int i = 0; i < length; i++) {
+            short s = samples[offset + i];
+            bytes[2 * i] = (byte) s;
+            bytes[2 * i + 1] = (byte) (s >> 8);
+        }
+    }
+
+    /** PCM16 little-endian {@code bytes} into {@code length} samples from {@code offset}. */
+    static void toShorts(byte[] bytes, short[] samples, int offset, int length) {
+        for (int i = 0; i < length; i++) {
+            samples[offset + i] = (short) ((bytes[2 * i] & 0xff) | (bytes[2 * i + 1] << 8));
+        }
+    }
+}
