@@ -210,6 +210,7 @@ public final class RealtimeEmulator implements AutoCloseable {
         private int port;
         private String apiKey;
         private Responder responder = Responder.standard();
+        private java.util.function.Function<String, byte[]> voice = SyntheticVoice::speak;
         private int deltaMs = 100;
         private double pace = 1.0;
         private int jitterMs;
@@ -468,6 +469,17 @@ public final class RealtimeEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How the model sounds: its transcript rendered as PCM16 little-endian mono at
+         * {@value SyntheticVoice#SAMPLE_RATE_HZ} Hz (default {@link SyntheticVoice#speak}, one tone per word). A test
+         * that needs real speech (an echo canceller's, which a tone per word does not exercise) renders it
+         * beforehand: this runs on the connection's event loop and must not block.
+         */
+        public Builder voice(java.util.function.Function<String, byte[]> voice) {
+            this.voice = Objects.requireNonNull(voice, "voice");
+            return this;
+        }
+
         /** Binds and starts serving; the returned emulator is listening. */
         public RealtimeEmulator start() {
             EmulatorSettings settings = new EmulatorSettings(apiKey, responder, deltaMs, pace, jitterMs, seed, sessionDuration,
@@ -478,7 +490,7 @@ public final class RealtimeEmulator implements AutoCloseable {
                         if (log || verbose) {
                             System.out.println("[rtvoice-emulator] " + line);
                         }
-                    }));
+                    }), voice);
             EmulatorStats stats = new EmulatorStats();
             SslContext ssl = tlsCertificateChain != null ? serverSsl(tlsCertificateChain, tlsPrivateKey) : serverSsl(tls);
             ConnectionCap cap = new ConnectionCap(maxConnections, stats, log);

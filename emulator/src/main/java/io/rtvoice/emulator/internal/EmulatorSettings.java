@@ -46,5 +46,6 @@ public record EmulatorSettings(
         int maxConnections,
         long maxPendingWriteBytes,
         ClientSecretStore clientSecrets,
-        CallRegistry calls) {
+        CallRegistry calls,
+        java.util.function.Function<String, byte[]> voice) {
 }

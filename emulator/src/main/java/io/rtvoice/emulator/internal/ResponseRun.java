@@ -173,11 +173,11 @@ final class ResponseRun {
     }
 
     /**
-     * Audio as the session's output format: the synthetic voice, or for G.711 that voice resampled to
+     * Audio as the session's output format: the emulator's voice (by default the synthetic one), or for G.711 that voice resampled to
      * 8 kHz and companded with core's (ITU-exact) codecs.
      */
     private byte[] render(String transcript) {
-        byte[] pcm = SyntheticVoice.speak(transcript);
+        byte[] pcm = session.settings().voice().apply(transcript);
         if ("audio/pcm".equals(format.type())) {
             return pcm;
         }
