@@ -318,6 +318,55 @@ class VoiceSessionLocalVadTest {
     }
 
     @Test
+    void onAMuLawSessionTurnsAreTakenAtEightKilohertzAndSentCompanded() {
+        int rate = 8_000;
+        try (InMemoryTransport service = InMemoryTransport.realtime()) {
+            Conversation conversation = Conversation.connect(service.client()).block(TIMEOUT);
+            VoiceSession voice = VoiceSession.builder().conversation(conversation)
+                    .session(SessionConfig.builder().inputAudioFormat(RealtimeAudioFormat.G711_ULAW)
+                            .outputAudioFormat(RealtimeAudioFormat.G711_ULAW).build())
+                    .output(new MemoryBackend.Recorder()).localVad(LocalVad.of(LevelDetector.factory(LEVEL))).build();
+            List<SpeechEvent> speech = new CopyOnWriteArrayList<>();
+            voice.speech().subscribe(speech::add);
+            voice.start().block(TIMEOUT);
+            InMemoryTransport.Server server = service.connection(0);
+
+            // PCM16 at the input format's 8 kHz: 700 ms of silence, 400 ms of voice, 600 ms of silence.
+            voice.send(Pcm.toBytes(concat(silence(rate, 0.7), Signals.tone(440, rate, 0.3, 0.4), silence(rate, 0.6))));
+            server.awaitReceived("response.create");
+            voice.close();
+            List<byte[]> wire = server.received().filter(e -> e.path("type").asText().equals("input_audio_buffer.append"))
+                    .map(e -> Base64.getDecoder().decode(e.path("audio").asText())).collectList().block(TIMEOUT);
+
+            assertThat(voice.inputFormat()).isEqualTo(RealtimeAudioFormat.G711_ULAW);
+            assertThat(speech).containsExactly(new SpeechEvent(SpeechEvent.Kind.STARTED, 700),
+                    new SpeechEvent(SpeechEvent.Kind.STOPPED, 1_100));
+            // One byte a sample: the pre-roll, the voice and the silence that ended it, at 8 kHz.
+            int bytes = wire.stream().mapToInt(b -> b.length).sum();
+            assertThat(bytes).isEqualTo(rate * (300 + 400 + 500) / 1000);
+            short[] decoded = RealtimeAudioFormat.G711_ULAW.decode(wire.get(0));
+            assertThat(firstAbove(decoded, 300)).isBetween(rate * 300 / 1000, rate * 300 / 1000 + 8);
+        }
+    }
+
+    @Test
+    void aDetectorThatCannotOpenFailsTheStartAndClosesTheCancellerOpenedBeforeIt() {
+        NotchCanceller canceller = new NotchCanceller(1_000);
+        try (InMemoryTransport service = InMemoryTransport.realtime()) {
+            Conversation conversation = Conversation.connect(service.client()).block(TIMEOUT);
+            VoiceSession voice = VoiceSession.builder().conversation(conversation).output(new MemoryBackend.Recorder())
+                    .echoCanceller(canceller).localVad(LocalVad.of(rate -> {
+                        throw new IllegalArgumentException("no detector at " + rate + " Hz");
+                    })).build();
+
+            assertThatThrownBy(() -> voice.start().block(TIMEOUT)).hasMessageContaining("no detector at 24000 Hz");
+            assertThat(canceller.rates).containsExactly(WIRE, WIRE);
+            assertThat(canceller.closes).hasValue(1);
+            voice.close();
+        }
+    }
+
+    @Test
     void localVadSettingsAreCheckedAndTheModeNeedsThem() {
         VoiceActivityDetector.Factory detector = LevelDetector.factory(LEVEL);
         LocalVad defaults = LocalVad.of(detector);
