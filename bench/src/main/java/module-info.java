@@ -7,6 +7,7 @@ module io.rtvoice.bench {
     requires io.rtvoice.telephony;
     requires io.rtvoice.audio.javasound;
     requires io.rtvoice.audio.openal;
+    requires io.rtvoice.audio.webrtc;
     requires com.azure.identity;
     requires info.picocli;
     requires jmh.core;
