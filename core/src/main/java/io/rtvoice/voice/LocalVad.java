@@ -12,7 +12,8 @@ import java.util.Objects;
  *   <li>Speech starts after {@link Builder#startMillis} of frames at or above the {@link Builder#threshold};
  *       it stops after {@link Builder#stopMillis} below it.</li>
  *   <li>Only speech is sent: from {@link Builder#preRollMillis} before the start (so the first syllable is
- *       not clipped) to the stop, silence after it included.</li>
+ *       not clipped) to the stop, silence after it included. (When the session's configuration turns the
+ *       server's turn detection on, all audio is sent: the server needs the silence to end its turns.)</li>
  *   <li>At the start, whatever plays is interrupted at once (flush and truncate, as barge-in does).</li>
  *   <li>At the stop, when the server's turn detection is off (the default in this mode), the session
  *       commits the turn and asks for a response itself.</li>

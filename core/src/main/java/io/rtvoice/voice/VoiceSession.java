@@ -230,7 +230,9 @@ public final class VoiceSession implements AutoCloseable {
             }
             throw e;
         }
-        NearEnd end = new NearEnd(captureRate, outputFormat.sampleRateHz(), canceller, detector, localVad, new NearEnd.Listener() {
+        // Only speech goes up when this client takes the turns; the server's turn detection needs the silence too.
+        NearEnd end = new NearEnd(captureRate, outputFormat.sampleRateHz(), canceller, detector, localVad, !clientCommits,
+                new NearEnd.Listener() {
             @Override
             public void send(byte[] pcm16) {
                 if (mode != Mode.PUSH_TO_TALK || talking) {

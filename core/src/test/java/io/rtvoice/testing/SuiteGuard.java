@@ -198,11 +198,31 @@ public final class SuiteGuard implements BeforeAllCallback, AfterAllCallback, Te
         }
         try {
             for (int i = 0; i < 3; i++) {
-                System.gc();
+                collectAndEnqueue();
                 release.invoke(buffer.invoke(allocator, 1));
             }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot make Netty look for leaks", e);
+        }
+    }
+
+    /**
+     * Collects garbage and waits until the JVM's reference handler has enqueued what that collection found: a
+     * sentinel of our own, collected in the same cycle, is enqueued along with Netty's leak trackers. Without the
+     * wait, a loaded machine let the next allocation look before the trackers were enqueued, and a leak went
+     * unreported.
+     */
+    private static void collectAndEnqueue() {
+        java.lang.ref.ReferenceQueue<Object> queue = new java.lang.ref.ReferenceQueue<>();
+        java.lang.ref.WeakReference<Object> sentinel = new java.lang.ref.WeakReference<>(new Object(), queue);
+        try {
+            int collections = 0;
+            do {
+                System.gc();
+            } while (sentinel.get() != null && ++collections < 10);
+            queue.remove(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

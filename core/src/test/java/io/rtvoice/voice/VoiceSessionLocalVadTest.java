@@ -89,6 +89,8 @@ class VoiceSessionLocalVadTest {
             assertThat(speech).extracting(SpeechEvent::kind).containsExactly(SpeechEvent.Kind.STARTED, SpeechEvent.Kind.STOPPED);
             assertThat(server.receivedTypes()).contains("input_audio_buffer.append")
                     .doesNotContain("input_audio_buffer.commit", "response.create", "response.cancel");
+            // The server takes the turns: it gets all the audio, silence included, to find their ends itself.
+            assertThat(appends(server).stream().mapToInt(a -> a.length).sum()).isEqualTo(ms(1_100));
         }
     }
 

@@ -40,6 +40,7 @@ public final class NearEnd implements AutoCloseable {
     private final int startFrames;
     private final int stopFrames;
     private final double gate; // power ratio to the far end; 0 when off
+    private final boolean sendAll;
 
     // capture side
     private final short[] pending;
@@ -65,10 +66,13 @@ public final class NearEnd implements AutoCloseable {
      * @param canceller the echo canceller, or null
      * @param detector the voice activity detector, or null (then all audio is sent)
      * @param vad the detector's settings; required with a detector
+     * @param sendAll whether all audio is sent, speech or not (the server takes the turns: it needs the silence
+     *                that ends them), the detector then only saying when speech starts and stops
      */
     public NearEnd(int captureRate, int playbackRate, EchoCanceller canceller, VoiceActivityDetector detector, LocalVad vad,
-                   Listener listener) {
+                   boolean sendAll, Listener listener) {
         this.listener = listener;
+        this.sendAll = sendAll;
         this.canceller = canceller;
         this.detector = detector;
         this.frame = captureRate / 100;
@@ -133,7 +137,11 @@ public final class NearEnd implements AutoCloseable {
     private void detect() {
         boolean speech = detector.speechProbability(cleaned, 0) >= threshold && aboveGate();
         if (!speaking) {
-            remember();
+            if (sendAll) {
+                write(cleaned, 0);
+            } else {
+                remember();
+            }
             run = speech ? run + 1 : 0;
             if (run >= startFrames) {
                 speaking = true;
