@@ -6,6 +6,7 @@ module io.rtvoice.examples {
     requires io.rtvoice.telephony;
     requires io.rtvoice.audio.javasound;
     requires io.rtvoice.audio.openal;
+    requires io.rtvoice.audio.webrtc;
     requires com.azure.identity;
     requires info.picocli;
     // openai-sip's webhook receiver

@@ -10,6 +10,7 @@ import io.rtvoice.audio.AudioSpec;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.PlayoutBuffer;
 import io.rtvoice.audio.WavAudioBackend;
+import io.rtvoice.audio.webrtc.WebRtcAudio;
 import io.rtvoice.conversation.Conversation;
 import io.rtvoice.emulator.cli.EmulatorOptions;
 import io.rtvoice.emulator.cli.Target;
@@ -18,6 +19,8 @@ import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.TurnDetection;
 import io.rtvoice.voice.LatencySample;
+import io.rtvoice.voice.LocalVad;
+import io.rtvoice.voice.SpeechEvent;
 import io.rtvoice.voice.TranscriptLine;
 import io.rtvoice.voice.VoiceSession;
 import java.io.PrintStream;
@@ -77,6 +80,15 @@ final class VoiceChat implements Callable<Integer> {
             description = "Use semantic VAD (low, medium, high, auto) instead of server VAD.")
     String semanticVad;
 
+    @Option(names = "--echo-cancel",
+            description = "Cancel the echo of the model's voice in the microphone (WebRTC's AEC3), for speakers rather than a headset.")
+    boolean echoCancel;
+
+    @Option(names = "--local-vad",
+            description = "Take the turns here with WebRTC's voice activity detector: only speech is sent, and speaking interrupts"
+                    + " the model at once (the server's turn detection is turned off).")
+    boolean localVad;
+
     @Option(names = "--transcription-model", defaultValue = "whisper-1",
             description = "Model that transcribes your speech (default: ${DEFAULT-VALUE}).")
     String transcriptionModel;
@@ -107,9 +119,11 @@ final class VoiceChat implements Callable<Integer> {
 
             Conversation conversation = Conversation.connect(target.client()).block(Duration.ofSeconds(30));
             SessionConfig.Builder session = SessionConfig.builder().instructions(instructions)
-                    .turnDetection(semanticVad != null ? TurnDetection.semanticVad(semanticVad)
-                            : TurnDetection.serverVad(threshold, prefixPaddingMs, silenceMs))
                     .inputTranscription(InputTranscription.of(transcriptionModel));
+            if (!localVad) { // with local VAD the client takes the turns: the server's detection stays off
+                session.turnDetection(semanticVad != null ? TurnDetection.semanticVad(semanticVad)
+                        : TurnDetection.serverVad(threshold, prefixPaddingMs, silenceMs));
+            }
             if (voice != null) {
                 session.voice(voice);
             }
@@ -118,7 +132,15 @@ final class VoiceChat implements Callable<Integer> {
             CountDownLatch inputEnded = new CountDownLatch(1);
             AtomicReference<String> meter = new AtomicReference<>("");
 
-            VoiceSession chat = VoiceSession.builder().conversation(conversation).output(output).session(session.build()).build();
+            VoiceSession.Builder builder = VoiceSession.builder().conversation(conversation).output(output).session(session.build());
+            if (echoCancel) {
+                builder.echoCanceller(WebRtcAudio.echoCanceller());
+            }
+            if (localVad) {
+                builder.localVad(LocalVad.builder(WebRtcAudio.voiceActivityDetector()).stopMillis(silenceMs).preRollMillis(prefixPaddingMs)
+                        .build());
+            }
+            VoiceSession chat = builder.build();
             conversation.events().subscribe(event -> {
                 if (event instanceof ServerEvent.ResponseDone done) {
                     responsesDone.incrementAndGet();
@@ -133,6 +155,12 @@ final class VoiceChat implements Callable<Integer> {
                     out.println("[you are speaking]");
                 } else if (event instanceof ServerEvent.Error e) {
                     out.println("Error: " + e.error().message());
+                }
+            });
+            chat.speech().subscribe(event -> { // local VAD's turns: the server hears only what they send
+                if (event.kind() == SpeechEvent.Kind.STARTED) {
+                    turnsStarted.incrementAndGet();
+                    out.println("[you are speaking]");
                 }
             });
             chat.transcripts().subscribe(line -> print(line));

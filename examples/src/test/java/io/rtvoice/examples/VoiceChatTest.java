@@ -63,4 +63,32 @@ class VoiceChatTest {
         assertThat(Integer.parseInt(heardMs.get(0))).isBetween(500, 3000);
         assertThat(Integer.parseInt(heardMs.get(1))).isGreaterThan(Integer.parseInt(heardMs.get(0)));
     }
+
+    @Test
+    void withEchoCancellationAndLocalVadTheClientTakesTheTurns(@TempDir Path dir) throws Exception {
+        Path microphone = VoiceSessionTest.utterances(dir, "mic", 3000, "What time is it?", "Thank you, goodbye.");
+        Path speaker = dir.resolve("speaker.wav");
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        VoiceChat program = new VoiceChat();
+        program.out = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        program.env = Map.of();
+
+        int exit = new CommandLine(program).execute("--input-file", microphone.toString(), "--output", "wav:" + speaker,
+                "--echo-cancel", "--local-vad", "--timeout-seconds", "60");
+
+        String printed = captured.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed).isZero();
+        List<String> lines = printed.lines().toList();
+        // The local detector found both turns; the server, whose turn detection is off, answered each commit.
+        assertThat(lines).as(printed).filteredOn(l -> l.equals("[you are speaking]")).hasSize(2);
+        assertThat(printed).doesNotContain("[interrupted]").doesNotContain("[response cancelled");
+        List<String> heardMs = lines.stream().filter(l -> l.startsWith("You: audio of ")).map(l -> l.replaceAll("\\D", ""))
+                .toList();
+        assertThat(heardMs).as(printed).hasSize(2);
+        // Only speech was sent: each turn is its utterance with 300 ms of pre-roll and 500 ms of silence after it,
+        // not the 3 s gaps between them.
+        assertThat(heardMs).allSatisfy(ms -> assertThat(Integer.parseInt(ms)).isBetween(1_000, 3_000));
+        assertThat(lines.stream().filter(l -> l.startsWith("Assistant: You said: audio of "))).hasSize(2);
+        assertThat(lines).last().isEqualTo("<< Session Ended >>");
+    }
 }
