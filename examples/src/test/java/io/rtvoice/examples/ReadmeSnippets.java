@@ -7,6 +7,7 @@ import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.audio.AudioBackends;
 import io.rtvoice.audio.AudioSpec;
+import io.rtvoice.audio.webrtc.WebRtcAudio;
 import io.rtvoice.conversation.Conversation;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.EventCodec;
@@ -17,6 +18,7 @@ import io.rtvoice.event.TurnDetection;
 import io.rtvoice.relay.VoiceRelay;
 import io.rtvoice.transcription.TranscriptionConfig;
 import io.rtvoice.transcription.TranscriptionSession;
+import io.rtvoice.voice.LocalVad;
 import io.rtvoice.voice.VoiceSession;
 import java.net.URI;
 import reactor.core.publisher.Mono;
@@ -78,6 +80,21 @@ final class ReadmeSnippets {
         // … later, from any thread (an event loop included):
         voice.closeGracefully().subscribe();               // or close(), which waits when it may
         // end:voice-session
+    }
+
+    static void speakers(Conversation conversation) {
+        // snippet:speakers
+        VoiceSession voice = VoiceSession.builder()
+                .conversation(conversation)
+                .input(AudioBackends.named("javasound").openCapture(AudioSpec.forDevice(null)))
+                .output(AudioBackends.named("javasound").openPlayback(AudioSpec.forDevice(null)))
+                .echoCanceller(WebRtcAudio.echoCanceller())          // the model's voice is taken out of the microphone
+                .localVad(LocalVad.builder(WebRtcAudio.voiceActivityDetector())
+                        .stopMillis(500).preRollMillis(300).build())  // turns taken here: only speech is sent
+                .build();
+        voice.speech().subscribe(e -> System.out.println(e.kind() + " at " + e.positionMillis() + " ms"));
+        voice.start().block();
+        // end:speakers
     }
 
     static void relay() {
