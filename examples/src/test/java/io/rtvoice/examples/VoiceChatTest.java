@@ -27,16 +27,7 @@ class VoiceChatTest {
         // on a loaded machine, so neither is a barge-in (VoiceSessionTest covers those).
         Path microphone = VoiceSessionTest.utterances(dir, "mic", 3000, "What time is it?", "Thank you, goodbye.");
         Path speaker = dir.resolve("speaker.wav");
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        VoiceChat program = new VoiceChat();
-        program.out = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        program.env = Map.of();
-
-        int exit = new CommandLine(program).execute("--input-file", microphone.toString(), "--output", "wav:" + speaker,
-                "--timeout-seconds", "60");
-
-        String printed = captured.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as(printed).isZero();
+        String printed = chat("--input-file", microphone.toString(), "--output", "wav:" + speaker, "--timeout-seconds", "60");
         List<String> lines = printed.lines().toList();
         assertThat(lines).filteredOn(l -> l.equals("[you are speaking]")).hasSize(2);
         assertThat(printed).doesNotContain("[interrupted]").doesNotContain("[response cancelled");
@@ -68,16 +59,8 @@ class VoiceChatTest {
     void withEchoCancellationAndLocalVadTheClientTakesTheTurns(@TempDir Path dir) throws Exception {
         Path microphone = VoiceSessionTest.utterances(dir, "mic", 3000, "What time is it?", "Thank you, goodbye.");
         Path speaker = dir.resolve("speaker.wav");
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        VoiceChat program = new VoiceChat();
-        program.out = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        program.env = Map.of();
-
-        int exit = new CommandLine(program).execute("--input-file", microphone.toString(), "--output", "wav:" + speaker,
-                "--echo-cancel", "--local-vad", "--timeout-seconds", "60");
-
-        String printed = captured.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as(printed).isZero();
+        String printed = chat("--input-file", microphone.toString(), "--output", "wav:" + speaker, "--echo-cancel", "--local-vad",
+                "--timeout-seconds", "60");
         List<String> lines = printed.lines().toList();
         // The local detector found both turns; the server, whose turn detection is off, answered each commit.
         assertThat(lines).as(printed).filteredOn(l -> l.equals("[you are speaking]")).hasSize(2);
@@ -90,5 +73,17 @@ class VoiceChatTest {
         assertThat(heardMs).allSatisfy(ms -> assertThat(Integer.parseInt(ms)).isBetween(1_000, 3_000));
         assertThat(lines.stream().filter(l -> l.startsWith("Assistant: You said: audio of "))).hasSize(2);
         assertThat(lines).last().isEqualTo("<< Session Ended >>");
+    }
+
+    /** Runs voice-chat on the embedded emulator with {@code args}; what it printed, once it exited with 0. */
+    private static String chat(String... args) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        VoiceChat program = new VoiceChat();
+        program.out = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        program.env = Map.of();
+        int exit = new CommandLine(program).execute(args);
+        String printed = captured.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed).isZero();
+        return printed;
     }
 }
