@@ -42,6 +42,12 @@ final class EchoPath implements AutoCloseable {
 
     /** Loads the loopback: {@code latencyMillis} of buffering (the delay, about 2 ms less) and {@code gainDb}. */
     static EchoPath load(int latencyMillis, double gainDb) throws IOException, InterruptedException {
+        // One left by a run that died before unloading it would double the echo, here and in later tests.
+        for (String line : pactl("list", "short", "modules").split("\n")) {
+            if (line.contains("module-loopback") && line.contains("source=" + SPEAKER_SINK + ".monitor")) {
+                pactl("unload-module", line.split("\\s+")[0]);
+            }
+        }
         String module = pactl("load-module", "module-loopback", "source=" + SPEAKER_SINK + ".monitor", "sink=" + MICROPHONE_SINK,
                 "latency_msec=" + latencyMillis, "source_dont_move=true", "sink_dont_move=true").strip();
         EchoPath path = new EchoPath(module);
