@@ -10,6 +10,7 @@ import io.rtvoice.relay.internal.Origins;
 import io.rtvoice.relay.internal.PageSession;
 import io.rtvoice.relay.internal.RelaySettings;
 import io.rtvoice.relay.internal.WebPage;
+import io.rtvoice.voice.LocalVad;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class VoiceRelay implements AutoCloseable {
 
     private VoiceRelay(Builder b) {
         this.settings = new RelaySettings(Objects.requireNonNull(b.client, "client"), b.session, b.pageMaySetSession,
-                b.maxMessageBytes, b.idleTimeout, b.playbackLead);
+                b.maxMessageBytes, b.idleTimeout, b.playbackLead, b.localVad);
         this.origins = new Origins(b.allowedOrigins);
         this.maxSessions = b.maxSessions;
         this.keys = b.secrets == null ? null : new KeyMint(b.secrets, b.keyTtl, b.client.endpoint().uri(), b.session,
@@ -200,6 +201,7 @@ public final class VoiceRelay implements AutoCloseable {
         private boolean pageMaySetSession = true;
         private ClientSecrets secrets;
         private Duration keyTtl = Duration.ofMinutes(1);
+        private LocalVad localVad;
 
         private Builder() {
         }
@@ -296,6 +298,20 @@ public final class VoiceRelay implements AutoCloseable {
             }
             this.secrets = Objects.requireNonNull(secrets, "secrets");
             this.keyTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Local turn taking for every page ({@link io.rtvoice.voice.VoiceSession.Builder#localVad}; null, the default:
+         * off): the detector hears the page's audio at the session's rate, 24 kHz, and its starts and stops are the
+         * page's {@code speech_started} and {@code speech_stopped}. The relay then takes the turns and the page's VAD
+         * choice is not used: without turn detection in the {@link #session}, only speech is sent and the relay commits
+         * each turn and asks for the answer itself; with it, the server takes the turns and the detector only interrupts.
+         * No echo canceller is needed: the browser's own ({@code echoCancellation} on the microphone) has cleaned the
+         * audio before it arrives. Pages that connect directly ({@link #ephemeralKeys}) take their turns with the server.
+         */
+        public Builder localVad(LocalVad localVad) {
+            this.localVad = localVad;
             return this;
         }
 

@@ -8,12 +8,21 @@ import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
+import io.rtvoice.audio.Pcm;
+import io.rtvoice.audio.Resampler;
+import io.rtvoice.audio.Wav;
+import io.rtvoice.audio.testing.LevelDetector;
+import io.rtvoice.audio.testing.Signals;
 import io.rtvoice.emulator.RealtimeEmulator;
+import io.rtvoice.testing.RecordingTransport;
+import io.rtvoice.transport.websocket.WebSocketTransport;
+import io.rtvoice.voice.LocalVad;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -22,6 +31,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 
 /**
@@ -116,6 +126,41 @@ class RelayProtocolTest {
         }
         assertThat(summary().rejectedMessages()).isEqualTo(5);
         assertThat(summary().endedBy()).isEqualTo("stopped by the page");
+    }
+
+    @Test
+    void withLocalVadTheRelayTakesThePagesTurns(@TempDir Path dir) throws Exception {
+        RecordingTransport upstream = new RecordingTransport(WebSocketTransport.create());
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
+                .credentials(Credentials.apiKey(KEY)).transport(upstream).build();
+        relay = VoiceRelay.builder().client(client).localVad(LocalVad.of(LevelDetector.factory(-40))).start();
+        Wav.Audio audio = Signals.speech("What is the weather like in Paris today?", dir.resolve("said.wav"));
+        short[] speech = Resampler.convert(Pcm.toShorts(audio.data()), audio.format().sampleRate(), 24_000);
+        short[] said = new short[24_000 + speech.length + 24_000]; // a second of silence either side
+        System.arraycopy(speech, 0, said, 24_000, speech.length);
+        try (PageClient page = PageClient.open(relay, null)) {
+            // What the stock page sends: its VAD choice, which the relay's local VAD overrides.
+            page.text("{\"type\":\"start\",\"sampleRate\":24000,\"vad\":{\"type\":\"server_vad\"}}");
+            page.next("ready");
+            for (int at = 0; at < said.length; at += 480) { // 20 ms frames, as the page sends them
+                page.binary(Pcm.toBytes(java.util.Arrays.copyOfRange(said, at, Math.min(said.length, at + 480))));
+            }
+            page.next("speech_started");
+            page.next("speech_stopped");
+            page.next("turn_done"); // the relay committed and asked; the emulator answered
+
+            JsonNode input = upstream.sent("session.update").get(0).path("session").path("audio").path("input");
+            assertThat(input.has("turn_detection")).isTrue();
+            assertThat(input.get("turn_detection").isNull()).as("the page's server_vad is not used").isTrue();
+            List<String> types = upstream.sent.stream().map(m -> m.path("type").asText()).toList();
+            assertThat(types).containsSubsequence("input_audio_buffer.commit", "response.create");
+            assertThat(upstream.sent("input_audio_buffer.commit")).hasSize(1);
+            // Only speech went up: the leading second but its 300 ms pre-roll, the trailing one but 500 ms.
+            long appendedBytes = upstream.sent("input_audio_buffer.append").stream()
+                    .mapToLong(a -> java.util.Base64.getDecoder().decode(a.path("audio").asText()).length).sum();
+            assertThat(appendedBytes / 48).isLessThan(said.length / 24 - 1_000);
+        }
     }
 
     @Test

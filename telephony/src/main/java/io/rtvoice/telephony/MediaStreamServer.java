@@ -8,6 +8,7 @@ import io.rtvoice.telephony.internal.AcsStream;
 import io.rtvoice.telephony.internal.StreamSession;
 import io.rtvoice.telephony.internal.StreamSettings;
 import io.rtvoice.telephony.internal.TwilioStream;
+import io.rtvoice.voice.LocalVad;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -66,7 +67,7 @@ public final class MediaStreamServer implements AutoCloseable {
 
     private MediaStreamServer(Builder b) {
         this.settings = new StreamSettings(Objects.requireNonNull(b.client, "client"), b.session, b.maxMessageBytes,
-                b.idleTimeout, b.playbackLead, this::emit);
+                b.idleTimeout, b.playbackLead, this::emit, b.localVad);
         this.maxStreams = b.maxStreams;
         this.server = HttpServer.create().host(b.host).port(b.port)
                 .route(routes -> routes
@@ -162,6 +163,7 @@ public final class MediaStreamServer implements AutoCloseable {
         private int maxMessageBytes = 64 * 1024;
         private Duration idleTimeout = Duration.ofSeconds(15);
         private Duration playbackLead = Duration.ofMillis(100);
+        private LocalVad localVad;
 
         private Builder() {
         }
@@ -248,6 +250,18 @@ public final class MediaStreamServer implements AutoCloseable {
                 throw new IllegalArgumentException("playbackLead : " + lead + " (expected: 0..1 s)");
             }
             this.playbackLead = lead;
+            return this;
+        }
+
+        /**
+         * Local turn taking for every stream ({@link io.rtvoice.voice.VoiceSession.Builder#localVad}; null, the default:
+         * off). The detector hears the caller's audio as PCM16 at the carrier's rate (8 kHz for Twilio's μ-law, 16 or
+         * 24 kHz for ACS). Without turn detection in the {@link #session}, only the
+         * caller's speech is sent and each stream commits its turns and asks for the answers itself; with it, the
+         * server still takes the turns and the detector only cuts the answer at once when the caller speaks.
+         */
+        public Builder localVad(LocalVad localVad) {
+            this.localVad = localVad;
             return this;
         }
 

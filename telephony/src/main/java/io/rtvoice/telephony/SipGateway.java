@@ -3,6 +3,7 @@ package io.rtvoice.telephony;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.telephony.internal.Gateway;
+import io.rtvoice.voice.LocalVad;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -109,6 +110,7 @@ public final class SipGateway implements AutoCloseable {
         private int rtpPortFrom;
         private int rtpPortTo;
         private String userAgent = "rtvoice";
+        private LocalVad localVad;
 
         private Builder() {
         }
@@ -180,6 +182,18 @@ public final class SipGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Local turn taking for every call ({@link io.rtvoice.voice.VoiceSession.Builder#localVad}; null, the default:
+         * off). The detector hears the caller as PCM16 at the G.711 rate, 8 kHz. When the call's
+         * session (the gateway's, or the policy's) has no turn detection, only the caller's speech is sent and each call
+         * commits its turns and asks for the answers itself; with turn detection, the server still takes the turns and
+         * the detector only cuts the answer at once when the caller speaks.
+         */
+        public Builder localVad(LocalVad localVad) {
+            this.localVad = localVad;
+            return this;
+        }
+
         /** Binds the SIP port and starts answering. */
         public SipGateway start() {
             Objects.requireNonNull(client, "client");
@@ -191,7 +205,7 @@ public final class SipGateway implements AutoCloseable {
                 throw new IllegalArgumentException("mediaHost must be an IPv4 address: " + media);
             }
             return new SipGateway(new Gateway(new Gateway.Settings(client, session, policy, maxCalls, host, media, sipPort,
-                    rtpPortFrom, rtpPortTo, userAgent)));
+                    rtpPortFrom, rtpPortTo, userAgent, localVad)));
         }
     }
 }

@@ -11,12 +11,14 @@ import io.rtvoice.audio.G711;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.Resampler;
 import io.rtvoice.audio.Wav;
+import io.rtvoice.audio.testing.LevelDetector;
 import io.rtvoice.audio.testing.Signals;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.Responder;
 import io.rtvoice.emulator.SyntheticVoice;
 import io.rtvoice.testing.RecordingTransport;
 import io.rtvoice.transport.websocket.WebSocketTransport;
+import io.rtvoice.voice.LocalVad;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,6 +206,52 @@ class GatewayCallsTest {
             assertThat(cut.sentMillis()).isBetween(receivedMillis - 40, receivedMillis + 20);
             assertThat(await(CallEvent.HungUp.class, e -> true).metrics().bargeIns()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void withLocalVadTheCallTakesTheTurnsAndBargesInAtTheDetectorsStart() throws Exception {
+        SipGateway g = gateway(b -> b.localVad(LocalVad.of(LevelDetector.factory(-40))));
+        Sipp sipp = Sipp.in(dir);
+        try (RtpListener ear = new RtpListener()) {
+            short[] said = concat(silence(0.3), speech("What is the weather like in Paris today?"), silence(3.0),
+                    speech("Stop. Tell me about Rome instead."), silence(1));
+            Sipp.Run run = sipp.call("localvad", Sipp.scenario(ear.port(), Sipp.ANSWERED + Sipp.ACK
+                    + Sipp.play(ulaw("said", said), 0, 12_000) + Sipp.BYE), g.sipAddress().getPort(), 1, 1, 1, Sipp.freeUdpPort());
+            CallEvent.BargeIn cut = await(CallEvent.BargeIn.class, e -> true);
+            assertThat(run.await(60)).as(run::output).isZero();
+            assertThat(await(CallEvent.HungUp.class, e -> true).metrics().bargeIns()).isEqualTo(1);
+
+            // The server's turn detection is off (null on the wire): the call commits and asks for each answer.
+            JsonNode input = upstream.sent("session.update").get(0).path("session").path("audio").path("input");
+            assertThat(input.has("turn_detection")).isTrue();
+            assertThat(input.get("turn_detection").isNull()).isTrue();
+            List<String> types = upstream.sent.stream().map(m -> m.path("type").asText()).toList();
+            int commit = types.indexOf("input_audio_buffer.commit");
+            assertThat(commit).isNotNegative();
+            assertThat(types.subList(commit, types.size())).contains("response.create");
+            assertThat(upstream.received("input_audio_buffer.speech_started")).as("the server took no turn").isEmpty();
+            // The answer reached the caller and the second utterance cut it, timed from the detector's start.
+            assertThat(ear.packets.stream().anyMatch(RtpListener.Received::sound)).isTrue();
+            assertThat(upstream.sent("conversation.item.truncate")).singleElement()
+                    .satisfies(t -> assertThat(t.path("audio_end_ms").asLong()).isEqualTo(cut.sentMillis()).isPositive());
+            System.out.printf("sip local VAD: silence %d ms after the detector's start%n", cut.toSilence().toMillis());
+            assertThat(cut.toSilence()).isLessThanOrEqualTo(Duration.ofMillis(100));
+            // Only speech went up: most of the 3 s between the utterances was not sent.
+            long saidMillis = said.length / 8;
+            long appendedMillis = upstream.sent("input_audio_buffer.append").stream()
+                    .mapToLong(a -> java.util.Base64.getDecoder().decode(a.path("audio").asText()).length / 8).sum();
+            assertThat(appendedMillis).isLessThan(saidMillis - 1_500);
+        }
+    }
+
+    private static short[] concat(short[]... parts) {
+        short[] all = new short[java.util.Arrays.stream(parts).mapToInt(p -> p.length).sum()];
+        int at = 0;
+        for (short[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
     }
 
     @Test

@@ -10,11 +10,13 @@ import io.rtvoice.RealtimeClient;
 import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.Resampler;
 import io.rtvoice.audio.Wav;
+import io.rtvoice.audio.testing.LevelDetector;
 import io.rtvoice.audio.testing.Signals;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.Responder;
 import io.rtvoice.testing.RecordingTransport;
 import io.rtvoice.transport.websocket.WebSocketTransport;
+import io.rtvoice.voice.LocalVad;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
@@ -160,6 +162,45 @@ class MediaStreamsTest {
             assertThat(hungUp.metrics().rejected()).isZero();
             assertThat(upstream.connections.get(0).closeStatus().block(WAIT).code()).isEqualTo(1000);
         }
+    }
+
+    @Test
+    void twilioWithLocalVadTheStreamTakesTheTurnsAndBargesInAtTheDetectorsStart() throws Exception {
+        MediaStreamServer s = server(b -> b.localVad(LocalVad.of(LevelDetector.factory(-40))));
+        short[] said = twoUtterances(8_000);
+        try (TwilioCaller twilio = TwilioCaller.dial(s).start()) {
+            await(CallEvent.StreamStarted.class, e -> true);
+            twilio.speak(said);
+            CallEvent.BargeIn cut = await(CallEvent.BargeIn.class, e -> true);
+            until(() -> !twilio.playedAtClear.isEmpty());
+            until(() -> upstream.sent("input_audio_buffer.commit").size() >= 2); // the second utterance's turn
+
+            // The server's turn detection is off (null on the wire): the stream commits and asks for each answer.
+            JsonNode input = upstream.sent("session.update").get(0).path("session").path("audio").path("input");
+            assertThat(input.has("turn_detection")).isTrue();
+            assertThat(input.get("turn_detection").isNull()).isTrue();
+            List<String> types = upstream.sent.stream().map(m -> m.path("type").asText()).toList();
+            int commit = types.indexOf("input_audio_buffer.commit");
+            assertThat(commit).isNotNegative();
+            assertThat(types.subList(commit, types.size())).contains("response.create");
+            assertThat(upstream.received("input_audio_buffer.speech_started")).as("the server took no turn").isEmpty();
+            // The first answer reached Twilio (generated long before it played); the caller's second utterance cut it here.
+            assertThat(twilio.playedAtClear.get(0)).isPositive();
+            assertThat(upstream.sent("conversation.item.truncate")).singleElement()
+                    .satisfies(t -> assertThat(t.path("audio_end_ms").asLong()).isEqualTo(cut.sentMillis()));
+            // Timed from the detector's start, as no speech_started comes from the server.
+            assertThat(cut.toSilence()).isLessThan(Duration.ofSeconds(1));
+            // Only speech went up: most of the 3 s between the utterances and the silence since were not sent.
+            long streamedMillis = twilio.chunksSent * 20;
+            long appendedMillis = upstream.sent("input_audio_buffer.append").stream()
+                    .mapToLong(a -> java.util.Base64.getDecoder().decode(a.path("audio").asText()).length / 8).sum();
+            System.out.printf("twilio local VAD: %d ms appended of %d ms streamed; clear %d ms after the detector's start%n",
+                    appendedMillis, streamedMillis, cut.toSilence().toMillis());
+            assertThat(appendedMillis).isLessThan(streamedMillis - 2_000);
+            twilio.stop();
+        }
+        CallEvent.HungUp hungUp = await(CallEvent.HungUp.class, e -> true);
+        assertThat(hungUp.metrics().bargeIns()).isEqualTo(1);
     }
 
     @Test

@@ -20,6 +20,8 @@ import io.rtvoice.event.SessionConfig;
 import io.rtvoice.relay.RelaySessionSummary;
 import io.rtvoice.transport.TransportException;
 import io.rtvoice.voice.LatencySample;
+import io.rtvoice.voice.LocalVad;
+import io.rtvoice.voice.SpeechEvent;
 import io.rtvoice.voice.TranscriptLine;
 import io.rtvoice.voice.VoiceSession;
 import java.time.Duration;
@@ -221,6 +223,13 @@ public final class PageSession {
             end("bad start", 1008, "bad start");
             return;
         }
+        LocalVad localVad = settings.localVad();
+        if (localVad != null) {
+            // The relay takes the turns: the page's VAD choice is not used; the relay's configuration may still turn
+            // the server's on (then the detector only interrupts).
+            SessionConfig relay = settings.session();
+            config = config.toBuilder().turnDetection(relay == null ? null : relay.turnDetection()).build();
+        }
         PagePlayback end = new PagePlayback(pageRate, settings.playbackLead(), Duration.ofSeconds(1),
                 Duration.ofMillis(300), new PagePlayback.Page() {
                     @Override
@@ -236,9 +245,14 @@ public final class PageSession {
         end.pageLatency(Duration.ofNanos((long) (message.path("outputLatencyMs").asDouble(0) * 1_000_000)));
         playback = end;
         RealtimeClient client = settings.client();
+        SessionConfig finalConfig = config;
         running.add(Conversation.connect(client).flatMap(c -> {
             conversation = c;
-            VoiceSession session = VoiceSession.builder().conversation(c).output(end).session(config).build();
+            VoiceSession.Builder voiceBuilder = VoiceSession.builder().conversation(c).output(end).session(finalConfig);
+            if (localVad != null) {
+                voiceBuilder.localVad(localVad);
+            }
+            VoiceSession session = voiceBuilder.build();
             voice = session;
             watch(c, session);
             return session.start();
@@ -267,10 +281,14 @@ public final class PageSession {
         running.add(session.interruptions().subscribe(cut -> sendJson(JSON.createObjectNode().put("type", "interruption")
                 .put("itemId", cut.itemId()).put("playedMs", cut.playedMillis()).put("receivedMs", cut.receivedMillis())
                 .put("deleted", cut.deleted()))));
+        // With local VAD the page hears the detector's turns (the server's may not come, or come later).
+        boolean localTurns = settings.localVad() != null;
+        running.add(session.speech().subscribe(speech -> sendJson(JSON.createObjectNode()
+                .put("type", speech.kind() == SpeechEvent.Kind.STARTED ? "speech_started" : "speech_stopped"))));
         running.add(c.events().subscribe(event -> {
-            if (event instanceof ServerEvent.InputAudioBufferSpeechStarted) {
+            if (event instanceof ServerEvent.InputAudioBufferSpeechStarted && !localTurns) {
                 sendJson(JSON.createObjectNode().put("type", "speech_started"));
-            } else if (event instanceof ServerEvent.InputAudioBufferSpeechStopped) {
+            } else if (event instanceof ServerEvent.InputAudioBufferSpeechStopped && !localTurns) {
                 sendJson(JSON.createObjectNode().put("type", "speech_stopped"));
             } else if (event instanceof ServerEvent.ResponseDone done) {
                 turns.incrementAndGet();

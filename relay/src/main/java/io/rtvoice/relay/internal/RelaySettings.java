@@ -2,6 +2,7 @@ package io.rtvoice.relay.internal;
 
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
+import io.rtvoice.voice.LocalVad;
 import java.time.Duration;
 
 /**
@@ -13,7 +14,8 @@ import java.time.Duration;
  * @param maxMessageBytes the largest message a page may send
  * @param idleTimeout a page that sends nothing this long is closed
  * @param playbackLead audio kept queued at the page ahead of what it has played
+ * @param localVad local turn taking for every page (null: the session's turn detection only)
  */
 public record RelaySettings(RealtimeClient client, SessionConfig session, boolean pageMaySetSession, int maxMessageBytes,
-        Duration idleTimeout, Duration playbackLead) {
+        Duration idleTimeout, Duration playbackLead, LocalVad localVad) {
 }

@@ -19,6 +19,7 @@ import io.rtvoice.telephony.CallEvent;
 import io.rtvoice.telephony.CallMetrics;
 import io.rtvoice.telephony.IncomingCall;
 import io.rtvoice.voice.LatencySample;
+import io.rtvoice.voice.SpeechEvent;
 import io.rtvoice.voice.VoiceSession;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +175,11 @@ final class CallLeg {
                 bytes -> rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), callerRtp)));
         running.add(Conversation.connect(gateway.settings.client()).flatMap(c -> {
             conversation = c;
-            VoiceSession session = VoiceSession.builder().conversation(c).input(capture).output(playback).session(config).build();
+            VoiceSession.Builder voiceBuilder = VoiceSession.builder().conversation(c).input(capture).output(playback).session(config);
+            if (gateway.settings.localVad() != null) {
+                voiceBuilder.localVad(gateway.settings.localVad());
+            }
+            VoiceSession session = voiceBuilder.build();
             voice = session;
             watch(c, session);
             return session.start();
@@ -201,10 +206,16 @@ final class CallLeg {
         running.add(c.events().subscribe(event -> {
             if (event instanceof ServerEvent.ResponseDone) {
                 turns.incrementAndGet();
-            } else if (event instanceof ServerEvent.InputAudioBufferSpeechStarted) {
+            } else if (event instanceof ServerEvent.InputAudioBufferSpeechStarted && gateway.settings.localVad() == null) {
                 speechStartedNanos = System.nanoTime();
             }
         }, e -> end("service", "the Realtime session failed").subscribe(), () -> end("service", "the Realtime session ended").subscribe()));
+        // With local VAD the barge-in starts at the detector's start (the server may say nothing, or say it later).
+        running.add(session.speech().subscribe(speech -> {
+            if (speech.kind() == SpeechEvent.Kind.STARTED) {
+                speechStartedNanos = System.nanoTime();
+            }
+        }));
         running.add(session.latency().subscribe(sample -> {
             if (sample.kind() == LatencySample.Kind.VOICE_TO_VOICE) {
                 voiceToVoiceMicros.add(sample.value().toNanos() / 1_000);

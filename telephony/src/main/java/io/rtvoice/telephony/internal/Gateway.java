@@ -15,6 +15,7 @@ import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.telephony.CallEvent;
 import io.rtvoice.telephony.CallPolicy;
+import io.rtvoice.voice.LocalVad;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,9 +58,10 @@ public final class Gateway {
      * @param sipPort the SIP port (0: any)
      * @param rtpPortFrom the first RTP port to try (0: any free port)
      * @param rtpPortTo the last RTP port to try
+     * @param localVad local turn taking for every call (null: the session's turn detection only)
      */
     public record Settings(RealtimeClient client, SessionConfig session, CallPolicy policy, int maxCalls, String host,
-            String mediaHost, int sipPort, int rtpPortFrom, int rtpPortTo, String userAgent) {
+            String mediaHost, int sipPort, int rtpPortFrom, int rtpPortTo, String userAgent, LocalVad localVad) {
     }
 
     public Gateway(Settings settings) {

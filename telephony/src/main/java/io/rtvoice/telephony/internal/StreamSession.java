@@ -11,6 +11,7 @@ import io.rtvoice.event.SessionConfig;
 import io.rtvoice.telephony.CallEvent;
 import io.rtvoice.telephony.CallMetrics;
 import io.rtvoice.voice.LatencySample;
+import io.rtvoice.voice.SpeechEvent;
 import io.rtvoice.voice.VoiceSession;
 import java.time.Duration;
 import java.util.List;
@@ -189,7 +190,11 @@ public abstract class StreamSession {
                 });
         running.add(Conversation.connect(settings.client()).flatMap(c -> {
             conversation = c;
-            VoiceSession session = VoiceSession.builder().conversation(c).input(capture).output(playback).session(config).build();
+            VoiceSession.Builder voiceBuilder = VoiceSession.builder().conversation(c).input(capture).output(playback).session(config);
+            if (settings.localVad() != null) {
+                voiceBuilder.localVad(settings.localVad());
+            }
+            VoiceSession session = voiceBuilder.build();
             voice = session;
             watch(c, session);
             return session.start();
@@ -203,10 +208,16 @@ public abstract class StreamSession {
         running.add(c.events().subscribe(event -> {
             if (event instanceof ServerEvent.ResponseDone) {
                 turns.incrementAndGet();
-            } else if (event instanceof ServerEvent.InputAudioBufferSpeechStarted) {
+            } else if (event instanceof ServerEvent.InputAudioBufferSpeechStarted && settings.localVad() == null) {
                 speechStartedNanos = System.nanoTime();
             }
         }, e -> end("service", "the Realtime session failed", 1011), () -> end("service", "the Realtime session ended", 1000)));
+        // With local VAD the barge-in starts at the detector's start (the server may say nothing, or say it later).
+        running.add(session.speech().subscribe(speech -> {
+            if (speech.kind() == SpeechEvent.Kind.STARTED) {
+                speechStartedNanos = System.nanoTime();
+            }
+        }));
         running.add(session.latency().subscribe(sample -> {
             if (sample.kind() == LatencySample.Kind.VOICE_TO_VOICE) {
                 voiceToVoiceMicros.add(sample.value().toNanos() / 1_000);

@@ -3,6 +3,7 @@ package io.rtvoice.telephony.internal;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.telephony.CallEvent;
+import io.rtvoice.voice.LocalVad;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
  * @param idleTimeout a stream silent this long is ended
  * @param playbackLead audio sent ahead of real time to a carrier that acknowledges what it played
  * @param events where the streams' events go
+ * @param localVad local turn taking for every stream (null: the session's turn detection only)
  */
 public record StreamSettings(RealtimeClient client, SessionConfig session, int maxMessageBytes, Duration idleTimeout,
-        Duration playbackLead, Consumer<CallEvent> events) {
+        Duration playbackLead, Consumer<CallEvent> events, LocalVad localVad) {
 }
