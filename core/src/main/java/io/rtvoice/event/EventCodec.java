@@ -74,6 +74,32 @@ public interface EventCodec {
         return decodeClientEvent(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Where {@link #decodeAudioDelta} puts the audio of an output audio delta: the voice path's sink (a
+     * playout buffer), which needs neither an event nor an array of its own.
+     */
+    @FunctionalInterface
+    interface AudioSink {
+        /**
+         * The audio of one delta. {@code pcm16le} is lent: valid only during the call, and reused after it.
+         *
+         * @param responseId the response, or null when the frame had none
+         * @param itemId the item, or null when the frame had none
+         */
+        void audio(String responseId, String itemId, int outputIndex, int contentIndex, byte[] pcm16le, int offset, int length);
+    }
+
+    /**
+     * If {@code frame} is a {@code response.output_audio.delta} (the dialect's name for it) of the plain shape
+     * the service sends, decodes its audio straight into {@code sink} — no event, no parser, no PCM array of
+     * its own; ids that repeat the last frame's are the same {@code String}s — and returns true. Otherwise
+     * returns false having delivered nothing: the frame is then for {@link #decodeServerEvent(byte[], int, int)},
+     * which also reports what is wrong with a malformed one.
+     */
+    default boolean decodeAudioDelta(byte[] frame, int offset, int length, AudioSink sink) {
+        return false;
+    }
+
     /** Encodes a client event as UTF-8 JSON. */
     byte[] encode(ClientEvent event);
 

@@ -27,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -48,6 +49,9 @@ public final class JacksonEventCodec implements EventCodec {
     private final JsonFactory factory = JsonMapping.factory();
 
     private final String audioDeltaName;
+    private final byte[] audioDeltaBytes;
+    /** The zero-copy reader of audio deltas, per thread (it keeps scratch arrays and the last ids). */
+    private static final ThreadLocal<AudioDeltaReader> AUDIO_DELTAS = ThreadLocal.withInitial(AudioDeltaReader::new);
     private final String transcriptDeltaName;
     private final String textDeltaName;
     /** Made once: a method reference made on each decode would be an allocation per frame. */
@@ -59,6 +63,7 @@ public final class JacksonEventCodec implements EventCodec {
         this.dialect = dialect;
         this.maxFrameBytes = maxFrameBytes;
         this.audioDeltaName = wireName("response.output_audio.delta");
+        this.audioDeltaBytes = audioDeltaName.getBytes(StandardCharsets.US_ASCII);
         this.transcriptDeltaName = wireName("response.output_audio_transcript.delta");
         this.textDeltaName = wireName("response.output_text.delta");
     }
@@ -82,6 +87,12 @@ public final class JacksonEventCodec implements EventCodec {
     }
 
     // ================================================================ decoding
+
+    @Override
+    public boolean decodeAudioDelta(byte[] frame, int offset, int length, AudioSink sink) {
+        Objects.checkFromIndexSize(offset, length, frame.length);
+        return length <= maxFrameBytes && AUDIO_DELTAS.get().read(frame, offset, length, audioDeltaBytes, sink);
+    }
 
     @Override
     public ServerEvent decodeServerEvent(byte[] frame, int offset, int length) throws EventDecodeException {
