@@ -1,6 +1,7 @@
 package io.rtvoice.bench.codec;
 
 import io.rtvoice.Dialect;
+import io.rtvoice.audio.PlayoutBuffer;
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.EventCodec;
 import io.rtvoice.event.ServerEvent;
@@ -92,6 +93,43 @@ public class CodecBenchmark {
     public ServerEvent decodeAudioDelta100ms() throws Exception {
         return codec.decodeServerEvent(deltaFrame, 0, deltaFrame.length);
     }
+
+    /**
+     * The voice path's decode of the same frame: its audio straight to a sink, no event, no parser, no PCM array
+     * (the codec lends a reused one); the sink here only reads it.
+     */
+    @Benchmark
+    public int decodeAudioDelta100msToSink() {
+        codec.decodeAudioDelta(deltaFrame, 0, deltaFrame.length, sinkRead);
+        return sunk;
+    }
+
+    /**
+     * The same into a playout buffer, as the voice session plays it, and read back out (one 100 ms read per
+     * delta keeps the buffer's level steady): frame to samples in the ring, and out.
+     */
+    @Benchmark
+    public int decodeAudioDelta100msIntoPlayout() {
+        codec.decodeAudioDelta(deltaFrame, 0, deltaFrame.length, sinkPlayout);
+        return playout.read(played, 0, played.length);
+    }
+
+    /** The typed path into the same playout buffer, for comparison: the event, then its PCM into the ring, and out. */
+    @Benchmark
+    public int decodeAudioDelta100msEventIntoPlayout() throws Exception {
+        ServerEvent.ResponseOutputAudioDelta event = (ServerEvent.ResponseOutputAudioDelta) codec.decodeServerEvent(deltaFrame, 0,
+                deltaFrame.length);
+        playout.write(event.itemId(), event.delta());
+        return playout.read(played, 0, played.length);
+    }
+
+    private int sunk;
+    private final EventCodec.AudioSink sinkRead = (responseId, itemId, outputIndex, contentIndex, pcm, offset, length) ->
+            sunk += pcm[offset] + length;
+    private final PlayoutBuffer playout = PlayoutBuffer.builder().sampleRate(24_000).targetMillis(0).capacityMillis(2_000).build();
+    private final short[] played = new short[2_400];
+    private final EventCodec.AudioSink sinkPlayout = (responseId, itemId, outputIndex, contentIndex, pcm, offset, length) ->
+            playout.write(itemId, pcm, offset, length);
 
     /** The floor: base64-decode the same 6,400 characters into a preallocated array. */
     @Benchmark

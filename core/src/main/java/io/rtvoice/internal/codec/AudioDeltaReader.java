@@ -36,13 +36,19 @@ final class AudioDeltaReader {
     private int deltaEnd;
     private int outputIndex;
     private int contentIndex;
+    private boolean guessed;
 
     /**
      * If {@code frame} is an audio delta named {@code typeName} of the plain shape, decodes its audio into
      * {@code sink} and returns true; otherwise returns false having delivered nothing.
      */
     boolean read(byte[] frame, int offset, int length, byte[] typeName, EventCodec.AudioSink sink) {
-        if (!scan(frame, offset, offset + length) || typeEnd - typeStart != typeName.length
+        // The audio is usually last, and then not scanned; when that guess was wrong, once more with a scan.
+        return read(frame, offset, length, typeName, sink, true) || (guessed && read(frame, offset, length, typeName, sink, false));
+    }
+
+    private boolean read(byte[] frame, int offset, int length, byte[] typeName, EventCodec.AudioSink sink, boolean guess) {
+        if (!scan(frame, offset, offset + length, guess) || typeEnd - typeStart != typeName.length
                 || !java.util.Arrays.equals(frame, typeStart, typeEnd, typeName, 0, typeName.length)
                 || deltaStart < 0 || outputIndex < 0 || contentIndex < 0) {
             return false;
@@ -82,7 +88,8 @@ final class AudioDeltaReader {
     }
 
     /** Scans a flat JSON object; false when it is not one this reader handles. */
-    private boolean scan(byte[] f, int at, int end) {
+    private boolean scan(byte[] f, int at, int end, boolean guess) {
+        guessed = false;
         typeStart = responseStart = itemStart = deltaStart = -1;
         outputIndex = contentIndex = -1;
         at = skipSpace(f, at, end);
@@ -109,6 +116,10 @@ final class AudioDeltaReader {
                 return false;
             }
             int key = key(f, keyStart, keyEnd);
+            if (guess && key == DELTA && f[at] == '"' && lastString(f, at, end)) {
+                guessed = true;
+                return true; // the audio, last as the service writes it: not scanned byte by byte (the decoder checks it)
+            }
             if (f[at] == '"') {
                 int valueEnd = closingQuote(f, at + 1, end);
                 if (valueEnd < 0) {
@@ -186,6 +197,35 @@ final class AudioDeltaReader {
 
     private static boolean startsWith(byte[] f, int at, int end, byte[] word) {
         return end - at >= word.length && java.util.Arrays.equals(f, at, at + word.length, word, 0, word.length);
+    }
+
+    /**
+     * Whether the string value opening at {@code quote} runs to the frame's closing brace: then its bytes are
+     * taken as the audio without a scan. The base64 decoder refuses a quote or a backslash, so a span that
+     * really held more fields fails there, and the frame goes to the full decode.
+     */
+    private boolean lastString(byte[] f, int quote, int end) {
+        int e = end - 1;
+        while (e > quote && isSpace(f[e])) {
+            e--;
+        }
+        if (e <= quote || f[e] != '}') {
+            return false;
+        }
+        int c = e - 1;
+        while (c > quote && isSpace(f[c])) {
+            c--;
+        }
+        if (c <= quote || f[c] != '"') {
+            return false;
+        }
+        deltaStart = quote + 1;
+        deltaEnd = c;
+        return true;
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /** The index of the quote closing a string that starts at {@code at}; -1 at an escape or a control byte. */
