@@ -27,5 +27,5 @@ module io.rtvoice.bench {
     opens io.rtvoice.bench.soak to info.picocli;
     opens io.rtvoice.bench.audio to jmh.core;
     opens io.rtvoice.bench.codec to jmh.core;
-    opens io.rtvoice.bench.transport to jmh.core;
+    opens io.rtvoice.bench.transport to jmh.core, info.picocli;
 }

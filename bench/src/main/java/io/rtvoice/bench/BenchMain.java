@@ -11,7 +11,8 @@ import picocli.CommandLine.Unmatched;
         description = "Benchmarks of the rtvoice latency-critical path.",
         subcommands = {BenchMain.Jmh.class, ResampleCommand.class, io.rtvoice.bench.latency.LatencyCommand.class,
                 io.rtvoice.bench.scale.ScaleCommand.class, io.rtvoice.bench.soak.SoakCommand.class,
-                io.rtvoice.bench.relay.RelayCommand.class, io.rtvoice.bench.sip.SipCommand.class})
+                io.rtvoice.bench.relay.RelayCommand.class, io.rtvoice.bench.sip.SipCommand.class,
+                io.rtvoice.bench.transport.RoundTripCommand.class})
 public final class BenchMain implements Runnable {
 
     @Override
