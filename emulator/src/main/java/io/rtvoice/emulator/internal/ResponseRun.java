@@ -16,7 +16,6 @@ import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,8 +35,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class ResponseRun {
 
-    /** Monologue voices by transcript: every session of a load test says the same words, so they are rendered once. */
-    private static final Map<String, byte[]> MONOLOGUE_VOICES = new ConcurrentHashMap<>();
+    /**
+     * Monologue voices by format and transcript: every session of a load test says the same words, so they are rendered,
+     * and their base64 made, once.
+     */
+    private static final Map<String, Monologue> MONOLOGUE_VOICES = new ConcurrentHashMap<>();
+
+    /** A monologue's voice, and the same as a loop with its base64 made once. */
+    private record Monologue(byte[] voice, EncodedAudio encoded) {
+    }
 
     private final EmulatedSession session;
     private final String id;
@@ -54,6 +60,9 @@ final class ResponseRun {
     private final String itemId;
     private String previousItemId;
     private byte[] audio = new byte[0];
+    /** The audio with its base64 made once, and the frame its deltas go in; {@code null} when deltas are sent as events. */
+    private EncodedAudio encoded;
+    private AudioDeltaFrame.Template deltaFrame;
     private String[] words = new String[0];
     /** Bytes of audio the response speaks: its voice's length, or in a monologue the monologue's (the voice loops). */
     private int audioLength;
@@ -116,7 +125,14 @@ final class ResponseRun {
         String transcript = ((Responder.Reply.Speech) reply).transcript();
         words = transcript.isBlank() ? new String[0] : transcript.strip().split("\\s+");
         if (audioOut()) {
-            audio = monologue() ? monologueVoice(transcript) : render(transcript);
+            if (monologue()) {
+                Monologue m = monologueVoice(transcript);
+                audio = m.voice();
+                encoded = m.encoded();
+            } else {
+                audio = render(transcript);
+                encoded = EncodedAudio.of(audio);
+            }
             audioLength = monologue() && audio.length > 0
                     ? session.settings().monologueMs() * EmulatedSession.bytesPerMs(format.type()) : audio.length;
         }
@@ -130,6 +146,9 @@ final class ResponseRun {
             session.items().announce(previousItemId, item, false);
         }
         session.emit(new ServerEvent.ResponseContentPartAdded(session.nextEventId(), id, itemId, 0, 0, emptyPart()));
+        if (audioOut() && session.sendsEncodedAudio()) {
+            deltaFrame = AudioDeltaFrame.Template.of(session.codec(), id, itemId);
+        }
         startNanos = System.nanoTime();
         startEpochMicros = epochMicros();
         schedule(0);
@@ -139,12 +158,15 @@ final class ResponseRun {
         return session.settings().monologueMs() > 0;
     }
 
-    private byte[] monologueVoice(String transcript) {
+    private Monologue monologueVoice(String transcript) {
         String key = format.type() + ":" + transcript;
         if (MONOLOGUE_VOICES.size() > 64) { // a responder that varies its words: no point keeping them all
             MONOLOGUE_VOICES.clear();
         }
-        return MONOLOGUE_VOICES.computeIfAbsent(key, k -> render(transcript));
+        return MONOLOGUE_VOICES.computeIfAbsent(key, k -> {
+            byte[] voice = render(transcript);
+            return new Monologue(voice, EncodedAudio.loop(voice));
+        });
     }
 
     /** Audio bytes {@code [from, to)} of what the response says; a monologue's voice repeats. */
@@ -169,7 +191,8 @@ final class ResponseRun {
     }
 
     private static long epochMicros() {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000; // ChronoUnit.MICROS.between(EPOCH, now), without its arithmetic
     }
 
     /**
@@ -254,7 +277,15 @@ final class ResponseRun {
             eventId = eventId + "_" + deltasSent + "_" + dueMicros + "_" + epochMicros();
         }
         deltasSent++;
-        session.emit(new ServerEvent.ResponseOutputAudioDelta(eventId, id, itemId, 0, 0, slice(audioBytesSent, end)));
+        // The audio's base64 copied into the codec's frame; as an event only when that cannot be done (a fault, a loop
+        // shorter than a delta).
+        AudioDeltaFrame frame = deltaFrame == null ? null : AudioDeltaFrame.of(deltaFrame, eventId, encoded,
+                monologue() ? audioBytesSent % audio.length : audioBytesSent, end - audioBytesSent);
+        if (frame != null) {
+            session.emitAudioDelta(frame);
+        } else {
+            session.emit(new ServerEvent.ResponseOutputAudioDelta(eventId, id, itemId, 0, 0, slice(audioBytesSent, end)));
+        }
         int sentMs = (end - audioBytesSent) / bytesPerMs;
         audioBytesSent = end;
         if (monologue()) {
