@@ -184,6 +184,17 @@ final class ResponseRun {
         return out;
     }
 
+    /**
+     * A monologue's next delta waits for the next whole millisecond of {@link System#nanoTime()} (at most 1 ms late), so the
+     * deltas of every session due in that millisecond go in one wake-up of the event loop: a load test's sessions start
+     * spread over the delta's length, and one wake-up per delta was most of what the emulator spent per session.
+     */
+    private static long onTick(long nanos) {
+        return Math.floorDiv(nanos + TICK_NANOS - 1, TICK_NANOS) * TICK_NANOS;
+    }
+
+    private static final long TICK_NANOS = 1_000_000;
+
     /** When the audio after {@code ms} of it is due, counted from the start, at the configured pace. */
     private long dueNanos(int ms) {
         double pace = session.settings().pace();
@@ -292,7 +303,8 @@ final class ResponseRun {
             // Drift-free: the next delta is due once the audio sent so far has played, however late this one was;
             // its jitter counts from that due time, so late deltas do not push later ones back.
             long jitterNanos = TimeUnit.MILLISECONDS.toNanos(session.jitterMs());
-            scheduleNanos(startNanos + dueNanos(endMs) + jitterNanos - System.nanoTime());
+            long dueAt = startNanos + dueNanos(endMs) + jitterNanos;
+            scheduleNanos((s.pace() > 0 ? onTick(dueAt) : dueAt) - System.nanoTime());
             return;
         }
         // Real-time pacing divided by the pace factor; jitter makes deltas late (never early).
