@@ -44,7 +44,8 @@ import reactor.core.publisher.Mono;
  * {@code scale --find-max}: how many concurrent voice sessions one client JVM carries. Each session streams
  * 20 ms appends up at real-time pace and receives the emulator's deltas down (20 ms at real-time pace by default), against
  * the emulator in a child JVM on loopback. Reports send lateness, delivery latency, loss, CPU, heap and
- * allocation per step.
+ * allocation per step, the emulator's in-time delivery, and whose limit a step hit. {@code --client-cpus} and
+ * {@code --emulator-cpus} pin the two JVMs apart (taskset), so that each one's limit is its own.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Concurrent sessions against the emulator in a child process: send lateness, delivery latency, "
