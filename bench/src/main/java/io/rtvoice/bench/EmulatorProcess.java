@@ -36,7 +36,16 @@ public final class EmulatorProcess implements AutoCloseable {
 
     /** Starts the child and waits (up to 60 s) until it says where it listens; its later output goes to {@code log}. */
     public static EmulatorProcess start(List<String> jvmOptions, List<String> emulatorArgs, PrintStream log) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), jvmOptions, emulatorArgs, log);
+    }
+
+    /**
+     * As {@link #start(List, List, PrintStream)}, with the JVM run through {@code launcher} (e.g.
+     * {@code taskset -c 1}, which pins the child and every thread it starts to CPU 1); empty for none.
+     */
+    public static EmulatorProcess start(List<String> launcher, List<String> jvmOptions, List<String> emulatorArgs, PrintStream log)
+            throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), EmulatorMain.class.getName(),
@@ -103,6 +112,11 @@ public final class EmulatorProcess implements AutoCloseable {
     /** CPU time the child has used so far, all its threads. */
     public Duration cpuTime() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** The child's process id (with a launcher such as {@code taskset}, the JVM's: taskset execs it). */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean alive() {

@@ -374,7 +374,9 @@ public final class RealtimeEmulator implements AutoCloseable {
         /**
          * Every spoken response lasts this long (default 0: as long as its words): its voice loops, and its
          * deltas follow a drift-free schedule (each due at the response's start + the audio sent before it,
-         * jitter added per delta without accumulating). For load tests: one response keeps a session talking.
+         * jitter added per delta without accumulating; when paced, sent on the next whole millisecond, at most 1 ms
+         * late, so that one wake-up sends every session's delta due in it). For load tests: one response keeps a
+         * session talking.
          * The item then keeps only the first loop of its audio.
          */
         public Builder monologue(Duration length) {

@@ -11,6 +11,7 @@ import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.RealtimeSession;
 import io.rtvoice.audio.Pcm;
+import io.rtvoice.bench.CpuPinning;
 import io.rtvoice.bench.EmulatorProcess;
 import io.rtvoice.bench.ResourceMeter;
 import io.rtvoice.emulator.cli.EmulatorOptions;
@@ -43,7 +44,8 @@ import reactor.core.publisher.Mono;
  * {@code scale --find-max}: how many concurrent voice sessions one client JVM carries. Each session streams
  * 20 ms appends up at real-time pace and receives the emulator's deltas down (20 ms at real-time pace by default), against
  * the emulator in a child JVM on loopback. Reports send lateness, delivery latency, loss, CPU, heap and
- * allocation per step.
+ * allocation per step, the emulator's in-time delivery, and whose limit a step hit. {@code --client-cpus} and
+ * {@code --emulator-cpus} pin the two JVMs apart (taskset), so that each one's limit is its own.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Concurrent sessions against the emulator in a child process: send lateness, delivery latency, "
@@ -94,6 +96,15 @@ public final class ScaleCommand implements Callable<Integer> {
             description = "An option for the emulator's JVM, e.g. -Xmx2g (repeatable).")
     List<String> emulatorJvmOptions = new ArrayList<>();
 
+    @Option(names = "--client-cpus", paramLabel = "CPUS",
+            description = "Pins this JVM, every thread, to these CPUs with taskset, e.g. 0; restored at the end (default: not pinned).")
+    String clientCpus;
+
+    @Option(names = "--emulator-cpus", paramLabel = "CPUS",
+            description = "Starts the emulator's JVM under taskset -c CPUS, e.g. 1 (default: not pinned). With --client-cpus on "
+                    + "other CPUs, each side's limit is its own.")
+    String emulatorCpus;
+
     @Option(names = "--out", defaultValue = "scale-results", paramLabel = "DIR",
             description = "Writes summary.json here (default: ${DEFAULT-VALUE}).")
     Path outDirectory;
@@ -110,13 +121,46 @@ public final class ScaleCommand implements Callable<Integer> {
                     + "--pace above 0 (each session is a real-time stream)");
             return 2;
         }
+        for (String cpus : new String[] {clientCpus, emulatorCpus}) {
+            if (cpus != null && !CpuPinning.validList(cpus)) {
+                err.println("scale: --client-cpus and --emulator-cpus take a CPU list as taskset does (0, 0,2 or 0-3), not '" + cpus + "'");
+                return 2;
+            }
+        }
+        if ((clientCpus != null || emulatorCpus != null) && !CpuPinning.available()) {
+            err.println("scale: --client-cpus and --emulator-cpus need taskset (util-linux), which is not on the PATH");
+            return 2;
+        }
+        long pid = ProcessHandle.current().pid();
+        String clientAffinityBefore = clientCpus != null ? CpuPinning.affinity(pid) : null;
+        // A child inherits its parent's CPUs: an emulator not pinned itself keeps the ones the client had.
+        emulatorLauncher = emulatorCpus != null ? CpuPinning.launcher(emulatorCpus)
+                : clientAffinityBefore != null ? CpuPinning.launcher(clientAffinityBefore) : List.of();
+        try {
+            clientAffinity = clientCpus != null ? CpuPinning.pin(pid, clientCpus) : null;
+            return run();
+        } finally {
+            if (clientAffinityBefore != null) {
+                CpuPinning.pin(pid, clientAffinityBefore); // run in-process (a test), the JVM gets its CPUs back
+            }
+        }
+    }
+
+    /** The client's CPUs once pinned, as taskset reports them; {@code null} when not pinned. */
+    private String clientAffinity;
+    private String emulatorAffinity;
+    private List<String> emulatorLauncher = List.of();
+
+    private Integer run() throws Exception {
+        int[] counts = findMax ? steps : new int[] {sessions};
         Instant started = Instant.now();
         // The response must outlast every step: the sessions are closed before it ends.
         int monologueSeconds = Math.max(warmupSeconds, firstWarmupSeconds) + seconds + 600;
         List<String> emulatorArgs = new ArrayList<>(emulatorOptions.arguments());
         emulatorArgs.addAll(List.of("--monologue-seconds", String.valueOf(monologueSeconds), "--stamp-audio"));
         List<StepResult> results = new ArrayList<>();
-        try (EmulatorProcess emulator = EmulatorProcess.start(emulatorJvmOptions, emulatorArgs, err)) {
+        try (EmulatorProcess emulator = EmulatorProcess.start(emulatorLauncher, emulatorJvmOptions, emulatorArgs, err)) {
+            emulatorAffinity = emulatorLauncher.isEmpty() ? null : CpuPinning.affinity(emulator.pid());
             RealtimeClient client = RealtimeClient.builder()
                     .endpoint(Endpoint.custom(emulator.uri().resolve("/v1/realtime?model=gpt-realtime"), Dialect.GA))
                     .credentials(Credentials.apiKey("emulator"))
@@ -124,6 +168,9 @@ public final class ScaleCommand implements Callable<Integer> {
             out.printf("scale: %s sessions, %d s measured after %d s warm-up each, %d sender threads, emulator %s in a child JVM, jitter %d ms%n",
                     findMax ? "ramp " + Arrays.toString(counts) : String.valueOf(sessions), seconds, warmupSeconds,
                     senderThreads, emulator.uri(), emulatorOptions.jitterMs());
+            out.printf("scale: client on CPUs %s, emulator on CPUs %s%s%n", clientAffinity != null ? clientAffinity : "(not pinned)",
+                    emulatorAffinity != null ? emulatorAffinity : "(not pinned)", pinnedApart() ? ""
+                            : ": the two JVMs share cores, so either one's load can be the other's limit");
             StepResult.printHeader(out);
             boolean first = true;
             for (int n : counts) {
@@ -219,15 +266,40 @@ public final class ScaleCommand implements Callable<Integer> {
             long reordered = load.stream().mapToLong(LoadSession::reordered).sum();
             long unstamped = load.stream().mapToLong(LoadSession::unstamped).sum();
             long expected = (long) connected * Math.round(usage.seconds() * 1000 * emulatorOptions.pace() / emulatorOptions.deltaMs());
+            // The emulator kept time when it wrote a delta within one delta's length (plus any jitter asked for) of its due time.
+            long onTimeMicros = 1000L * (emulatorOptions.deltaMs() + emulatorOptions.jitterMs());
+            long onTime = emulatorHistogram.getTotalCount() == 0 ? 0 : emulatorHistogram.getCountBetweenValues(0, onTimeMicros);
             boolean held = connected == n && errors.isEmpty() && lost == 0 && reordered == 0
                     && sendLateness.getValueAtPercentile(99) <= maxP99LatenessMs * 1000;
             result = new StepResult(n, connected, usage.seconds(), sendLateness, deliveryHistogram, audioHistogram,
-                    emulatorHistogram, received, expected, fewest, lost, reordered, unstamped, errors, usage, heap, emulatorCpu, held);
+                    emulatorHistogram, received, expected, fewest, lost, reordered, unstamped, errors, usage, heap, emulatorCpu,
+                    onTime, onTimeMicros, maxP99LatenessMs, pinnedApart(), held);
         } finally {
             sender.stop();
         }
         close(load);
         return result;
+    }
+
+    /** Whether the client and the emulator run on CPUs of their own (both pinned, no CPU in common). */
+    boolean pinnedApart() {
+        if (clientAffinity == null || emulatorAffinity == null) {
+            return false;
+        }
+        java.util.BitSet client = cpus(clientAffinity);
+        return !client.isEmpty() && !client.intersects(cpus(emulatorAffinity));
+    }
+
+    /** A taskset CPU list ({@code 0,2-3}) as a set. */
+    static java.util.BitSet cpus(String list) {
+        java.util.BitSet set = new java.util.BitSet();
+        for (String range : list.split(",")) {
+            String[] ends = range.strip().split("-");
+            int from = Integer.parseInt(ends[0].strip());
+            int to = ends.length > 1 ? Integer.parseInt(ends[1].strip()) : from;
+            set.set(from, to + 1);
+        }
+        return set;
     }
 
     /** Errors by kind (the first per session), with session numbers left out so that alike ones group. */
@@ -272,6 +344,9 @@ public final class ScaleCommand implements Callable<Integer> {
         settings.put("sender_threads", senderThreads);
         settings.put("max_p99_lateness_ms", maxP99LatenessMs);
         settings.put("emulator_jitter_ms", emulatorOptions.jitterMs());
+        settings.put("client_cpus", clientAffinity);
+        settings.put("emulator_cpus", emulatorAffinity);
+        settings.put("pinned_apart", pinnedApart());
         settings.put("emulator", String.format(Locale.ROOT, "child JVM on 127.0.0.1, monologue responses, stamped %d ms deltas at %s x real-time pace",
                 emulatorOptions.deltaMs(), emulatorOptions.pace()));
         root.put("max_sessions_held", maxHeld);

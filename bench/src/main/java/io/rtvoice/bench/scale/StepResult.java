@@ -12,6 +12,11 @@ import org.HdrHistogram.Histogram;
  * One step's figures. Latencies are HdrHistograms in microseconds: send lateness (append handed to
  * {@code send} after its ideal tick), delivery (emulator wrote the delta → client decoded it), and the
  * delta's lateness against its ideal due time, split into the emulator's part (due → written).
+ *
+ * <p>Whose limit a step hit: the client's when its appends went out late (p99 send lateness over the limit),
+ * the emulator's when it did not write the audio it owed on time ({@link #emulatorInTimePercent()}: deltas
+ * written within {@code onTimeMicros} of their due time, of all the step's sessions should have had).
+ * With the two JVMs on the same cores either can be the other's limit; pinned apart, each limit is its own.
  */
 record StepResult(
         int sessions,
@@ -31,7 +36,46 @@ record StepResult(
         ResourceMeter.Usage client,
         long heapAfterGcBytes,
         double emulatorCpuSeconds,
+        long deltasOnTime,
+        long onTimeMicros,
+        double maxP99LatenessMs,
+        boolean pinnedApart,
         boolean held) {
+
+    /** Below this share of its audio written on time, the emulator is a limit of the step. */
+    static final double EMULATOR_IN_TIME_PERCENT = 99;
+
+    /** Of the audio the emulator owed the step's sessions, the share it wrote within {@code onTimeMicros} of due. */
+    double emulatorInTimePercent() {
+        return 100.0 * deltasOnTime / Math.max(1, deltasExpected);
+    }
+
+    /**
+     * What limited the step: {@code none}, or one or more of {@code sessions} (not all connected, or errors,
+     * lost or reordered deltas), {@code client} (p99 send lateness over the limit) and {@code emulator} (less
+     * than 99 % of its audio written on time), with the figure that says so.
+     */
+    String limit() {
+        List<String> hit = new java.util.ArrayList<>();
+        if (connected < sessions || errorCount() > 0 || lost > 0 || reordered > 0) {
+            hit.add(String.format(Locale.ROOT, "sessions (%d of %d connected, %d errors, %d lost, %d reordered)",
+                    connected, sessions, errorCount(), lost, reordered));
+        }
+        if (sendLateness.getValueAtPercentile(99) > maxP99LatenessMs * 1000) {
+            hit.add(String.format(Locale.ROOT, "client (p99 send lateness %.2f ms > %s ms)", ms(sendLateness.getValueAtPercentile(99)),
+                    maxP99LatenessMs));
+        }
+        if (emulatorInTimePercent() < EMULATOR_IN_TIME_PERCENT) {
+            hit.add(String.format(Locale.ROOT, "emulator (wrote %.1f %% of the audio within %.0f ms of due, at %.0f %% of a core)",
+                    emulatorInTimePercent(), onTimeMicros / 1000.0, emulatorCpuPercentOfCore()));
+        }
+        if (hit.isEmpty()) {
+            return "none";
+        }
+        String limit = String.join("; ", hit);
+        return pinnedApart || hit.size() == 1 && hit.get(0).startsWith("sessions") ? limit
+                : limit + " [not pinned apart: the two JVMs share cores]";
+    }
 
     int errorCount() {
         return errors.values().stream().mapToInt(Integer::intValue).sum();
@@ -51,13 +95,13 @@ record StepResult(
     }
 
     static void printHeader(PrintStream out) {
-        out.printf(Locale.ROOT, "%8s %5s | %-27s | %-20s | %7s %6s | %6s %4s %5s %4s | %6s %7s %8s %7s %4s %5s | %6s | %s%n",
+        out.printf(Locale.ROOT, "%8s %5s | %-27s | %-20s | %7s %6s | %6s %4s %5s %4s | %6s %7s %8s %7s %4s %5s | %6s %6s | %s%n",
                 "sessions", "conn", "send lateness ms p50/90/99/max", "delivery ms p50/99/max", "late99", "emu99",
-                "recv%", "lost", "reord", "err", "cpu%", "cpu%/s", "KB/s/ses", "heapMB", "thr", "gc%", "emu%", "held");
+                "recv%", "lost", "reord", "err", "cpu%", "cpu%/s", "KB/s/ses", "heapMB", "thr", "gc%", "emu%", "emuOK%", "held");
     }
 
     void printRow(PrintStream out) {
-        out.printf(Locale.ROOT, "%8d %5d | %6.2f %6.2f %6.2f %6.1f | %6.2f %6.2f %6.1f | %7.1f %6.1f | %6.1f %4d %5d %4d | %6.1f %7.3f %8.1f %7.0f %4d %5.1f | %6.1f | %s%n",
+        out.printf(Locale.ROOT, "%8d %5d | %6.2f %6.2f %6.2f %6.1f | %6.2f %6.2f %6.1f | %7.1f %6.1f | %6.1f %4d %5d %4d | %6.1f %7.3f %8.1f %7.0f %4d %5.1f | %6.1f %6.1f | %s%n",
                 sessions, connected,
                 ms(sendLateness.getValueAtPercentile(50)), ms(sendLateness.getValueAtPercentile(90)),
                 ms(sendLateness.getValueAtPercentile(99)), ms(sendLateness.getMaxValue()),
@@ -66,7 +110,7 @@ record StepResult(
                 100.0 * deltasReceived / Math.max(1, deltasExpected), lost, reordered, errorCount(),
                 cpuPercentOfCore(), cpuPercentOfCore() / Math.max(1, connected), allocationKbPerSecondPerSession(),
                 heapAfterGcBytes / 1e6, client.threads(), 100 * client.gcSeconds() / seconds,
-                emulatorCpuPercentOfCore(), held ? "yes" : "NO");
+                emulatorCpuPercentOfCore(), emulatorInTimePercent(), held ? "yes" : "NO");
         errors.forEach((what, count) -> out.printf("         %d x %s%n", count, what));
         StringBuilder busy = new StringBuilder();
         client.cpuSecondsByThreadGroup().entrySet().stream()
@@ -75,6 +119,8 @@ record StepResult(
                         e.getKey(), 100 * e.getValue() / seconds)));
         out.printf(Locale.ROOT, "         client CPU by thread (%% of a core): %s; machine load average %.1f%n", busy,
                 client.systemLoadAverage());
+        out.printf(Locale.ROOT, "         client per session: %.3f %% of a core, %.1f KB/s allocated; limit: %s%n",
+                cpuPercentOfCore() / Math.max(1, connected), allocationKbPerSecondPerSession(), limit());
     }
 
     void writeTo(ObjectNode json) {
@@ -107,7 +153,12 @@ record StepResult(
         ObjectNode byThread = c.putObject("cpu_percent_of_core_by_thread");
         client.cpuSecondsByThreadGroup().forEach((group, cpu) -> byThread.put(group, round(100 * cpu / seconds)));
         json.put("machine_load_average", round(client.systemLoadAverage()));
-        json.putObject("emulator").put("cpu_percent_of_core", round(emulatorCpuPercentOfCore()));
+        ObjectNode emulator = json.putObject("emulator");
+        emulator.put("cpu_percent_of_core", round(emulatorCpuPercentOfCore()));
+        emulator.put("deltas_written_on_time", deltasOnTime);
+        emulator.put("on_time_ms", onTimeMicros / 1000.0);
+        emulator.put("in_time_percent", round(emulatorInTimePercent()));
+        json.put("limit", limit());
     }
 
     private static void percentiles(ObjectNode json, Histogram h) {

@@ -10,6 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.rtvoice.bench.CpuPinning;
+import io.rtvoice.bench.ResourceMeter;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -90,5 +95,57 @@ class ScaleCommandTest {
         assertThat(summary.get("steps")).hasSize(2);
         assertThat(summary.get("steps").get(1).get("sessions").asInt()).isEqualTo(4);
         assertThat(summary.get("max_sessions_held").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void pinnedRunsSayWhereEachSideRanAndWhoseLimitItHit() throws Exception {
+        Assumptions.assumeTrue(CpuPinning.available(), "taskset is not on this machine");
+        // Pins the test's own JVM to the CPUs it already has (and restores them), so other tests are not squeezed.
+        long pid = ProcessHandle.current().pid();
+        String mine = CpuPinning.affinity(pid);
+        String first = mine.split("[,-]")[0];
+        JsonNode summary = run("pinned", "--sessions", "3", "--client-cpus", mine, "--emulator-cpus", first);
+
+        assertThat(CpuPinning.affinity(pid)).isEqualTo(mine);
+        JsonNode settings = summary.get("settings");
+        assertThat(settings.get("client_cpus").asText()).isEqualTo(mine);
+        assertThat(settings.get("emulator_cpus").asText()).isEqualTo(first);
+        assertThat(settings.get("pinned_apart").asBoolean()).isFalse(); // the client's CPUs include the emulator's
+        JsonNode step = summary.get("steps").get(0);
+        assertThat(step.get("emulator").get("deltas_written_on_time").asLong()).isPositive();
+        assertThat(step.get("emulator").get("in_time_percent").asDouble()).isGreaterThan(50);
+        assertThat(step.get("limit").asText()).isNotBlank();
+    }
+
+    @Test
+    void aCpuListTasksetWouldRefuseIsAUsageError() {
+        ScaleCommand command = new ScaleCommand();
+        command.err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        int exit = new CommandLine(command).execute("--sessions", "1", "--emulator-cpus", "one", "--out", dir.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(ScaleCommand.cpus("0,2-3").toString()).isEqualTo("{0, 2, 3}");
+        assertThat(CpuPinning.validList("0-1,4")).isTrue();
+        assertThat(CpuPinning.validList("0;1")).isFalse();
+    }
+
+    @Test
+    void theLimitNamesWhoseItIs() {
+        assertThat(step(2_000, 1_000, 1_000, true).limit()).isEqualTo("none");
+        assertThat(step(2_000, 1_000, 900, true).limit()).startsWith("emulator (wrote 90.0 % of the audio within 20 ms of due");
+        assertThat(step(2_000, 1_000, 900, false).limit()).startsWith("emulator").endsWith("[not pinned apart: the two JVMs share cores]");
+        assertThat(step(8_000, 1_000, 1_000, true).limit()).isEqualTo("client (p99 send lateness 8.00 ms > 5.0 ms)");
+        assertThat(step(8_000, 1_000, 10, true).limit()).startsWith("client").contains("; emulator (wrote 1.0 %");
+    }
+
+    /** A 10-session step whose sends were {@code lateMicros} late, with {@code onTime} of {@code expected} deltas written on time. */
+    private static StepResult step(long lateMicros, long expected, long onTime, boolean pinnedApart) {
+        Histogram late = new Histogram(3);
+        late.recordValue(lateMicros);
+        Histogram any = new Histogram(3);
+        any.recordValue(1_000);
+        ResourceMeter.Usage usage = new ResourceMeter.Usage(10, 1, 1_000_000, 0, 20, Map.of(), 1);
+        return new StepResult(10, 10, 10, late, any, any, any, expected, expected, expected / 10, 0, 0, 0, Map.of(), usage,
+                10_000_000, 9.5, onTime, 20_000, 5, pinnedApart, lateMicros <= 5_000);
     }
 }

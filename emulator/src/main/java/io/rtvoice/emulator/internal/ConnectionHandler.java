@@ -132,6 +132,22 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         }
     }
 
+    @Override
+    public void send(Outbound.Frame frame) {
+        if (ctx.channel().isActive() && !closeSent) {
+            int length = frame.length();
+            ByteBuf buf = ctx.alloc().ioBuffer(length, length);
+            try {
+                frame.writeTo(buf);
+            } catch (RuntimeException e) {
+                buf.release();
+                throw e;
+            }
+            ctx.writeAndFlush(new TextWebSocketFrame(buf));
+            checkPending();
+        }
+    }
+
     /**
      * A client that does not read its answers is dropped once they pile up past the limit: reads stop at
      * the high water mark ({@link ReadsFollowWritability}), but the requests read before that, a timer's

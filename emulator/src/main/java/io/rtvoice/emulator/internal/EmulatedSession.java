@@ -40,6 +40,8 @@ final class EmulatedSession {
     private final String keyToEcho;
     private final Outbound out;
     private final String tag;
+    /** {@link #tag} without its dash, as ids carry it. */
+    private final String tagName;
     /** Whether this is a transcription-only session: no responses, ever. */
     private final boolean transcription;
     /** The SIP call this session answers (its sideband connection), or {@code null}. */
@@ -76,6 +78,7 @@ final class EmulatedSession {
         this.keyToEcho = keyToEcho;
         this.out = out;
         this.tag = "conn-" + connection;
+        this.tagName = tag.replace("-", "");
         this.transcription = transcription;
         this.jitter = new java.util.Random(settings.seed() + connection);
         long expiresAt = System.currentTimeMillis() / 1000 + settings.sessionDuration().toSeconds();
@@ -106,7 +109,7 @@ final class EmulatedSession {
     }
 
     String tagName() {
-        return tag.replace("-", "");
+        return tagName;
     }
 
     /** The default conversation's id, the same in {@code conversation.created} and every {@code response.conversation_id}. */
@@ -391,11 +394,38 @@ final class EmulatedSession {
     }
 
     String nextEventId() {
-        return String.format("event_%s%06d", tag.replace("-", ""), ++sequence);
+        return nextId("event");
     }
 
+    /** {@code prefix_connN000042}: the sequence number zero-padded to six digits, as {@code %06d} would (without its cost per delta). */
     String nextId(String prefix) {
-        return String.format("%s_%s%06d", prefix, tag.replace("-", ""), ++sequence);
+        String number = Long.toString(++sequence);
+        StringBuilder id = new StringBuilder(prefix.length() + 1 + tagName.length() + Math.max(6, number.length()));
+        id.append(prefix).append('_').append(tagName);
+        for (int pad = number.length(); pad < 6; pad++) {
+            id.append('0');
+        }
+        return id.append(number).toString();
+    }
+
+    /** The codec of this session's dialect. */
+    EventCodec codec() {
+        return codec;
+    }
+
+    /** Whether audio deltas may go as {@link AudioDeltaFrame}s: not when a fault rewrites their audio. */
+    boolean sendsEncodedAudio() {
+        return !faults.invalidBase64();
+    }
+
+    /**
+     * Sends an audio delta already encoded, through the fault plan as {@link #emit} would send its event; on a call's
+     * sideband connection, nothing (the caller hears the audio).
+     */
+    void emitAudioDelta(AudioDeltaFrame frame) {
+        if (call == null) {
+            send(null, frame);
+        }
     }
 
     void error(String clientEventId, String type, String code, String message, String param) {
@@ -434,6 +464,11 @@ final class EmulatedSession {
     }
 
     private void send(ServerEvent event) {
+        send(event, null);
+    }
+
+    /** Sends {@code event}, or when it is {@code null} {@code frame}, the same event already encoded. */
+    private void send(ServerEvent event, Outbound.Frame frame) {
         if (closed || stalled) {
             return;
         }
@@ -454,7 +489,7 @@ final class EmulatedSession {
         }
         if (faults.truncateAfterEvents() > 0 && eventsSent == faults.truncateAfterEvents() + 1) {
             closed = true;
-            out.abortMidFrame(codec.encode(event));
+            out.abortMidFrame(frame != null ? frame.toBytes() : codec.encode(event));
             return;
         }
         if (faults.invalidEventsAfterEvents() > 0 && eventsSent == faults.invalidEventsAfterEvents() + 1) {
@@ -462,6 +497,14 @@ final class EmulatedSession {
         }
         if (faults.floodAfterEvents() > 0 && eventsSent == faults.floodAfterEvents() + 1) {
             HostileFrames.flood(codec, nextEventId()).forEach(out::send);
+        }
+        if (frame != null) {
+            out.send(frame);
+            if (settings.log()) {
+                log("-> " + WireJson.typeOf(frame.toBytes()));
+            }
+            afterSend();
+            return;
         }
         byte[] encoded = codec.encode(event);
         if (faults.invalidBase64() && event instanceof ServerEvent.ResponseOutputAudioDelta) {
@@ -473,6 +516,11 @@ final class EmulatedSession {
         if (settings.log()) {
             log("-> " + WireJson.typeOf(encoded)); // the dialect's name, as sent, not the neutral model's
         }
+        afterSend();
+    }
+
+    /** The faults that act once an event has gone. */
+    private void afterSend() {
         if (faults.stallAfterEvents() > 0 && eventsSent >= faults.stallAfterEvents()) {
             // Silent from the Nth event on, pongs included, not only once an (N+1)th is due: in GA nothing may follow
             // session.created until the client speaks.

@@ -54,6 +54,8 @@ public final class EmulatorStats {
     }
 
     void pendingWriteBytes(long pending) {
-        peakPendingWriteBytes.accumulateAndGet(pending, Math::max);
+        if (pending > peakPendingWriteBytes.get()) { // a read, not a write, per frame: the event loops share this line
+            peakPendingWriteBytes.accumulateAndGet(pending, Math::max);
+        }
     }
 }

@@ -16,7 +16,6 @@ import io.rtvoice.event.ResponseParams;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,8 +35,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class ResponseRun {
 
-    /** Monologue voices by transcript: every session of a load test says the same words, so they are rendered once. */
-    private static final Map<String, byte[]> MONOLOGUE_VOICES = new ConcurrentHashMap<>();
+    /**
+     * Monologue voices by format and transcript: every session of a load test says the same words, so they are rendered,
+     * and their base64 made, once.
+     */
+    private static final Map<String, Monologue> MONOLOGUE_VOICES = new ConcurrentHashMap<>();
+
+    /** A monologue's voice, and the same as a loop with its base64 made once. */
+    private record Monologue(byte[] voice, EncodedAudio encoded) {
+    }
 
     private final EmulatedSession session;
     private final String id;
@@ -54,6 +60,9 @@ final class ResponseRun {
     private final String itemId;
     private String previousItemId;
     private byte[] audio = new byte[0];
+    /** The audio with its base64 made once, and the frame its deltas go in; {@code null} when deltas are sent as events. */
+    private EncodedAudio encoded;
+    private AudioDeltaFrame.Template deltaFrame;
     private String[] words = new String[0];
     /** Bytes of audio the response speaks: its voice's length, or in a monologue the monologue's (the voice loops). */
     private int audioLength;
@@ -116,7 +125,14 @@ final class ResponseRun {
         String transcript = ((Responder.Reply.Speech) reply).transcript();
         words = transcript.isBlank() ? new String[0] : transcript.strip().split("\\s+");
         if (audioOut()) {
-            audio = monologue() ? monologueVoice(transcript) : render(transcript);
+            if (monologue()) {
+                Monologue m = monologueVoice(transcript);
+                audio = m.voice();
+                encoded = m.encoded();
+            } else {
+                audio = render(transcript);
+                encoded = EncodedAudio.of(audio);
+            }
             audioLength = monologue() && audio.length > 0
                     ? session.settings().monologueMs() * EmulatedSession.bytesPerMs(format.type()) : audio.length;
         }
@@ -130,6 +146,9 @@ final class ResponseRun {
             session.items().announce(previousItemId, item, false);
         }
         session.emit(new ServerEvent.ResponseContentPartAdded(session.nextEventId(), id, itemId, 0, 0, emptyPart()));
+        if (audioOut() && session.sendsEncodedAudio()) {
+            deltaFrame = AudioDeltaFrame.Template.of(session.codec(), id, itemId);
+        }
         startNanos = System.nanoTime();
         startEpochMicros = epochMicros();
         schedule(0);
@@ -139,12 +158,15 @@ final class ResponseRun {
         return session.settings().monologueMs() > 0;
     }
 
-    private byte[] monologueVoice(String transcript) {
+    private Monologue monologueVoice(String transcript) {
         String key = format.type() + ":" + transcript;
         if (MONOLOGUE_VOICES.size() > 64) { // a responder that varies its words: no point keeping them all
             MONOLOGUE_VOICES.clear();
         }
-        return MONOLOGUE_VOICES.computeIfAbsent(key, k -> render(transcript));
+        return MONOLOGUE_VOICES.computeIfAbsent(key, k -> {
+            byte[] voice = render(transcript);
+            return new Monologue(voice, EncodedAudio.loop(voice));
+        });
     }
 
     /** Audio bytes {@code [from, to)} of what the response says; a monologue's voice repeats. */
@@ -162,6 +184,17 @@ final class ResponseRun {
         return out;
     }
 
+    /**
+     * A monologue's next delta waits for the next whole millisecond of {@link System#nanoTime()} (at most 1 ms late), so the
+     * deltas of every session due in that millisecond go in one wake-up of the event loop: a load test's sessions start
+     * spread over the delta's length, and one wake-up per delta was most of what the emulator spent per session.
+     */
+    private static long onTick(long nanos) {
+        return Math.floorDiv(nanos + TICK_NANOS - 1, TICK_NANOS) * TICK_NANOS;
+    }
+
+    private static final long TICK_NANOS = 1_000_000;
+
     /** When the audio after {@code ms} of it is due, counted from the start, at the configured pace. */
     private long dueNanos(int ms) {
         double pace = session.settings().pace();
@@ -169,7 +202,8 @@ final class ResponseRun {
     }
 
     private static long epochMicros() {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000; // ChronoUnit.MICROS.between(EPOCH, now), without its arithmetic
     }
 
     /**
@@ -254,14 +288,23 @@ final class ResponseRun {
             eventId = eventId + "_" + deltasSent + "_" + dueMicros + "_" + epochMicros();
         }
         deltasSent++;
-        session.emit(new ServerEvent.ResponseOutputAudioDelta(eventId, id, itemId, 0, 0, slice(audioBytesSent, end)));
+        // The audio's base64 copied into the codec's frame; as an event only when that cannot be done (a fault, a loop
+        // shorter than a delta).
+        AudioDeltaFrame frame = deltaFrame == null ? null : AudioDeltaFrame.of(deltaFrame, eventId, encoded,
+                monologue() ? audioBytesSent % audio.length : audioBytesSent, end - audioBytesSent);
+        if (frame != null) {
+            session.emitAudioDelta(frame);
+        } else {
+            session.emit(new ServerEvent.ResponseOutputAudioDelta(eventId, id, itemId, 0, 0, slice(audioBytesSent, end)));
+        }
         int sentMs = (end - audioBytesSent) / bytesPerMs;
         audioBytesSent = end;
         if (monologue()) {
             // Drift-free: the next delta is due once the audio sent so far has played, however late this one was;
             // its jitter counts from that due time, so late deltas do not push later ones back.
             long jitterNanos = TimeUnit.MILLISECONDS.toNanos(session.jitterMs());
-            scheduleNanos(startNanos + dueNanos(endMs) + jitterNanos - System.nanoTime());
+            long dueAt = startNanos + dueNanos(endMs) + jitterNanos;
+            scheduleNanos((s.pace() > 0 ? onTick(dueAt) : dueAt) - System.nanoTime());
             return;
         }
         // Real-time pacing divided by the pace factor; jitter makes deltas late (never early).
