@@ -171,7 +171,7 @@ class SpeakersTest {
                 rig.await(rig::idle, WAIT);
                 int before = speech.size();
                 rig.inject(utterances.get(turn));
-                rig.await(() -> rig.playingFor(Duration.ofMillis(1_500)), WAIT); // committed locally, answered, playing
+                rig.awaitPlaying(Duration.ofMillis(1_500)); // committed locally, answered, playing
                 List<SpeechEvent> now = List.copyOf(speech);
                 assertThat(now.subList(before, now.size())).as("the turn, then nothing while the answer plays")
                         .extracting(SpeechEvent::kind).containsExactly(SpeechEvent.Kind.STARTED, SpeechEvent.Kind.STOPPED);
@@ -281,23 +281,14 @@ class SpeakersTest {
             return out.append(" ms").toString();
         }
 
-        boolean playingFor(Duration played) {
-            return voice.playoutStats().state() == PlayoutBuffer.State.PLAYING && active.get() > 0
-                    && voice.playoutStats().playedSamples() - playedAtStart >= played.toMillis() * 24;
-        }
-
-        private long playedAtStart;
-
-        /** Waits until the answer to the last turn has played for {@code played}. */
+        /** Waits until the answer to the last turn has played for {@code played}, counted from now. */
         void awaitPlaying(Duration played) {
-            playedAtStart = voice.playoutStats().playedSamples();
-            await(() -> playingFor(played), WAIT);
+            long from = voice.playoutStats().playedSamples();
+            await(() -> voice.playoutStats().state() == PlayoutBuffer.State.PLAYING && active.get() > 0
+                    && voice.playoutStats().playedSamples() - from >= played.toMillis() * 24, WAIT);
         }
 
         void await(BooleanSupplier condition, Duration timeout) {
-            if (playedAtStart == 0 || idle()) {
-                playedAtStart = voice.playoutStats().playedSamples();
-            }
             Flux.interval(Duration.ofMillis(10)).filter(t -> condition.getAsBoolean()).blockFirst(timeout);
         }
 

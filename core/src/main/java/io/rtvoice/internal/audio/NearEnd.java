@@ -3,7 +3,8 @@ package io.rtvoice.internal.audio;
 import io.rtvoice.audio.spi.EchoCanceller;
 import io.rtvoice.audio.spi.VoiceActivityDetector;
 import io.rtvoice.voice.LocalVad;
-import java.io.ByteArrayOutputStream;
+import io.rtvoice.audio.Pcm;
+import java.util.Arrays;
 
 /**
  * What a voice session does to the user's audio before it is sent: echo cancellation against what was
@@ -53,7 +54,8 @@ public final class NearEnd implements AutoCloseable {
     private int run;
     private boolean speaking;
     private long position;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private byte[] out = new byte[0]; // what goes up from this call, PCM16 little-endian
+    private int outCount;
 
     // playback side
     private final short[] farPending;
@@ -96,11 +98,6 @@ public final class NearEnd implements AutoCloseable {
         this.ring = new short[ringFrames * frame];
     }
 
-    /** Whether speech is in progress, by the local detector. */
-    public synchronized boolean speaking() {
-        return speaking;
-    }
-
     /** Tells the canceller where to look for the echo: the output's latency plus the input's. */
     public void delayMillis(int millis) {
         if (canceller != null) {
@@ -110,8 +107,12 @@ public final class NearEnd implements AutoCloseable {
 
     /** The user's audio: mono PCM16 little-endian at the capture rate, any whole number of samples. */
     public synchronized void process(byte[] pcm16, int offset, int length) {
-        for (int i = offset; i + 1 < offset + length; i += 2) {
-            pending[pendingCount++] = (short) ((pcm16[i] & 0xff) | (pcm16[i + 1] << 8));
+        int samples = length / 2;
+        for (int done = 0; done < samples; ) {
+            int n = Math.min(samples - done, frame - pendingCount);
+            Pcm.toShorts(pcm16, offset + 2 * done, pending, pendingCount, n);
+            pendingCount += n;
+            done += n;
             if (pendingCount == frame) {
                 pendingCount = 0;
                 frame();
@@ -186,16 +187,17 @@ public final class NearEnd implements AutoCloseable {
     }
 
     private void write(short[] samples, int from) {
-        for (int i = from; i < from + frame; i++) {
-            out.write(samples[i]);
-            out.write(samples[i] >> 8);
+        if (outCount + 2 * frame > out.length) {
+            out = Arrays.copyOf(out, Math.max(2 * out.length, outCount + 2 * frame));
         }
+        Pcm.toBytes(samples, from, out, outCount, frame);
+        outCount += 2 * frame;
     }
 
     private void flush() {
-        if (out.size() > 0) {
-            byte[] bytes = out.toByteArray();
-            out.reset();
+        if (outCount > 0) {
+            byte[] bytes = Arrays.copyOf(out, outCount);
+            outCount = 0;
             listener.send(bytes);
         }
     }

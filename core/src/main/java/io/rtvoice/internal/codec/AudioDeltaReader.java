@@ -205,27 +205,13 @@ final class AudioDeltaReader {
      * really held more fields fails there, and the frame goes to the full decode.
      */
     private boolean lastString(byte[] f, int quote, int end) {
-        int e = end - 1;
-        while (e > quote && isSpace(f[e])) {
-            e--;
-        }
-        if (e <= quote || f[e] != '}') {
-            return false;
-        }
-        int c = e - 1;
-        while (c > quote && isSpace(f[c])) {
-            c--;
-        }
-        if (c <= quote || f[c] != '"') {
+        int close = JacksonEventCodec.closingQuoteOfLast(f, quote, end);
+        if (close < 0) {
             return false;
         }
         deltaStart = quote + 1;
-        deltaEnd = c;
+        deltaEnd = close;
         return true;
-    }
-
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /** The index of the quote closing a string that starts at {@code at}; -1 at an escape or a control byte. */
@@ -243,7 +229,7 @@ final class AudioDeltaReader {
     }
 
     private static int skipSpace(byte[] f, int at, int end) {
-        while (at < end && (f[at] == ' ' || f[at] == '\n' || f[at] == '\r' || f[at] == '\t')) {
+        while (at < end && JacksonEventCodec.isJsonWhitespace(f[at])) {
             at++;
         }
         return at;

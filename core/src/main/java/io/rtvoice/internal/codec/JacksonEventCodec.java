@@ -288,18 +288,8 @@ public final class JacksonEventCodec implements EventCodec {
             return null;
         }
         int open = offset + (int) p.currentTokenLocation().getByteOffset();
-        int end = offset + length - 1;
-        while (end > open && isJsonWhitespace(frame[end])) {
-            end--;
-        }
-        if (end <= open || frame[end] != '}') {
-            return null;
-        }
-        int close = end - 1;
-        while (close > open && isJsonWhitespace(frame[close])) {
-            close--;
-        }
-        if (close <= open || frame[open] != '"' || frame[close] != '"') {
+        int close = closingQuoteOfLast(frame, open, offset + length);
+        if (close < 0) {
             return null;
         }
         try {
@@ -310,7 +300,27 @@ public final class JacksonEventCodec implements EventCodec {
         }
     }
 
-    private static boolean isJsonWhitespace(byte b) {
+    /**
+     * If the string value whose opening quote is at {@code open} is the object's last, running to the closing
+     * brace at the frame's {@code end} (exclusive; whitespace allowed around), the index of its closing quote;
+     * else -1. Nothing between is checked: the caller's base64 decoder refuses a quote or a backslash.
+     */
+    static int closingQuoteOfLast(byte[] frame, int open, int end) {
+        int brace = end - 1;
+        while (brace > open && isJsonWhitespace(frame[brace])) {
+            brace--;
+        }
+        if (brace <= open || frame[brace] != '}') {
+            return -1;
+        }
+        int close = brace - 1;
+        while (close > open && isJsonWhitespace(frame[close])) {
+            close--;
+        }
+        return close > open && frame[open] == '"' && frame[close] == '"' ? close : -1;
+    }
+
+    static boolean isJsonWhitespace(byte b) {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 

@@ -29,20 +29,4 @@ public final class Natives {
                     + "linux-x86_64's). Cause: " + e, e);
         }
     }
-
-    /** {@code length} samples from {@code offset} into {@code bytes}, PCM16 little-endian. */
-    static void toBytes(short[] samples, int offset, int length, byte[] bytes) {
-        for (int i = 0; i < length; i++) {
-            short s = samples[offset + i];
-            bytes[2 * i] = (byte) s;
-            bytes[2 * i + 1] = (byte) (s >> 8);
-        }
-    }
-
-    /** PCM16 little-endian {@code bytes} into {@code length} samples from {@code offset}. */
-    static void toShorts(byte[] bytes, short[] samples, int offset, int length) {
-        for (int i = 0; i < length; i++) {
-            samples[offset + i] = (short) ((bytes[2 * i] & 0xff) | (bytes[2 * i + 1] << 8));
-        }
-    }
 }

@@ -2,8 +2,8 @@ package io.rtvoice.audio.webrtc.internal;
 
 import dev.onvoid.webrtc.media.audio.AudioProcessing;
 import dev.onvoid.webrtc.media.audio.AudioProcessingConfig;
-import dev.onvoid.webrtc.media.audio.AudioProcessingStats;
 import dev.onvoid.webrtc.media.audio.AudioProcessingStreamConfig;
+import io.rtvoice.audio.Pcm;
 import io.rtvoice.audio.spi.EchoCanceller;
 
 /**
@@ -56,7 +56,7 @@ public final class WebRtcEchoCanceller implements EchoCanceller {
         if (closed) {
             return;
         }
-        Natives.toBytes(frame, offset, renderFrame, renderIn);
+        Pcm.toBytes(frame, offset, renderIn, 0, renderFrame);
         apm.processReverseStream(renderIn, renderConfig, renderConfig, renderOut);
     }
 
@@ -66,24 +66,19 @@ public final class WebRtcEchoCanceller implements EchoCanceller {
             System.arraycopy(frame, offset, out, outOffset, captureFrame);
             return;
         }
-        Natives.toBytes(frame, offset, captureFrame, captureIn);
+        Pcm.toBytes(frame, offset, captureIn, 0, captureFrame);
         apm.setStreamDelayMs(delayMillis); // WebRTC asks for it before every capture frame
         int error = apm.processStream(captureIn, captureConfig, captureConfig, captureOut);
         if (error != 0) {
             System.arraycopy(frame, offset, out, outOffset, captureFrame); // never lose the user's audio
             return;
         }
-        Natives.toShorts(captureOut, out, outOffset, captureFrame);
+        Pcm.toShorts(captureOut, 0, out, outOffset, captureFrame);
     }
 
     @Override
     public void delayMillis(int millis) {
         delayMillis = Math.max(0, Math.min(500, millis));
-    }
-
-    /** WebRTC's own statistics (its ERLE estimate, the delay it found); for diagnostics. */
-    public AudioProcessingStats statistics() {
-        return apm.getStatistics();
     }
 
     @Override

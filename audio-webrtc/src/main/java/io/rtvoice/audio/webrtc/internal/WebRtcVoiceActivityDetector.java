@@ -1,6 +1,7 @@
 package io.rtvoice.audio.webrtc.internal;
 
 import dev.onvoid.webrtc.media.audio.VoiceActivityDetector;
+import io.rtvoice.audio.Pcm;
 
 /** WebRTC's voice activity detector through webrtc-java: a probability per 10 ms frame. */
 public final class WebRtcVoiceActivityDetector implements io.rtvoice.audio.spi.VoiceActivityDetector {
@@ -24,7 +25,7 @@ public final class WebRtcVoiceActivityDetector implements io.rtvoice.audio.spi.V
 
     @Override
     public float speechProbability(short[] samples, int offset) {
-        Natives.toBytes(samples, offset, frame, bytes);
+        Pcm.toBytes(samples, offset, bytes, 0, frame);
         vad.process(bytes, frame, rate);
         return vad.getLastVoiceProbability();
     }
