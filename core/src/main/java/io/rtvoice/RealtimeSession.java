@@ -1,9 +1,11 @@
 package io.rtvoice;
 
 import io.rtvoice.event.ClientEvent;
+import io.rtvoice.event.EventCodec;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.internal.client.CloseFromAnyThread;
 import io.rtvoice.transport.CloseStatus;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -34,6 +36,22 @@ public interface RealtimeSession extends AutoCloseable {
      * open), and {@link IllegalStateException} after the session ended.
      */
     void send(ClientEvent event);
+
+    /**
+     * Routes the audio of the output audio deltas ({@code response.output_audio.delta}) to {@code sink} from now
+     * on: decoded from the received frame straight into the sink, with no event and no array of its own, on the
+     * connection's thread, before the delta's event. That event still comes, in order, with its ids and an
+     * empty {@link ServerEvent.ResponseOutputAudioDelta#delta() delta} (and no event id), so that what counts or
+     * times deltas goes on working. Any number of routes each get every delta, in the order they were added
+     * (a recorder beside the player); a delta a route throws on keeps its audio in its event. Disposing the returned
+     * handle ends the route; with none left, the events carry the audio again. This is the voice path's way to the
+     * playout buffer ({@link io.rtvoice.voice.VoiceSession} routes the audio of the conversation it plays).
+     *
+     * @throws UnsupportedOperationException when this session cannot route (the default)
+     */
+    default Disposable routeAudio(EventCodec.AudioSink sink) {
+        throw new UnsupportedOperationException("this session delivers audio only in its events");
+    }
 
     /** The dialect of this session. */
     Dialect dialect();

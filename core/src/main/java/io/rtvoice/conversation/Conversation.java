@@ -379,7 +379,8 @@ public final class Conversation implements AutoCloseable {
             if (response != null) {
                 response.add(item);
             }
-        } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e) {
+        } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e && e.delta().length > 0) {
+            // Empty when the session routes the audio elsewhere (a VoiceSession playing it): nothing to keep.
             with(e.itemId(), item -> item.audio(e.delta()));
         } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDelta e) {
             with(e.itemId(), item -> item.transcript(e.delta()));

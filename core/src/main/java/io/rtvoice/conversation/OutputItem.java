@@ -36,7 +36,11 @@ public final class OutputItem {
         return type;
     }
 
-    /** The audio deltas, in the session's output format (PCM16 24 kHz unless configured otherwise). */
+    /**
+     * The audio deltas, in the session's output format (PCM16 24 kHz unless configured otherwise). None while
+     * the session routes the audio elsewhere ({@link io.rtvoice.RealtimeSession#routeAudio}), as a
+     * {@link io.rtvoice.voice.VoiceSession} does with the audio it plays.
+     */
     public Flux<byte[]> audio() {
         return audio.asFlux();
     }
@@ -56,7 +60,10 @@ public final class OutputItem {
         return done.asMono();
     }
 
-    /** Bytes of audio received so far: the ceiling for any truncation of this item. */
+    /**
+     * Bytes of audio received so far: the ceiling for any truncation of this item (not counted while the audio is
+     * routed elsewhere: the playout buffer that takes it counts it then).
+     */
     public long audioBytesReceived() {
         return audioBytes.get();
     }

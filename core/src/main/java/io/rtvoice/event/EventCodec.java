@@ -5,6 +5,7 @@ import io.rtvoice.internal.codec.JacksonEventCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntFunction;
 
 /**
  * Encodes and decodes Realtime events as UTF-8 JSON text frames in one {@link Dialect}. Both sides are
@@ -81,12 +82,13 @@ public interface EventCodec {
     @FunctionalInterface
     interface AudioSink {
         /**
-         * The audio of one delta. {@code pcm16le} is lent: valid only during the call, and reused after it.
+         * The audio of one delta, in the session's output format (PCM16 little-endian unless configured
+         * otherwise). {@code audio} is lent: valid only during the call, and reused after it.
          *
          * @param responseId the response, or null when the frame had none
          * @param itemId the item, or null when the frame had none
          */
-        void audio(String responseId, String itemId, int outputIndex, int contentIndex, byte[] pcm16le, int offset, int length);
+        void audio(String responseId, String itemId, int outputIndex, int contentIndex, byte[] audio, int offset, int length);
     }
 
     /**
@@ -102,6 +104,22 @@ public interface EventCodec {
 
     /** Encodes a client event as UTF-8 JSON. */
     byte[] encode(ClientEvent event);
+
+    /**
+     * Encodes a client event as UTF-8 JSON into the array {@code arrays} gives for its exact size, and returns that
+     * array: with arrays from a pool, the send path allocates none of its own.
+     *
+     * @throws IllegalStateException when {@code arrays} gives an array of another size
+     */
+    default byte[] encode(ClientEvent event, IntFunction<byte[]> arrays) {
+        byte[] frame = encode(event);
+        byte[] into = arrays.apply(frame.length);
+        if (into.length != frame.length) {
+            throw new IllegalStateException("arrays gave " + into.length + " bytes for a frame of " + frame.length);
+        }
+        System.arraycopy(frame, 0, into, 0, frame.length);
+        return into;
+    }
 
     /** Encodes a server event as UTF-8 JSON. */
     byte[] encode(ServerEvent event);

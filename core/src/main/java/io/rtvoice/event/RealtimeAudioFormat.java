@@ -70,6 +70,27 @@ public record RealtimeAudioFormat(String type, Integer rate) {
         }
     }
 
+    /**
+     * Wire bytes from {@code offset} to PCM16 samples at the start of {@code out}, without an array of its own;
+     * returns how many samples. {@code out} must hold them.
+     *
+     * @throws IllegalArgumentException if the bytes are not a whole number of samples
+     */
+    public int decode(byte[] bytes, int offset, int length, short[] out) {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        int samples = length / bytesPerSample();
+        if (length % bytesPerSample() != 0) {
+            throw new IllegalArgumentException("bytes : " + length + " (expected: an even count for " + type + ")");
+        }
+        java.util.Objects.checkFromIndexSize(0, samples, out.length);
+        switch (encoding()) {
+            case MULAW -> G711.decodeMuLaw(bytes, offset, out, 0, samples);
+            case ALAW -> G711.decodeALaw(bytes, offset, out, 0, samples);
+            default -> Pcm.toShorts(bytes, offset, out, 0, samples);
+        }
+        return samples;
+    }
+
     /** {@code samples} PCM16 samples from {@code offset} to wire bytes (an {@code input_audio_buffer.append}). */
     public byte[] encode(short[] samples, int offset, int samplesLength) {
         byte[] out = new byte[samplesLength * bytesPerSample()];

@@ -117,6 +117,8 @@ public final class VoiceSession implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Sinks.One<Void> closed = Sinks.one();
     private final LongAdder skipped = new LongAdder();
+    /** G.711 deltas expanded to PCM16 (connection thread only). */
+    private short[] expanded = new short[0];
 
     // Set once the server has accepted the configuration, which decides the wire formats.
     private volatile RealtimeAudioFormat inputFormat;
@@ -207,6 +209,11 @@ public final class VoiceSession implements AutoCloseable {
         output = out;
         nearEnd = openNearEnd(out);
         out.start(this::pull);
+        try {
+            running.add(conversation.session().routeAudio(this::routed));
+        } catch (UnsupportedOperationException eventsOnly) {
+            // a session that delivers audio in its events only: played from there
+        }
         if (capture != null) {
             AudioInput in = AudioInput.open(capture, new AudioSpec(inputFormat.pcmFormat(), null, period));
             input = in;
@@ -439,27 +446,9 @@ public final class VoiceSession implements AutoCloseable {
             activeResponse = e.response().id();
             responseCreatedNanos = System.nanoTime();
             firstDeltaNanos = 0;
-        } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e) {
-            PlayoutBuffer buffer = playout;
-            if (buffer == null) {
-                return true; // not started: nothing can play it
-            }
-            if (e.delta().length % outputFormat.bytesPerSample() != 0) {
-                return false; // not a whole number of samples: what would follow it would be noise
-            }
-            if (firstDeltaNanos == 0) {
-                firstDeltaNanos = System.nanoTime();
-                playingResponse = e.responseId();
-                firstSamplePending = true;
-                concealedAtResponseStart = buffer.stats().concealedSamples();
-                emit(LatencySample.Kind.RESPONSE_TO_FIRST_DELTA, firstDeltaNanos - responseCreatedNanos, e.responseId());
-            }
-            // PCM16 goes in as it came (no copy); G.711 is expanded first. IGNORED for an interrupted item: its late deltas never play.
-            if (outputFormat.bytesPerSample() == 2) {
-                buffer.write(e.itemId(), e.delta());
-            } else {
-                buffer.write(e.itemId(), outputFormat.decode(e.delta()));
-            }
+        } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e && e.delta().length > 0) {
+            // Empty when the audio was routed here straight from the frame (see open()): already played.
+            return played(e.responseId(), e.itemId(), e.delta(), 0, e.delta().length);
         } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDelta e) {
             transcripts.tryEmitNext(new TranscriptLine(TranscriptLine.Speaker.ASSISTANT, e.itemId(), e.delta(), false));
         } else if (event instanceof ServerEvent.ResponseOutputAudioTranscriptDone e) {
@@ -479,6 +468,45 @@ public final class VoiceSession implements AutoCloseable {
             if (concealed > 0 && e.response().id().equals(playingResponse)) {
                 emit(LatencySample.Kind.UNDERRUN, concealed * 1_000_000_000L / buffer.sampleRate(), e.response().id());
             }
+        }
+        return true;
+    }
+
+    /** The audio of a delta routed straight from its frame, on the connection's thread, before the delta's event. */
+    private void routed(String responseId, String itemId, int outputIndex, int contentIndex, byte[] audio, int offset, int length) {
+        try {
+            if (itemId == null || !played(responseId, itemId, audio, offset, length)) {
+                skipped.increment();
+            }
+        } catch (RuntimeException unusable) {
+            skipped.increment();
+        }
+    }
+
+    /** Into the playout buffer with {@code audio}, lent, in the wire format; false when it is not whole samples. */
+    private boolean played(String responseId, String itemId, byte[] audio, int offset, int length) {
+        PlayoutBuffer buffer = playout;
+        if (buffer == null) {
+            return true; // not started: nothing can play it
+        }
+        if (length % outputFormat.bytesPerSample() != 0) {
+            return false; // not a whole number of samples: what would follow it would be noise
+        }
+        if (firstDeltaNanos == 0) {
+            firstDeltaNanos = System.nanoTime();
+            playingResponse = responseId;
+            firstSamplePending = true;
+            concealedAtResponseStart = buffer.stats().concealedSamples();
+            emit(LatencySample.Kind.RESPONSE_TO_FIRST_DELTA, firstDeltaNanos - responseCreatedNanos, responseId);
+        }
+        // PCM16 goes in as it came (no copy); G.711 is expanded first. IGNORED for an interrupted item: its late deltas never play.
+        if (outputFormat.bytesPerSample() == 2) {
+            buffer.write(itemId, audio, offset, length);
+        } else {
+            if (expanded.length < length) {
+                expanded = new short[length];
+            }
+            buffer.write(itemId, expanded, 0, outputFormat.decode(audio, offset, length, expanded));
         }
         return true;
     }

@@ -43,7 +43,7 @@ public final class EmulatorMain implements Callable<Integer> {
             description = "Every spoken response lasts this long, its voice looping, on a drift-free schedule; 0 = as long as its words (default: ${DEFAULT-VALUE}).")
     int monologueSeconds;
 
-    @Option(names = "--stamp-audio", description = "End each audio delta's event_id with _<seq>_<dueMicros>_<sentMicros> (epoch microseconds).")
+    @Option(names = "--stamp-audio", description = "End each audio delta's event_id with _<seq>_<dueMicros>_<sentMicros> (epoch microseconds), and start its audio with the same as three little-endian longs.")
     boolean stampAudio;
 
     @Option(names = "--max-connections", defaultValue = "4096",

@@ -391,7 +391,8 @@ public final class RealtimeEmulator implements AutoCloseable {
         /**
          * Stamps each audio delta (default off): its {@code event_id} ends with {@code _<seq>_<dueMicros>_<sentMicros>},
          * the delta's number in its response (from 0), when it was due and when it was written, in microseconds
-         * since the Unix epoch. A client on the same machine reads delivery latency and loss from it.
+         * since the Unix epoch; the delta's audio starts with the same three numbers, little-endian longs (24 bytes), for
+         * a client that reads the audio and not the event. A client on the same machine reads delivery latency and loss from it.
          */
         public Builder stampAudio(boolean stampAudio) {
             this.stampAudio = stampAudio;

@@ -124,7 +124,9 @@ class VoiceSessionTest {
         List<byte[]> deltas = new CopyOnWriteArrayList<>();
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start()) {
             Conversation conversation = conversation(emulator, Dialect.GA);
-            conversation.events().ofType(ServerEvent.ResponseOutputAudioDelta.class).subscribe(d -> deltas.add(d.delta()));
+            // A recorder beside the player: the voice session routes the audio it plays, so the events carry none.
+            conversation.session().routeAudio((response, item, output, content, audio, offset, length) ->
+                    deltas.add(java.util.Arrays.copyOfRange(audio, offset, offset + length)));
             WavAudioBackend files = new WavAudioBackend();
             VoiceSession voice = VoiceSession.builder().conversation(conversation)
                     .session(SessionConfig.builder().inputAudioFormat(RealtimeAudioFormat.G711_ULAW)
@@ -263,7 +265,9 @@ class VoiceSessionTest {
         List<byte[]> deltas = new CopyOnWriteArrayList<>();
         try (RealtimeEmulator emulator = RealtimeEmulator.builder().apiKey(KEY).pace(0).start()) {
             Conversation conversation = conversation(emulator, Dialect.GA);
-            conversation.events().ofType(ServerEvent.ResponseOutputAudioDelta.class).subscribe(d -> deltas.add(d.delta()));
+            // A recorder beside the player: the voice session routes the audio it plays, so the events carry none.
+            conversation.session().routeAudio((response, item, output, content, audio, offset, length) ->
+                    deltas.add(java.util.Arrays.copyOfRange(audio, offset, offset + length)));
             VoiceSession voice = VoiceSession.builder().conversation(conversation).mode(VoiceSession.Mode.PUSH_TO_TALK)
                     .session(SessionConfig.builder().inputAudioFormat(RealtimeAudioFormat.G711_ULAW)
                             .outputAudioFormat(RealtimeAudioFormat.G711_ULAW).build())

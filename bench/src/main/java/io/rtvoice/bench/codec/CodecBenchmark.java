@@ -81,6 +81,19 @@ public class CodecBenchmark {
         return frameOut.size();
     }
 
+    /**
+     * The send path's encode: the same into an array handed back by the transport after the last write (the
+     * session's pool of append frames), so no array is made.
+     */
+    @Benchmark
+    public byte[] encodeAppend20msIntoPooledArray() {
+        return codec.encode(append, pooledFrames);
+    }
+
+    private byte[] pooledFrame = new byte[0];
+    private final java.util.function.IntFunction<byte[]> pooledFrames = size ->
+            pooledFrame.length == size ? pooledFrame : (pooledFrame = new byte[size]);
+
     /** The floor: base64 of the same 960 bytes into a preallocated array. */
     @Benchmark
     public byte[] base64EncodeFloor20ms() {

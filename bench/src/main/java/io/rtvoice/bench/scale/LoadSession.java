@@ -47,12 +47,30 @@ final class LoadSession {
     }
 
     void onEvent(ServerEvent event) {
-        if (event instanceof ServerEvent.ResponseOutputAudioDelta delta) {
-            onDelta(delta.eventId());
+        if (event instanceof ServerEvent.ResponseOutputAudioDelta delta && delta.delta().length > 0) {
+            onDelta(delta.eventId()); // not routed (the route reads the stamp from the audio)
         } else if (event instanceof ServerEvent.Error e) {
             fail("server error: " + e.error().code() + " " + e.error().message());
         }
     }
+
+    /** A delta's audio, routed from its frame: it starts with the stamp (the emulator's {@code --stamp-audio}). */
+    void onAudio(String responseId, String itemId, int outputIndex, int contentIndex, byte[] audio, int offset, int length) {
+        long receivedMicros = epochMicros();
+        if (deltas++ == 0) {
+            firstAudio.countDown();
+        }
+        if (length < STAMP_BYTES) {
+            unstamped++;
+            return;
+        }
+        record(receivedMicros, (long) LONG_LE.get(audio, offset), (long) LONG_LE.get(audio, offset + 8),
+                (long) LONG_LE.get(audio, offset + 16));
+    }
+
+    private static final int STAMP_BYTES = 24;
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** The event id ends {@code _<seq>_<dueMicros>_<sentMicros>} (the emulator's {@code --stamp-audio}). */
     private void onDelta(String eventId) {
@@ -67,9 +85,11 @@ final class LoadSession {
             unstamped++;
             return;
         }
-        long seq = Long.parseLong(eventId, a + 1, b, 10);
-        long dueMicros = Long.parseLong(eventId, b + 1, c, 10);
-        long sentMicros = Long.parseLong(eventId, c + 1, eventId.length(), 10);
+        record(receivedMicros, Long.parseLong(eventId, a + 1, b, 10), Long.parseLong(eventId, b + 1, c, 10),
+                Long.parseLong(eventId, c + 1, eventId.length(), 10));
+    }
+
+    private void record(long receivedMicros, long seq, long dueMicros, long sentMicros) {
         if (seq <= lastSeq) {
             reordered++;
         } else {

@@ -86,6 +86,11 @@ public final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--sender-threads", defaultValue = "2", description = "Threads driving all sessions' appends (default: ${DEFAULT-VALUE}).")
     int senderThreads;
 
+    @Option(names = "--tick-ms", defaultValue = "1",
+            description = "A sender thread wakes at most once per this many ms and sends every append due, as a capture "
+                    + "or network thread delivering a batch does; 0 wakes for each session's own tick (default: ${DEFAULT-VALUE}).")
+    int tickMs;
+
     @Option(names = "--connect-concurrency", defaultValue = "32", description = "Connections opened at once (default: ${DEFAULT-VALUE}).")
     int connectConcurrency;
 
@@ -115,7 +120,7 @@ public final class ScaleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int[] counts = findMax ? steps : new int[] {sessions};
-        if (seconds < 1 || warmupSeconds < 0 || firstWarmupSeconds < 0 || senderThreads < 1 || connectConcurrency < 1
+        if (seconds < 1 || warmupSeconds < 0 || firstWarmupSeconds < 0 || senderThreads < 1 || tickMs < 0 || connectConcurrency < 1
                 || Arrays.stream(counts).anyMatch(n -> n < 1) || !(emulatorOptions.pace() > 0)) {
             err.println("scale: session counts, --seconds, --sender-threads and --connect-concurrency must be at least 1, "
                     + "--pace above 0 (each session is a real-time stream)");
@@ -218,6 +223,9 @@ public final class ScaleCommand implements Callable<Integer> {
         Flux.fromIterable(load).flatMap(s -> client.connect()
                 .doOnNext(session -> {
                     s.session = session;
+                    // The voice path: each delta's audio decoded from the lent frame straight into the load session, as
+                    // a voice session's playout buffer takes it; the events carry the rest.
+                    session.routeAudio(s::onAudio);
                     session.events().subscribe(s::onEvent, s::onEnd);
                     // Server VAD off, so the upstream audio never interrupts the monologue.
                     session.send(new ClientEvent.SessionUpdate(null, noTurnDetection));
@@ -237,7 +245,8 @@ public final class ScaleCommand implements Callable<Integer> {
 
         long startNanos = System.nanoTime() + periodNanos;
         StepResult result;
-        Sender sender = new Sender(load, senderThreads, frame(), periodNanos, startNanos, lateness);
+        Sender sender = new Sender(load, senderThreads, frame(), periodNanos, startNanos, lateness,
+                TimeUnit.MILLISECONDS.toNanos(tickMs));
         try {
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds) + FRAME_MS); // a measurement window, not synchronisation
             for (Recorder r : List.of(lateness, delivery, audioLateness, emulatorLateness)) {
@@ -342,6 +351,7 @@ public final class ScaleCommand implements Callable<Integer> {
         settings.put("first_warmup_seconds", firstWarmupSeconds);
         settings.put("frame_ms", FRAME_MS);
         settings.put("sender_threads", senderThreads);
+        settings.put("tick_ms", tickMs);
         settings.put("max_p99_lateness_ms", maxP99LatenessMs);
         settings.put("emulator_jitter_ms", emulatorOptions.jitterMs());
         settings.put("client_cpus", clientAffinity);

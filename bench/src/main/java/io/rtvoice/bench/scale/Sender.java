@@ -13,6 +13,8 @@ import org.HdrHistogram.Recorder;
  * Every session is due one 20 ms append per period at its own phase; each append's lateness is how long
  * after its ideal tick it was handed to {@link RealtimeSession#send}. A thread that falls behind sends
  * the late frames as soon as it can (as an app with a capture buffer would), so lateness shows the debt.
+ * A thread wakes at most once per tick and then sends every append that is due: thousands of sessions each
+ * waking its own thread 50 times a second would measure the scheduler, not the client.
  */
 final class Sender {
 
@@ -20,7 +22,8 @@ final class Sender {
     private volatile boolean running = true;
 
     /** Starts {@code threadCount} threads; the first tick of phase 0 is at {@code startNanos}. */
-    Sender(List<LoadSession> sessions, int threadCount, byte[] frame, long periodNanos, long startNanos, Recorder lateness) {
+    Sender(List<LoadSession> sessions, int threadCount, byte[] frame, long periodNanos, long startNanos, Recorder lateness,
+            long tickNanos) {
         for (int t = 0; t < threadCount; t++) {
             List<LoadSession> mine = new ArrayList<>();
             for (LoadSession s : sessions) {
@@ -29,7 +32,7 @@ final class Sender {
                 }
             }
             mine.sort(Comparator.comparingLong(s -> s.phaseNanos));
-            Thread thread = new Thread(() -> drive(mine, frame, periodNanos, startNanos, lateness), "rtvoice-scale-sender-" + t);
+            Thread thread = new Thread(() -> drive(mine, frame, periodNanos, startNanos, lateness, tickNanos), "rtvoice-scale-sender-" + t);
             thread.setDaemon(true);
             thread.setPriority(Thread.MAX_PRIORITY);
             threads.add(thread);
@@ -37,14 +40,14 @@ final class Sender {
         threads.forEach(Thread::start);
     }
 
-    private void drive(List<LoadSession> mine, byte[] frame, long periodNanos, long startNanos, Recorder lateness) {
+    private void drive(List<LoadSession> mine, byte[] frame, long periodNanos, long startNanos, Recorder lateness, long tickNanos) {
         for (long tick = 0; running; tick++) {
             long base = startNanos + tick * periodNanos;
             for (LoadSession s : mine) {
                 long due = base + s.phaseNanos;
                 long early;
                 while ((early = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(early);
+                    LockSupport.parkNanos(Math.max(early, tickNanos));
                     if (!running) {
                         return;
                     }

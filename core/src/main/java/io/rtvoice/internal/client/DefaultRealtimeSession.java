@@ -13,12 +13,14 @@ import io.rtvoice.event.RealtimeError;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.TransportConnection;
+import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -35,6 +37,9 @@ public final class DefaultRealtimeSession implements RealtimeSession {
 
     /** How long a graceful close waits for queued frames to be written before its close frame. */
     private static final java.time.Duration FLUSH_TIMEOUT = java.time.Duration.ofSeconds(5);
+    private static final int MAX_SCRATCH = 1 << 20;
+    private static final byte[] NO_AUDIO = new byte[0];
+    private static final EventCodec.AudioSink[] NO_ROUTES = {};
     /** How long {@link #send} waits for room in a full queue before it gives up. */
     private static final long QUEUE_FULL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
@@ -55,6 +60,15 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicLong undecodable = new AtomicLong();
     private final UnaryOperator<String> redact;
+    /** Where the audio of output deltas goes instead of their events, or null (see {@link RealtimeSession#routeAudio}). */
+    private volatile EventCodec.AudioSink[] audioRoutes = NO_ROUTES;
+    private final EventCodec.AudioSink routed = this::routed;
+    /** The route of the frame being decoded (connection thread only). */
+    private EventCodec.AudioSink[] routing = NO_ROUTES;
+    private final FramePool appendFrames = new FramePool();
+    private final java.util.function.IntFunction<byte[]> appendArrays = appendFrames::take;
+    /** The connection thread's copy of a frame lent in memory that is not an array. */
+    private byte[] scratch = new byte[16 * 1024];
 
     /** Starts both directions on {@code connection}; the server's texts are passed on as they came. */
     public DefaultRealtimeSession(TransportConnection connection, EventCodec codec, int sendQueueCapacity,
@@ -77,20 +91,85 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         // it did on an ArrayBlockingQueue; the bound is the count of frames queued and not yet taken.
         Queue<byte[]> queue = Queues.<byte[]>unboundedMultiproducer().get();
         this.outbound = Sinks.many().unicast().onBackpressureBuffer(queue);
-        connection.send(outbound.asFlux().doOnNext(frame -> queued.decrementAndGet()))
+        connection.send(outbound.asFlux().doOnNext(frame -> queued.decrementAndGet()), appendFrames::give)
                 .subscribe(null, error -> flushed.tryEmitEmpty(), flushed::tryEmitEmpty);
-        connection.inbound().subscribe(this::received, this::broken, this::completed);
+        connection.receive(new TransportConnection.Receiver() {
+            @Override
+            public void frame(ByteBuffer utf8) {
+                received(utf8);
+            }
+
+            @Override
+            public void completed() {
+                DefaultRealtimeSession.this.completed();
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                broken(error);
+            }
+        });
     }
 
-    private void received(byte[] frame) {
+    /** A lent frame: decoded where it lies when it is an array, else from a copy in {@link #scratch}. */
+    private void received(ByteBuffer utf8) {
+        int length = utf8.remaining();
+        if (utf8.hasArray()) {
+            received(utf8.array(), utf8.arrayOffset() + utf8.position(), length);
+        } else {
+            byte[] copy = scratch(length);
+            utf8.get(utf8.position(), copy, 0, length);
+            received(copy, 0, length);
+        }
+    }
+
+    /** A reused array of at least {@code length} bytes; one for a rare huge frame is not kept. */
+    private byte[] scratch(int length) {
+        if (scratch.length >= length) {
+            return scratch;
+        }
+        byte[] bigger = new byte[Math.max(length, Math.min(2 * scratch.length, MAX_SCRATCH))];
+        if (bigger.length <= MAX_SCRATCH) {
+            scratch = bigger;
+        }
+        return bigger;
+    }
+
+    private void received(byte[] frame, int offset, int length) {
+        EventCodec.AudioSink[] routes = audioRoutes;
+        if (routes.length > 0) {
+            routing = routes; // read once per frame: a route removed meanwhile still gets this frame's audio
+            if (codec.decodeAudioDelta(frame, offset, length, routed)) {
+                return;
+            }
+        }
         ServerEvent event;
         try {
-            event = codec.decodeServerEvent(frame);
+            event = codec.decodeServerEvent(frame, offset, length);
         } catch (EventDecodeException e) {
             undecodable.incrementAndGet();
             return;
         }
-        event = redacted(event);
+        emit(redacted(event));
+    }
+
+    /** The audio to the route, then the delta's event without it (see {@link RealtimeSession#routeAudio}). */
+    private void routed(String responseId, String itemId, int outputIndex, int contentIndex, byte[] audio, int offset, int length) {
+        byte[] kept = NO_AUDIO;
+        for (EventCodec.AudioSink route : routing) {
+            try {
+                route.audio(responseId, itemId, outputIndex, contentIndex, audio, offset, length);
+            } catch (RuntimeException sinkFailed) {
+                // Thrown from here it would end the connection; the event carries the audio a route did not take.
+                if (kept == NO_AUDIO) {
+                    kept = java.util.Arrays.copyOfRange(audio, offset, offset + length);
+                }
+            }
+        }
+        emit(new ServerEvent.ResponseOutputAudioDelta(null, responseId, itemId, outputIndex, contentIndex, kept));
+    }
+
+    private void emit(ServerEvent event) {
         // Only the connection's thread emits. Subscribers' own buffers take every event at once, so the
         // sink overflows only when nobody has subscribed yet and 16k events came: those are counted.
         if (events.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW) {
@@ -141,6 +220,47 @@ public final class DefaultRealtimeSession implements RealtimeSession {
     }
 
     @Override
+    public Disposable routeAudio(EventCodec.AudioSink sink) {
+        java.util.Objects.requireNonNull(sink, "sink");
+        synchronized (this) {
+            EventCodec.AudioSink[] routes = java.util.Arrays.copyOf(audioRoutes, audioRoutes.length + 1);
+            routes[routes.length - 1] = sink;
+            audioRoutes = routes;
+        }
+        return new Disposable() {
+            private volatile boolean disposed;
+
+            @Override
+            public void dispose() {
+                synchronized (DefaultRealtimeSession.this) {
+                    if (!disposed) {
+                        disposed = true;
+                        audioRoutes = without(audioRoutes, sink);
+                    }
+                }
+            }
+
+            @Override
+            public boolean isDisposed() {
+                return disposed;
+            }
+        };
+    }
+
+    /** {@code routes} without the first {@code sink} in it. */
+    static EventCodec.AudioSink[] without(EventCodec.AudioSink[] routes, EventCodec.AudioSink sink) {
+        for (int i = 0; i < routes.length; i++) {
+            if (routes[i] == sink) {
+                EventCodec.AudioSink[] fewer = new EventCodec.AudioSink[routes.length - 1];
+                System.arraycopy(routes, 0, fewer, 0, i);
+                System.arraycopy(routes, i + 1, fewer, i, fewer.length - i);
+                return fewer;
+            }
+        }
+        return routes;
+    }
+
+    @Override
     public Flux<ServerEvent> events() {
         return subscriberBuffers.each(events.asFlux());
     }
@@ -155,7 +275,8 @@ public final class DefaultRealtimeSession implements RealtimeSession {
         if (ended.get() || closedByClient.get()) {
             throw new IllegalStateException("the session has ended; " + event.type() + " was not sent");
         }
-        byte[] frame = codec.encode(event);
+        // Appends, the stream of the send path, go in arrays the transport hands back once written.
+        byte[] frame = event instanceof ClientEvent.InputAudioBufferAppend ? codec.encode(event, appendArrays) : codec.encode(event);
         if (frame.length > codec.maxFrameBytes()) {
             // Refused here, where the caller can act on it: written, it would end the session (1009 or a broken connection).
             throw new FrameTooLargeException(event.type(), frame.length, codec.maxFrameBytes());

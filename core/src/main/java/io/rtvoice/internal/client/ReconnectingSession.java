@@ -12,6 +12,7 @@ import io.rtvoice.AuthenticationException;
 
 import io.rtvoice.event.ClientEvent;
 import io.rtvoice.event.ContentPart;
+import io.rtvoice.event.EventCodec;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
@@ -23,10 +24,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -61,6 +64,9 @@ public final class ReconnectingSession implements RealtimeSession {
 
     private volatile RealtimeSession current;
     private volatile Disposable forwarding;
+    /** Where the app routed the audio ({@link #routeAudio}), or null; its route on the current connection. */
+    private volatile EventCodec.AudioSink[] audioRoutes = {};
+    private volatile Disposable currentRoute = Disposables.disposed();
     private volatile Disposable renewal;
     /** The wait and connect of a recovery in progress, disposed by a close. */
     private volatile Disposable reconnecting;
@@ -96,6 +102,53 @@ public final class ReconnectingSession implements RealtimeSession {
         return reconnections.asFlux();
     }
 
+    /**
+     * Routes the audio of {@code session}, while it is the current one, to the app's routes (one route on it for all of
+     * them, so that their order and the event without audio are the connection's); none while the app has none. Under
+     * the lock.
+     */
+    private void routeOn(RealtimeSession session) {
+        currentRoute.dispose();
+        currentRoute = audioRoutes.length == 0 ? Disposables.disposed() : session.routeAudio((response, item, output, content, audio, offset, length) -> {
+            if (session != current) {
+                return; // an old connection's last words after a switch-over are dropped, as its events are
+            }
+            RuntimeException failed = null;
+            for (EventCodec.AudioSink route : audioRoutes) {
+                try {
+                    route.audio(response, item, output, content, audio, offset, length);
+                } catch (RuntimeException e) {
+                    failed = e;
+                }
+            }
+            if (failed != null) {
+                throw failed; // the event then keeps the audio
+            }
+        });
+    }
+
+    @Override
+    public Disposable routeAudio(EventCodec.AudioSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        synchronized (lock) {
+            EventCodec.AudioSink[] routes = java.util.Arrays.copyOf(audioRoutes, audioRoutes.length + 1);
+            routes[routes.length - 1] = sink;
+            audioRoutes = routes;
+            RealtimeSession session = current;
+            if (session != null && routes.length == 1) {
+                routeOn(session);
+            }
+        }
+        return Disposables.composite(() -> {
+            synchronized (lock) {
+                audioRoutes = DefaultRealtimeSession.without(audioRoutes, sink);
+                if (audioRoutes.length == 0) {
+                    currentRoute.dispose();
+                }
+            }
+        });
+    }
+
     /** Makes {@code session} the current one and forwards its events; false when this session was closed meanwhile. */
     private boolean attach(RealtimeSession session) {
         synchronized (lock) {
@@ -106,6 +159,7 @@ public final class ReconnectingSession implements RealtimeSession {
             lastErrorCode = null;
             responseActive = false;
             forwarding = session.events().subscribe(e -> forward(session, e), e -> lost(session, e), () -> lost(session, null));
+            routeOn(session);
             return true;
         }
     }

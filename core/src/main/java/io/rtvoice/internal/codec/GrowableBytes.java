@@ -35,6 +35,16 @@ final class GrowableBytes extends OutputStream {
         return Arrays.copyOf(bytes, size);
     }
 
+    /** The bytes, copied into the array {@code arrays} gives for their exact size. */
+    byte[] copyInto(java.util.function.IntFunction<byte[]> arrays) {
+        byte[] into = arrays.apply(size);
+        if (into.length != size) {
+            throw new IllegalStateException("arrays gave " + into.length + " bytes for a frame of " + size);
+        }
+        System.arraycopy(bytes, 0, into, 0, size);
+        return into;
+    }
+
     void reset() {
         size = 0;
     }

@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The {@link EventCodec}: streaming for the hot events, databind on GA-shaped trees for the rest, with
@@ -528,17 +529,26 @@ public final class JacksonEventCodec implements EventCodec {
     }
 
     @Override
+    public byte[] encode(ClientEvent event, IntFunction<byte[]> arrays) {
+        return toBytes(out -> encode(event, out), arrays);
+    }
+
+    @Override
     public byte[] encode(ServerEvent event) {
         return toBytes(out -> encode(event, out));
     }
 
-    /** Runs {@code encoding} into this thread's scratch buffer and returns the bytes at their exact size. */
     private static byte[] toBytes(Encoding encoding) {
+        return toBytes(encoding, byte[]::new);
+    }
+
+    /** Runs {@code encoding} into this thread's scratch buffer and copies the bytes into an array of {@code arrays}. */
+    private static byte[] toBytes(Encoding encoding, IntFunction<byte[]> arrays) {
         GrowableBytes sink = SCRATCH.get();
         sink.reset();
         try {
             encoding.into(sink);
-            return sink.toByteArray();
+            return sink.copyInto(arrays);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen: the sink is in memory
         } finally {

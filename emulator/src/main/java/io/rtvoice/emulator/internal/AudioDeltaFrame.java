@@ -20,24 +20,37 @@ final class AudioDeltaFrame implements Outbound.Frame {
     private final EncodedAudio audio;
     private final int from;
     private final int bytes;
+    /** Written in place of the audio's first bytes (a whole number of base64 groups), or null. */
+    private final byte[] stamp;
 
-    private AudioDeltaFrame(Template template, String eventId, EncodedAudio audio, int from, int bytes) {
+    private AudioDeltaFrame(Template template, String eventId, EncodedAudio audio, int from, int bytes, byte[] stamp) {
         this.template = template;
         this.eventId = eventId;
         this.audio = audio;
         this.from = from;
         this.bytes = bytes;
+        this.stamp = stamp;
+    }
+
+    /** The length of a {@link #stamp}: three longs, a whole number of base64 groups. */
+    static final int STAMP_BYTES = 24;
+
+    /** {@code seq}, {@code dueMicros} and {@code sentMicros} as the first bytes of a delta's audio, little-endian longs. */
+    static byte[] stamp(long seq, long dueMicros, long sentMicros) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(STAMP_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return b.putLong(seq).putLong(dueMicros).putLong(sentMicros).array();
     }
 
     /**
      * The frame for {@code bytes} of {@code audio} from {@code from}, or {@code null} when it cannot be made
      * this way (a run the audio does not cover, an event id the codec would escape): send the event then.
      */
-    static AudioDeltaFrame of(Template template, String eventId, EncodedAudio audio, int from, int bytes) {
-        if (template == null || audio == null || !audio.covers(from, bytes) || !plain(eventId)) {
+    static AudioDeltaFrame of(Template template, String eventId, EncodedAudio audio, int from, int bytes, byte[] stamp) {
+        if (template == null || audio == null || !audio.covers(from, bytes) || !plain(eventId)
+                || stamp != null && bytes < stamp.length) {
             return null;
         }
-        return new AudioDeltaFrame(template, eventId, audio, from, bytes);
+        return new AudioDeltaFrame(template, eventId, audio, from, bytes, stamp);
     }
 
     /** Whether {@code id} is written as is in a JSON string: letters, digits, {@code _ - . :}. */
@@ -65,7 +78,12 @@ final class AudioDeltaFrame implements Outbound.Frame {
         out.writeBytes(template.head);
         out.writeCharSequence(eventId, StandardCharsets.US_ASCII);
         out.writeBytes(template.middle);
-        audio.writeBase64(from, bytes, out);
+        if (stamp == null) {
+            audio.writeBase64(from, bytes, out);
+        } else {
+            out.writeBytes(java.util.Base64.getEncoder().encode(stamp));
+            audio.writeBase64(from + stamp.length, bytes - stamp.length, out);
+        }
         out.writeBytes(template.tail);
     }
 

@@ -18,7 +18,8 @@ import java.time.Duration;
  * @param log whether to print a line per connection, per server event (its wire name) and per close
  * @param verbose whether to print, besides, a line per client event (its wire name)
  * @param monologueMs when above 0, every spoken response lasts this long: its voice loops, on a drift-free schedule
- * @param stampAudio whether each audio delta's {@code event_id} ends with {@code _<seq>_<dueMicros>_<sentMicros>}
+ * @param stampAudio whether each audio delta's {@code event_id} ends with {@code _<seq>_<dueMicros>_<sentMicros>}, and
+ *        its audio starts with the same three numbers (little-endian longs, 24 bytes)
  * @param allowedOrigins the web pages that may connect (by their {@code Origin} header)
  * @param handshakeTimeout how long a connection may take to complete its WebSocket upgrade
  * @param idleTimeout how long an upgraded connection may send nothing; zero: for ever

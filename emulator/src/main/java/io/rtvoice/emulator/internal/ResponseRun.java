@@ -283,19 +283,26 @@ final class ResponseRun {
             session.emit(new ServerEvent.ResponseOutputAudioTranscriptDelta(session.nextEventId(), id, itemId, 0, 0, delta));
         }
         String eventId = session.nextEventId();
+        byte[] stamp = null;
         if (s.stampAudio()) {
             long dueMicros = startEpochMicros + dueNanos(audioBytesSent / bytesPerMs) / 1_000;
-            eventId = eventId + "_" + deltasSent + "_" + dueMicros + "_" + epochMicros();
+            long sentMicros = epochMicros();
+            eventId = eventId + "_" + deltasSent + "_" + dueMicros + "_" + sentMicros;
+            stamp = AudioDeltaFrame.stamp(deltasSent, dueMicros, sentMicros);
         }
         deltasSent++;
         // The audio's base64 copied into the codec's frame; as an event only when that cannot be done (a fault, a loop
         // shorter than a delta).
         AudioDeltaFrame frame = deltaFrame == null ? null : AudioDeltaFrame.of(deltaFrame, eventId, encoded,
-                monologue() ? audioBytesSent % audio.length : audioBytesSent, end - audioBytesSent);
+                monologue() ? audioBytesSent % audio.length : audioBytesSent, end - audioBytesSent, stamp);
         if (frame != null) {
             session.emitAudioDelta(frame);
         } else {
-            session.emit(new ServerEvent.ResponseOutputAudioDelta(eventId, id, itemId, 0, 0, slice(audioBytesSent, end)));
+            byte[] delta = slice(audioBytesSent, end);
+            if (stamp != null && delta.length >= stamp.length) {
+                System.arraycopy(stamp, 0, delta, 0, stamp.length);
+            }
+            session.emit(new ServerEvent.ResponseOutputAudioDelta(eventId, id, itemId, 0, 0, delta));
         }
         int sentMs = (end - audioBytesSent) / bytesPerMs;
         audioBytesSent = end;

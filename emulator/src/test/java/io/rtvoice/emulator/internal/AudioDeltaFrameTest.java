@@ -44,11 +44,33 @@ class AudioDeltaFrameTest {
     void whatItCannotWriteIsLeftToTheCodec() {
         AudioDeltaFrame.Template template = AudioDeltaFrame.Template.of(EventCodec.of(Dialect.GA), "resp_1", "item_1");
         EncodedAudio once = EncodedAudio.of(new byte[100]);
-        assertThat(AudioDeltaFrame.of(template, "event_1", once, 50, 51)).as("past the end").isNull();
-        assertThat(AudioDeltaFrame.of(template, "event_1", EncodedAudio.loop(new byte[100]), 50, 151)).as("past the loop twice over").isNull();
-        assertThat(AudioDeltaFrame.of(template, "event \"1\"", once, 0, 10)).as("an id the codec would escape").isNull();
-        assertThat(AudioDeltaFrame.of(null, "event_1", once, 0, 10)).isNull();
-        assertThat(AudioDeltaFrame.of(template, "event_1", once, 0, 10)).isNotNull();
+        assertThat(AudioDeltaFrame.of(template, "event_1", once, 50, 51, null)).as("past the end").isNull();
+        assertThat(AudioDeltaFrame.of(template, "event_1", EncodedAudio.loop(new byte[100]), 50, 151, null)).as("past the loop twice over").isNull();
+        assertThat(AudioDeltaFrame.of(template, "event \"1\"", once, 0, 10, null)).as("an id the codec would escape").isNull();
+        assertThat(AudioDeltaFrame.of(null, "event_1", once, 0, 10, null)).isNull();
+        assertThat(AudioDeltaFrame.of(template, "event_1", once, 0, 10, null)).isNotNull();
+    }
+
+    @Test
+    void aStampTakesThePlaceOfTheAudiosFirstBytes() {
+        EventCodec codec = EventCodec.of(Dialect.GA);
+        AudioDeltaFrame.Template template = AudioDeltaFrame.Template.of(codec, "resp_1", "item_1");
+        byte[] audio = new byte[4_800];
+        new java.util.SplittableRandom(9).nextBytes(audio);
+        byte[] stamp = AudioDeltaFrame.stamp(7, 1_733_420_000_000_000L, 1_733_420_000_000_123L);
+        for (int from : new int[] {0, 1, 2, 960}) {
+            byte[] pcm = java.util.Arrays.copyOfRange(audio, from, from + 960);
+            System.arraycopy(stamp, 0, pcm, 0, stamp.length);
+            byte[] expected = codec.encode(new ServerEvent.ResponseOutputAudioDelta("event_1", "resp_1", "item_1", 0, 0, pcm));
+
+            AudioDeltaFrame frame = AudioDeltaFrame.of(template, "event_1", EncodedAudio.loop(audio), from, 960, stamp);
+
+            assertThat(new String(frame.toBytes(), StandardCharsets.UTF_8)).as("from %d", from)
+                    .isEqualTo(new String(expected, StandardCharsets.UTF_8));
+            assertThat(frame.length()).isEqualTo(expected.length);
+        }
+        assertThat(java.nio.ByteBuffer.wrap(stamp).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(16)).isEqualTo(1_733_420_000_000_123L);
+        assertThat(AudioDeltaFrame.of(template, "event_1", EncodedAudio.of(audio), 0, 20, stamp)).as("shorter than its stamp").isNull();
     }
 
     private static void assertSame(EventCodec codec, AudioDeltaFrame.Template template, String id, EncodedAudio encoded, byte[] audio,
@@ -58,7 +80,7 @@ class AudioDeltaFrameTest {
             pcm[i] = audio[(from + i) % audio.length];
         }
         byte[] expected = codec.encode(new ServerEvent.ResponseOutputAudioDelta(id, "resp_conn1000004", "item_conn1000003", 0, 0, pcm));
-        AudioDeltaFrame frame = AudioDeltaFrame.of(template, id, encoded, from, n);
+        AudioDeltaFrame frame = AudioDeltaFrame.of(template, id, encoded, from, n, null);
         assertThat(frame).as("from %d, %d bytes of %d, loop %s", from, n, audio.length, loop).isNotNull();
         assertThat(frame.length()).isEqualTo(expected.length);
         assertThat(new String(frame.toBytes(), StandardCharsets.UTF_8)).as("from %d, %d bytes of %d, loop %s", from, n, audio.length, loop)

@@ -1,5 +1,6 @@
 package io.rtvoice.transport.websocket;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -7,34 +8,86 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.rtvoice.transport.TransportConnection;
 import io.rtvoice.transport.TransportException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
 /**
- * The inbound end of a connection: each text frame's payload, copied out as UTF-8 bytes, goes to
- * {@link #frames()} (the {@link TransportConnection#inbound()} stream) in wire order. The stream completes
- * when the channel closes and fails with a {@link TransportException} when it breaks; the exception that
- * came down the pipeline when it is one (keep-alive's dead-peer verdict), else one that wraps it. A broken
- * channel is closed.
+ * The inbound end of a connection: each text frame's payload is lent to the {@link TransportConnection.Receiver}
+ * in wire order, as a view of Netty's buffer, which is released when the receiver returns. Frames that come
+ * before the receiver is attached (between the upgrade and the session's start) are copied and kept for it.
+ * The receiver is told the connection completed when the channel closes, or failed with a
+ * {@link TransportException} when it broke: the exception that came down the pipeline when it is one
+ * (keep-alive's dead-peer verdict), else one that wraps it. A broken channel is closed.
  *
- * <p>Buffers: every WebSocket frame that reaches this handler ends here, released once its bytes are
- * copied; binary frames (the Realtime API sends none) are released unread. Anything else goes on.
+ * <p>Buffers: every WebSocket frame that reaches this handler ends here; binary frames (the Realtime API sends
+ * none) are released unread. Anything else goes on.
  *
- * <p>Runs on the channel's event loop; {@link #frames()} may be subscribed from any thread, once.
+ * <p>Runs on the channel's event loop, the receiver too; {@link #receive} may be called from any thread, once.
  */
 final class TextFrameHandler extends ChannelInboundHandlerAdapter {
 
-    private final Sinks.Many<byte[]> frames = Sinks.many().unicast().onBackpressureBuffer();
+    private final AtomicBoolean receiving = new AtomicBoolean();
+    // Event loop only.
+    private final ArrayDeque<byte[]> early = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private TransportConnection.Receiver receiver;
+    private boolean ended;
+    private Throwable failure;
 
-    /** The text frames' payloads in wire order; subscribe once. */
+    /** Lends the text frames to {@code receiver} from now on, after any that came first; once. */
+    void receive(TransportConnection.Receiver receiver) {
+        if (!receiving.compareAndSet(false, true)) {
+            throw new IllegalStateException("the connection's frames are already being received");
+        }
+        if (ctx.executor().inEventLoop()) {
+            attach(receiver);
+        } else {
+            ctx.executor().execute(() -> attach(receiver));
+        }
+    }
+
+    /** The text frames as copies, for {@link TransportConnection#inbound()}; subscribe once. */
     Flux<byte[]> frames() {
+        Sinks.Many<byte[]> frames = Sinks.many().unicast().onBackpressureBuffer();
+        receive(new TransportConnection.Receiver() {
+            @Override
+            public void frame(ByteBuffer utf8) {
+                byte[] copy = new byte[utf8.remaining()];
+                utf8.get(copy);
+                frames.tryEmitNext(copy);
+            }
+
+            @Override
+            public void completed() {
+                frames.tryEmitComplete();
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                frames.tryEmitError(error);
+            }
+        });
         return frames.asFlux();
+    }
+
+    private void attach(TransportConnection.Receiver receiver) {
+        for (byte[] frame; (frame = early.poll()) != null; ) {
+            receiver.frame(ByteBuffer.wrap(frame));
+        }
+        this.receiver = receiver;
+        if (ended) {
+            signalEnd();
+        }
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
         // reactor-netty reads only as its own inbound stream asks, and nothing asks now that the frames end
-        // here; this handler buffers without bound, so let the channel read on its own.
+        // here; frames wait only until the receiver is attached, so let the channel read on its own.
         ctx.channel().config().setAutoRead(true);
     }
 
@@ -45,24 +98,57 @@ final class TextFrameHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            if (frame instanceof TextWebSocketFrame) {
-                frames.tryEmitNext(ByteBufUtil.getBytes(frame.content()));
+            if (frame instanceof TextWebSocketFrame && !ended) {
+                ByteBuf content = frame.content();
+                if (receiver == null) {
+                    early.add(ByteBufUtil.getBytes(content));
+                } else {
+                    receiver.frame(lent(content));
+                }
             }
         } finally {
             frame.release();
         }
     }
 
+    /**
+     * A view of {@code content}'s readable bytes: the buffer's own cached view when it is one piece (a pooled
+     * buffer keeps it across reuse, so lending allocates nothing), a joined copy when it is several.
+     */
+    private static ByteBuffer lent(ByteBuf content) {
+        return content.nioBufferCount() == 1 ? content.internalNioBuffer(content.readerIndex(), content.readableBytes())
+                : content.nioBuffer();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        frames.tryEmitError(cause instanceof TransportException verdict ? verdict
+        end(cause instanceof TransportException verdict ? verdict
                 : new TransportException("connection broken: " + cause, 0, cause));
         ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        frames.tryEmitComplete(); // a no-op after an error
+        end(null); // a no-op after an error
         ctx.fireChannelInactive();
+    }
+
+    private void end(Throwable error) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        failure = error;
+        if (receiver != null) {
+            signalEnd();
+        }
+    }
+
+    private void signalEnd() {
+        if (failure != null) {
+            receiver.failed(failure);
+        } else {
+            receiver.completed();
+        }
     }
 }

@@ -1,12 +1,15 @@
 package io.rtvoice.transport.websocket;
 
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.rtvoice.transport.CloseStatus;
 import io.rtvoice.transport.TransportConnection;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -15,7 +18,7 @@ import reactor.netty.Connection;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
- * One upgraded connection: inbound frames from {@link TextFrameHandler}, how it ended from
+ * One upgraded connection: inbound frames lent by {@link TextFrameHandler}, how it ended from
  * {@link CloseHandshakeHandler}, outbound frames through reactor-netty's {@link WebsocketOutbound}.
  */
 final class WebSocketConnection implements TransportConnection {
@@ -60,12 +63,40 @@ final class WebSocketConnection implements TransportConnection {
     }
 
     @Override
+    public void receive(Receiver receiver) {
+        textFrames.receive(receiver);
+    }
+
+    @Override
     public Mono<Void> send(Publisher<byte[]> frames) {
+        return send(frames, null);
+    }
+
+    @Override
+    public Mono<Void> send(Publisher<byte[]> frames, Consumer<byte[]> written) {
         // Subscribing starts the writes; the cached result tells any later subscriber how they ended.
-        Mono<Void> sending = out.sendObject(Flux.from(frames).map(b -> new TextWebSocketFrame(Unpooled.wrappedBuffer(b))))
-                .then().cache();
+        Mono<Void> sending = out.sendObject(Flux.from(frames).map(b -> new TextWebSocketFrame(
+                written == null ? Unpooled.wrappedBuffer(b) : new ReturnedWhenFreed(b, written)))).then().cache();
         sending.subscribe(null, e -> { });
         return sending;
+    }
+
+    /**
+     * A frame's array, handed back when Netty frees its buffer: after the encoder has copied it out (masking it),
+     * or after a write that failed. Freed at most once, so handed back at most once.
+     */
+    private static final class ReturnedWhenFreed extends UnpooledHeapByteBuf {
+        private final Consumer<byte[]> written;
+
+        ReturnedWhenFreed(byte[] frame, Consumer<byte[]> written) {
+            super(UnpooledByteBufAllocator.DEFAULT, frame, frame.length);
+            this.written = written;
+        }
+
+        @Override
+        protected void freeArray(byte[] array) {
+            written.accept(array);
+        }
     }
 
     /**

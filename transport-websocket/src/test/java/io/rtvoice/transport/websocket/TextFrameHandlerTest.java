@@ -1,14 +1,17 @@
 package io.rtvoice.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.rtvoice.transport.TransportConnection;
 import io.rtvoice.transport.TransportException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +44,67 @@ class TextFrameHandlerTest {
                 .verify(WAIT);
         assertThat(sent).allSatisfy(frame -> assertThat(frame.refCnt()).isZero());
         assertThat(channel.<Object>readInbound()).as("frames end here").isNull();
+    }
+
+    @Test
+    void framesAreLentAsViewsOfTheirBuffersWhichAreReleasedWhenTheReceiverReturns() {
+        List<String> received = new ArrayList<>();
+        List<Integer> refCountsDuring = new ArrayList<>();
+        List<TextWebSocketFrame> sent = new ArrayList<>();
+        handler.receive(new TransportConnection.Receiver() {
+            @Override
+            public void frame(ByteBuffer utf8) {
+                refCountsDuring.add(sent.get(received.size()).refCnt());
+                received.add(StandardCharsets.UTF_8.decode(utf8).toString());
+            }
+
+            @Override
+            public void completed() {
+                received.add("completed");
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                received.add("failed");
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            TextWebSocketFrame frame = new TextWebSocketFrame(Unpooled.directBuffer().writeBytes(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
+            sent.add(frame);
+            channel.writeInbound(frame);
+        }
+        channel.close();
+
+        assertThat(received).containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "completed");
+        assertThat(refCountsDuring).as("the buffer is alive while lent").containsOnly(1);
+        assertThat(sent).allSatisfy(frame -> assertThat(frame.refCnt()).isZero());
+    }
+
+    @Test
+    void framesBeforeTheReceiverAreKeptForItInOrderAndASecondReceiverIsRefused() {
+        channel.writeInbound(new TextWebSocketFrame("{\"early\":1}"));
+        channel.writeInbound(new TextWebSocketFrame("{\"early\":2}"));
+        List<String> received = new ArrayList<>();
+        TransportConnection.Receiver receiver = new TransportConnection.Receiver() {
+            @Override
+            public void frame(ByteBuffer utf8) {
+                received.add(StandardCharsets.UTF_8.decode(utf8).toString());
+            }
+
+            @Override
+            public void completed() {
+            }
+
+            @Override
+            public void failed(Throwable error) {
+            }
+        };
+        handler.receive(receiver);
+        channel.writeInbound(new TextWebSocketFrame("{\"late\":3}"));
+
+        assertThat(received).containsExactly("{\"early\":1}", "{\"early\":2}", "{\"late\":3}");
+        assertThatThrownBy(() -> handler.receive(receiver)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("the connection's frames are already being received");
     }
 
     @Test
