@@ -32,6 +32,7 @@ class ScriptedResponderTest {
             .onUserText("weather").say("I cannot look up the weather.")
             .onUserText("what can you do").whenToolOffered("get_weather").say("I can check the weather.")
             .onUserText("echo").callMcpTool("docs", "echo", "{\"text\":\"{text}\"}").then().say("It said: {output}.")
+            .onUserTextMatching("audio of (\\d+) milliseconds").say("You spoke for {1} ms.")
             .onUserText("long answer").sayRepeated("This answer goes on and on.", 50)
             .otherwise(turn -> new Responder.Reply.Speech("Scripted fallback."))
             .build();
@@ -163,6 +164,23 @@ class ScriptedResponderTest {
         try (WsClient c = EmulatorProtocolTest.connect(fast, dialect)) {
             assertThat(said(answer(c, Item.userText("Hello there")))).isEqualTo("Scripted fallback.");
             assertThat(said(answer(c, null))).as("a response with nothing new").isEqualTo("Scripted fallback.");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aSpokenTurnIsMatchedByItsTranscript(Dialect dialect) throws Exception {
+        try (WsClient c = EmulatorProtocolTest.connect(fast, dialect)) {
+            configure(c, dialect, SessionConfig.builder().turnDetection(io.rtvoice.event.TurnDetection.serverVad(0.5, 300, 500))
+                    .inputTranscription(io.rtvoice.event.InputTranscription.of("whisper-1")));
+            EmulatorTurnsAndFaultsTest.speak(c, EmulatorTurnsAndFaultsTest.pcm(1000, false));
+            EmulatorTurnsAndFaultsTest.speak(c, EmulatorTurnsAndFaultsTest.pcm(1200, true));
+            EmulatorTurnsAndFaultsTest.speak(c, EmulatorTurnsAndFaultsTest.pcm(800, false));
+            // The emulator transcribes a turn as its length, before the VAD's response asks the script.
+            String transcript = c.await(ServerEvent.ConversationItemInputAudioTranscriptionCompleted.class).transcript();
+            assertThat(transcript).isEqualTo("audio of 2000 milliseconds");
+            ServerEvent.ResponseDone done = c.await(ServerEvent.ResponseDone.class);
+            assertThat(said(done.response().output().get(0))).isEqualTo("You spoke for 2000 ms.");
         }
     }
 
