@@ -128,6 +128,17 @@ class ScriptedResponderScriptTest {
     }
 
     @Test
+    void theReadmesExampleScriptParses() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int section = readme.indexOf("## A scripted model");
+        int start = readme.indexOf("```text\n", section) + "```text\n".length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+        ScriptedResponder script = ScriptedResponder.parse(example);
+        SessionConfig plain = SessionConfig.builder().build();
+        assertThat(script.reply(turn(plain, Item.userText("a table for 2?")))).isEqualTo(new Responder.Reply.Speech("A table for 2, done."));
+    }
+
+    @Test
     void aScriptPrintsAsAScriptThatParsesToTheSameRules() {
         ScriptedResponder script = ScriptedResponder.parse(HANDOFF);
         assertThat(ScriptedResponder.parse(script.toString()).toString()).isEqualTo(script.toString());
