@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  * <p><b>A sequence:</b> after a call, {@link Builder#then()} writes the rule's next step, which answers the turn whose
  * newest item is that call's output (for an MCP call, the {@code mcp_call} item): "call {@code transfer_to_booking},
  * then, after its output, say …". The next step's conditions are checked in the turn it answers, so they see the
- * session as the client left it after the call. The script keeps no state: the position in a sequence is read from
+ * session as the client left it after the call; when they fail, the rule does not start over on that output but falls
+ * through. The script keeps no state: the position in a sequence is read from
  * the conversation, so one responder serves every connection.
  *
  * <p><b>Which rule answers:</b> the first, in the order written, whose trigger and conditions hold and whose action can
@@ -182,7 +183,11 @@ public final class ScriptedResponder implements Responder {
             return start(new Trigger.ToolOutput(nonEmpty("tool", tool), nonEmpty("words", words).toLowerCase(Locale.ROOT), words));
         }
 
-        /** A rule for every turn: with conditions, say, or as a catch-all at the end. */
+        /**
+         * A rule for every turn: with conditions, say, or as a catch-all at the end. Every turn includes a call's
+         * output: a one-step rule that calls a tool on any turn calls it again after its output, unless a condition
+         * stops it.
+         */
         public Rule onAnyTurn() {
             return start(new Trigger.AnyTurn());
         }
@@ -346,11 +351,8 @@ public final class ScriptedResponder implements Responder {
         Reply reply(Turn turn) {
             List<Item> conversation = turn.conversation();
             Position next = after(conversation);
-            if (next != null) {
-                Reply reply = steps.get(next.step()).reply(turn, next.groups());
-                if (reply != null) {
-                    return reply;
-                }
+            if (next != null) { // the output of this rule's own call: go on or fall through, never start over (a loop)
+                return steps.get(next.step()).reply(turn, next.groups());
             }
             List<String> groups = trigger.match(conversation);
             return groups == null ? null : steps.get(0).reply(turn, groups);

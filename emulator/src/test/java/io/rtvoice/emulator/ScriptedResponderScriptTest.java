@@ -120,6 +120,57 @@ class ScriptedResponderScriptTest {
     }
 
     @Test
+    void aThreeStepSequenceIsFollowedThroughTheConversation() {
+        ScriptedResponder script = ScriptedResponder.parse("""
+                on user /order (\\w+)/
+                  call find {"item": "{1}"}
+                then
+                  call pay {"item": "{1}"}
+                then
+                  say Paid for {1}: {output}.
+                """);
+        SessionConfig session = SessionConfig.builder().tools(List.of(Tool.function("find", null, null), Tool.function("pay", null, null))).build();
+        Item order = Item.userText("order pizza");
+
+        assertThat(script.reply(turn(session, order))).isEqualTo(new Responder.Reply.FunctionCall("find", "{\"item\": \"pizza\"}"));
+        assertThat(script.reply(turn(session, order, call("find", "c1"), Item.functionCallOutput("c1", "found"))))
+                .isEqualTo(new Responder.Reply.FunctionCall("pay", "{\"item\": \"pizza\"}"));
+        assertThat(script.reply(turn(session, order, call("find", "c1"), Item.functionCallOutput("c1", "found"),
+                call("pay", "c2"), Item.functionCallOutput("c2", "receipt 42"))))
+                .isEqualTo(new Responder.Reply.Speech("Paid for pizza: receipt 42."));
+        assertThat(script.reply(turn(session, order, call("pay", "c2"), Item.functionCallOutput("c2", "receipt 42"))))
+                .as("pay without find first: not this rule's sequence").isEqualTo(new Responder.Reply.Speech("The tool answered: receipt 42."));
+    }
+
+    @Test
+    void aStepWhoseConditionFailsAfterItsCallFallsThroughInsteadOfCallingAgain() {
+        ScriptedResponder script = ScriptedResponder.parse("on any\ncall transfer {}\nthen\nwhen instructions booking\nsay Booking here.");
+        SessionConfig triage = SessionConfig.builder().instructions("triage").tools(List.of(Tool.function("transfer", null, null))).build();
+        Item hi = Item.userText("hi");
+
+        assertThat(script.reply(turn(triage, hi))).isEqualTo(new Responder.Reply.FunctionCall("transfer", "{}"));
+        assertThat(script.reply(turn(triage, hi, call("transfer", "c1"), Item.functionCallOutput("c1", "ok"))))
+                .isEqualTo(new Responder.Reply.Speech("The tool answered: ok."));
+    }
+
+    @Test
+    void anApprovedMcpCallIsMadeAndItsOutputAnsweredByTheNextStep() {
+        ScriptedResponder script = ScriptedResponder.parse("on user look up\nmcp docs lookup {\"id\": 7}\nthen\nsay Found {output}.");
+        SessionConfig session = SessionConfig.builder().tools(List.of(Tool.mcp("docs", "http://127.0.0.1:1/mcp"))).build();
+        Item ask = Item.userText("please look up seven");
+        Item request = new Item("mcpr_1", "mcp_approval_request", null, null, null, null, null, "lookup", "{\"id\": 7}",
+                null, "docs", null, null, null, null, null);
+        Item approval = Item.mcpApprovalResponse("mcpr_1", true, null);
+        Item made = new Item("mcp_1", "mcp_call", null, null, null, null, null, "lookup", "{\"id\": 7}", "item 7", "docs",
+                null, "mcpr_1", null, null, null);
+
+        assertThat(script.reply(turn(session, ask))).isEqualTo(new Responder.Reply.McpCall("docs", "lookup", "{\"id\": 7}", null));
+        assertThat(script.reply(turn(session, ask, request, approval)))
+                .isEqualTo(new Responder.Reply.McpCall("docs", "lookup", "{\"id\": 7}", "mcpr_1"));
+        assertThat(script.reply(turn(session, ask, request, approval, made))).isEqualTo(new Responder.Reply.Speech("Found item 7."));
+    }
+
+    @Test
     void placeholdersInArgumentsAreEscapedAsJsonStrings() {
         ScriptedResponder script = ScriptedResponder.parse("on user say\ncall note {\"text\": \"{text}\"}");
         SessionConfig session = SessionConfig.builder().tools(List.of(Tool.function("note", null, null))).build();
