@@ -266,6 +266,18 @@ class ScriptedResponderScriptTest {
     }
 
     @Test
+    void theCliScriptOptionReportsAMissingFileAsOneLineAndStatus2(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.script");
+        StringWriter err = new StringWriter();
+
+        int exit = UserErrors.commandLine(new EmulatorMain()).setErr(new PrintWriter(err, true))
+                .execute("--port", "0", "--quiet", "--script", missing.toString());
+
+        assertThat(exit).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).singleElement().asString().startsWith("rtvoice-emulator: ").contains("no such file: " + missing);
+    }
+
+    @Test
     void theCliAnswersByTheScriptItWasGiven(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("hello.script"), "on user hello\n  say Hello from the script.\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
