@@ -43,8 +43,8 @@ import java.util.regex.Pattern;
  * newest item is that call's output (for an MCP call, the {@code mcp_call} item): "call {@code transfer_to_booking},
  * then, after its output, say …". The next step's conditions are checked in the turn it answers, so they see the
  * session as the client left it after the call; when they fail, the rule does not start over on that output but falls
- * through. The script keeps no state: the position in a sequence is read from
- * the conversation, so one responder serves every connection.
+ * through. The script keeps no state: the position in a sequence is read from the conversation, so one responder
+ * serves every connection.
  *
  * <p><b>Which rule answers:</b> the first, in the order written, whose trigger and conditions hold and whose action can
  * run. A call can run only when the turn's session offers the tool ({@link Turn#session()}'s {@code tools}: a function
@@ -56,8 +56,8 @@ import java.util.regex.Pattern;
  *
  * <p><b>Placeholders</b> in what is said and in call arguments: {@code {text}}, the newest user words of the
  * conversation; {@code {output}}, the output of the call the newest item answers; {@code {1}}…{@code {9}}, the groups of
- * the regular expression that started the rule. An unknown or empty one becomes the empty string. In arguments they
- * belong inside JSON strings and are escaped as such.
+ * the regular expression that started the rule. One with nothing to fill in (no such group, no output) becomes the
+ * empty string; other braces stay as written. In arguments they belong inside JSON strings and are escaped as such.
  *
  * <p>Immutable and thread-safe; {@link #reply} runs on an event loop and does no I/O.
  */
