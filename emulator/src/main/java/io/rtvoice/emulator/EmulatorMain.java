@@ -43,6 +43,10 @@ public final class EmulatorMain implements Callable<Integer> {
             description = "Every spoken response lasts this long, its voice looping, on a drift-free schedule; 0 = as long as its words (default: ${DEFAULT-VALUE}).")
     int monologueSeconds;
 
+    @Option(names = "--script", paramLabel = "FILE",
+            description = "Answer by the rules of this script file (see ScriptedResponder); the standard replies for turns it leaves.")
+    Path script;
+
     @Option(names = "--stamp-audio", description = "End each audio delta's event_id with _<seq>_<dueMicros>_<sentMicros> (epoch microseconds), and start its audio with the same as three little-endian longs.")
     boolean stampAudio;
 
@@ -90,6 +94,15 @@ public final class EmulatorMain implements Callable<Integer> {
                 .monologue(Duration.ofSeconds(monologueSeconds)).stampAudio(stampAudio).log(!quiet)
                 // --verbose (every command's option, from UserErrors) also logs what clients send and wins over --quiet.
                 .verbose(spec.commandLine().getParseResult().hasMatchedOption("--verbose"));
+        if (script != null) {
+            try {
+                builder.responder(ScriptedResponder.load(script));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // UserErrors names the file: a missing or unreadable one is the user's mistake
+            } catch (IllegalArgumentException e) { // a malformed script: the message names the file and the line
+                throw new ParameterException(spec.commandLine(), "--script : " + e.getMessage(), e);
+            }
+        }
         if (allowedOrigins != null) {
             builder.allowedOrigins(allowedOrigins.toArray(String[]::new));
         }
@@ -104,7 +117,7 @@ public final class EmulatorMain implements Callable<Integer> {
         try {
             started = builder.start();
         } catch (IllegalArgumentException e) { // unreadable or mismatched certificate/key files: the user's mistake
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

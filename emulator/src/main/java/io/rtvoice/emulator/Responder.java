@@ -1,6 +1,5 @@
 package io.rtvoice.emulator;
 
-import io.rtvoice.event.ContentPart;
 import io.rtvoice.event.Item;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.event.Tool;
@@ -93,9 +92,9 @@ public interface Responder {
             if (mcp != null) {
                 return mcp;
             }
-            String said = userText(last);
+            String said = UserWords.of(last);
             // A forced call (required, or a named function) happens whatever came last; its words are the user's latest.
-            String heard = said != null ? said : latestUserText(turn.conversation());
+            String heard = said != null ? said : UserWords.latest(turn.conversation());
             Tool tool = chooseTool(turn.session(), said, heard == null ? "" : heard);
             if (tool != null) {
                 return new Reply.FunctionCall(tool.name(), ToolArguments.generate(tool.parameters(), heard == null ? "" : heard));
@@ -113,30 +112,6 @@ public interface Responder {
             }
             return new Reply.Speech("Hello, how can I help you today?");
         };
-    }
-
-    private static String latestUserText(List<Item> conversation) {
-        for (int i = conversation.size() - 1; i >= 0; i--) {
-            String text = userText(conversation.get(i));
-            if (text != null) {
-                return text;
-            }
-        }
-        return null;
-    }
-
-    private static String userText(Item item) {
-        if (!"message".equals(item.type()) || !"user".equals(item.role()) || item.content() == null) {
-            return null;
-        }
-        StringBuilder text = new StringBuilder();
-        for (ContentPart part : item.content()) {
-            String t = "input_text".equals(part.type()) ? part.text() : part.transcript();
-            if (t != null && !t.isBlank()) {
-                text.append(text.length() > 0 ? " " : "").append(t.strip());
-            }
-        }
-        return text.length() > 0 ? text.toString() : null;
     }
 
     /** The function tool the standard responder calls for {@code said}, by the session's tool choice, or {@code null}. */

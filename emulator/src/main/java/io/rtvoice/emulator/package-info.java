@@ -1,6 +1,7 @@
 /**
  * A local server that speaks the Realtime protocol in both dialects:
- * {@link io.rtvoice.emulator.RealtimeEmulator}, its scripted replies ({@link io.rtvoice.emulator.Responder}),
+ * {@link io.rtvoice.emulator.RealtimeEmulator}, its replies ({@link io.rtvoice.emulator.Responder}; by rules,
+ * {@link io.rtvoice.emulator.ScriptedResponder}),
  * fault injection ({@link io.rtvoice.emulator.Faults}), and the command line
  * ({@link io.rtvoice.emulator.EmulatorMain}).
  */

@@ -145,4 +145,17 @@ class EmulatorCliTest {
         assertThat(err.toString().lines().toList()).singleElement().asString()
                 .startsWith("rtvoice-emulator: ").containsIgnoringCase("address already in use");
     }
+
+    @Test
+    void anUnreadableTlsCertificateIsOneLineAndStatus2(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path notPem = java.nio.file.Files.writeString(dir.resolve("cert.pem"), "not a certificate");
+        StringWriter err = new StringWriter();
+
+        int exit = UserErrors.commandLine(new EmulatorMain()).setErr(new PrintWriter(err, true))
+                .execute("--port", "0", "--quiet", "--tls-cert", notPem.toString(), "--tls-key", notPem.toString());
+
+        // picocli refuses a ParameterException built with neither ArgSpec nor value: this once ended as a bug, exit 1.
+        assertThat(exit).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).singleElement().asString().startsWith("rtvoice-emulator: ");
+    }
 }
