@@ -530,7 +530,19 @@ public final class JacksonEventCodec implements EventCodec {
 
     @Override
     public byte[] encode(ClientEvent event, IntFunction<byte[]> arrays) {
-        return toBytes(out -> encode(event, out), arrays);
+        // Written out rather than through toBytes: a capturing lambda here was not scalar-replaced (24 B per append).
+        GrowableBytes sink = SCRATCH.get();
+        sink.reset();
+        try {
+            encode(event, sink);
+            return sink.copyInto(arrays);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen: the sink is in memory
+        } finally {
+            if (sink.capacity() > MAX_RETAINED_SCRATCH) {
+                SCRATCH.remove();
+            }
+        }
     }
 
     @Override
@@ -538,17 +550,13 @@ public final class JacksonEventCodec implements EventCodec {
         return toBytes(out -> encode(event, out));
     }
 
+    /** Runs {@code encoding} into this thread's scratch buffer and returns the bytes at their exact size. */
     private static byte[] toBytes(Encoding encoding) {
-        return toBytes(encoding, byte[]::new);
-    }
-
-    /** Runs {@code encoding} into this thread's scratch buffer and copies the bytes into an array of {@code arrays}. */
-    private static byte[] toBytes(Encoding encoding, IntFunction<byte[]> arrays) {
         GrowableBytes sink = SCRATCH.get();
         sink.reset();
         try {
             encoding.into(sink);
-            return sink.copyInto(arrays);
+            return sink.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen: the sink is in memory
         } finally {
