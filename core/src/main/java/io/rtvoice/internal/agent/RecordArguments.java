@@ -12,12 +12,10 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
-import com.fasterxml.jackson.databind.jsontype.TypeDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.type.ReferenceType;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.GenericArrayType;
@@ -210,9 +208,8 @@ public final class RecordArguments {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public JsonDeserializer<?> findReferenceDeserializer(ReferenceType type, DeserializationConfig config,
-                BeanDescription description, TypeDeserializer contentTypeDeserializer, JsonDeserializer<?> contentDeserializer) {
-            return type.hasRawClass(Optional.class) ? new OptionalDeserializer(type.getContentType(), null) : null;
+        public JsonDeserializer<?> findBeanDeserializer(JavaType type, DeserializationConfig config, BeanDescription description) {
+            return type.hasRawClass(Optional.class) ? new OptionalDeserializer(type.containedTypeOrUnknown(0), null) : null;
         }
     }
 
