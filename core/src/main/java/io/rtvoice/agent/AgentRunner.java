@@ -51,10 +51,10 @@ import reactor.core.publisher.Sinks;
  * <p><b>Guardrails</b> run on the transcript (or text) of each answer every
  * {@link Builder#guardrailEveryChars} characters (100 by default) and at its end, one check at a time (a slow check
  * is given the latest text next, not every step it missed). When one trips, the answer is cut where the user
- * stopped hearing it: by the {@link Builder#interrupter} when a player is set (a {@code VoiceSession}'s
- * {@code interrupt()}, which stops playback and truncates at what was played), else by cancelling the response and
- * truncating at the audio received (deleting the item when none was). Then {@link AgentEvent.GuardrailTripped}; the
- * app may {@link #say} a sentence of its own.
+ * stopped hearing it: the response is cancelled, then the {@link Builder#interrupter} cuts it when a player is set
+ * (a {@code VoiceSession}'s {@code interrupt()}, which stops playback and truncates at what was played), else it is
+ * truncated at the audio received (deleted when none was). Then {@link AgentEvent.GuardrailTripped}; the app may
+ * {@link #say} a sentence of its own.
  *
  * <p><b>Approval.</b> A {@link FunctionTool#withApproval() tool that needs approval}, and every MCP call the service
  * asks about, waits for {@link #approve} or {@link #reject} ({@link AgentEvent.ApprovalRequested} gives the id), up
@@ -419,23 +419,35 @@ public final class AgentRunner implements AutoCloseable {
     }
 
     private void trip(ConversationResponse response, OutputItem item, String agent, Trip trip) {
+        boolean active = activeResponses.contains(response.id());
         try {
-            if (interrupter != null) {
-                interrupter.run(); // the player knows what was heard: it truncates there and cancels
-            } else {
-                if (activeResponses.contains(response.id())) {
-                    conversation.cancel();
-                }
-                RealtimeAudioFormat format = outputFormat;
-                long ms = item.audioBytesReceived() / format.bytesPerSample() * 1000 / format.sampleRateHz();
-                if (ms > 0) {
-                    conversation.truncate(item.id(), (int) ms);
-                } else {
-                    conversation.delete(item.id()); // nothing heard: the model must not believe it was said
-                }
+            if (active) {
+                conversation.cancel(); // first: the model stops saying it
             }
         } catch (IllegalStateException ended) {
             return; // the session is over
+        }
+        if (interrupter != null) {
+            // The player cuts once the response has ended: an item still being generated cannot be truncated (the
+            // emulator refuses it), and the player then finds no response to cancel a second time (whose error,
+            // naming no event, would fail whatever request the app had pending). Playback goes on meanwhile for the
+            // cancel's round trip: a few ms on loopback.
+            running.add((active ? response.done().then().onErrorResume(e -> Mono.empty()) : Mono.<Void>empty())
+                    .then(Mono.fromRunnable(interrupter))
+                    .subscribe(null, e -> emit(new AgentEvent.Error(agent, "the interrupter failed: " + describe(e))),
+                            () -> emit(new AgentEvent.GuardrailTripped(agent, trip.guardrail(), item.id(), trip.text()))));
+            return;
+        }
+        try {
+            RealtimeAudioFormat format = outputFormat;
+            long ms = item.audioBytesReceived() / format.bytesPerSample() * 1000 / format.sampleRateHz();
+            if (ms > 0) {
+                conversation.truncate(item.id(), (int) ms);
+            } else {
+                conversation.delete(item.id()); // nothing heard: the model must not believe it was said
+            }
+        } catch (IllegalStateException ended) {
+            return;
         }
         emit(new AgentEvent.GuardrailTripped(agent, trip.guardrail(), item.id(), trip.text()));
     }
