@@ -115,6 +115,13 @@ public final class AgentRunner implements AutoCloseable {
                 throw new IllegalArgumentException("agents : two named '" + a.name() + "' (expected: unique names)");
             }
         }
+        java.util.Set<String> handoffTools = new java.util.HashSet<>();
+        for (Agent a : b.agents) {
+            if (!handoffTools.add(a.handoffToolName())) {
+                throw new IllegalArgumentException("agents : two whose handoff tool is " + a.handoffToolName()
+                        + " (expected: names that differ in more than case)");
+            }
+        }
         for (Agent a : b.agents) {
             for (String target : a.handoffs()) {
                 if (!agents.containsKey(target)) {
@@ -212,7 +219,8 @@ public final class AgentRunner implements AutoCloseable {
 
     /**
      * Has the model say {@code sentence} as it is, once no response is active (after the one a guardrail cut has
-     * ended, say); completes with the response.
+     * ended, say), with tools off; completes with the response, or fails with a {@code ConversationException} if
+     * another response started first (a tool's output going back, the user's next turn).
      */
     public Mono<ConversationResponse> say(String sentence) {
         Objects.requireNonNull(sentence, "sentence");
@@ -237,18 +245,19 @@ public final class AgentRunner implements AutoCloseable {
             config.voice(wanted);
         }
         SessionConfig withVoice = config.build();
+        AtomicBoolean refused = new AtomicBoolean();
         return conversation.configure(withVoice)
-                .map(accepted -> keep)
                 .onErrorResume(e -> wanted != null && e instanceof ConversationException c
                         && CANNOT_UPDATE_VOICE.equals(c.error().code()), e -> {
-                    // The server knew better than our count of spoken audio: keep the voice, as promised.
-                    SessionConfig.Builder without = withVoice.toBuilder();
-                    without.audio(null);
-                    return conversation.configure(without.build()).map(accepted -> true);
+                    // The server knew better than our count of spoken audio (it was spoken before the runner
+                    // started, say): keep the voice, as promised.
+                    refused.set(true);
+                    return conversation.configure(withVoice.toBuilder().audio(null).build());
                 })
-                .doOnNext(kept -> {
-                    if (kept) {
-                        emit(new AgentEvent.VoiceKept(next.name(), had, wanted));
+                .doOnNext(accepted -> {
+                    if (keep || refused.get()) {
+                        String kept = accepted.voice() != null && accepted.voice().name() != null ? accepted.voice().name() : had;
+                        emit(new AgentEvent.VoiceKept(next.name(), kept, wanted));
                     }
                 })
                 .then();
@@ -368,15 +377,16 @@ public final class AgentRunner implements AutoCloseable {
         if (guardrails.isEmpty()) {
             return;
         }
-        running.add(response.items().onErrorResume(e -> Flux.empty()).subscribe(item -> watch(response, item)));
+        // Not kept for disposal: each watch ends with its answer, and a trip after close() does nothing.
+        response.items().onErrorResume(e -> Flux.empty()).subscribe(item -> watch(response, item));
     }
 
     private void watch(ConversationResponse response, OutputItem item) {
         String agent = current.name();
-        running.add(checkpoints(item).onBackpressureLatest()
+        checkpoints(item).onBackpressureLatest()
                 .concatMap(text -> check(agent, text).map(name -> new Trip(name, text)), 1)
                 .next()
-                .subscribe(trip -> trip(response, item, agent, trip), e -> { }));
+                .subscribe(trip -> trip(response, item, agent, trip), e -> { });
     }
 
     /** The answer's text so far, every {@code guardrailEveryChars} new characters and at its end. */
@@ -419,6 +429,9 @@ public final class AgentRunner implements AutoCloseable {
     }
 
     private void trip(ConversationResponse response, OutputItem item, String agent, Trip trip) {
+        if (ended.get()) {
+            return;
+        }
         boolean active = activeResponses.contains(response.id());
         try {
             if (active) {
@@ -432,10 +445,10 @@ public final class AgentRunner implements AutoCloseable {
             // emulator refuses it), and the player then finds no response to cancel a second time (whose error,
             // naming no event, would fail whatever request the app had pending). Playback goes on meanwhile for the
             // cancel's round trip: a few ms on loopback.
-            running.add((active ? response.done().then().onErrorResume(e -> Mono.empty()) : Mono.<Void>empty())
+            (active ? response.done().then().onErrorResume(e -> Mono.empty()) : Mono.<Void>empty())
                     .then(Mono.fromRunnable(interrupter))
                     .subscribe(null, e -> emit(new AgentEvent.Error(agent, "the interrupter failed: " + describe(e))),
-                            () -> emit(new AgentEvent.GuardrailTripped(agent, trip.guardrail(), item.id(), trip.text()))));
+                            () -> emit(new AgentEvent.GuardrailTripped(agent, trip.guardrail(), item.id(), trip.text())));
             return;
         }
         try {
@@ -504,7 +517,9 @@ public final class AgentRunner implements AutoCloseable {
         running.dispose();
         pending.values().forEach(p -> p.tryEmitValue(new Decision(false, "the runner stopped")));
         pending.clear();
-        emit(new AgentEvent.AgentEnded(current.name()));
+        if (started.get()) {
+            emit(new AgentEvent.AgentEnded(current.name()));
+        }
         history.complete();
         synchronized (this) {
             events.tryEmitComplete();

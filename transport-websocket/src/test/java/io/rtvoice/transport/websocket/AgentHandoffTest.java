@@ -112,4 +112,32 @@ class AgentHandoffTest {
             runner.close();
         }
     }
+
+    /**
+     * The app talked before it started the runner, which so never saw the model speak: the service refuses the
+     * specialist's voice, and the handoff goes on in the voice the session has.
+     */
+    @Test
+    void whenTheServiceRefusesTheVoiceTheHandoffGoesOnInTheVoiceItHas() {
+        try (Conversation conversation = Conversation.connect(emulator.client(Dialect.GA)).block(TIMEOUT)) {
+            conversation.configure(SessionConfig.builder().voice("alloy").build()).block(TIMEOUT);
+            assertThat(turn(conversation, "Hello")).isEqualTo("You said: Hello.");
+            List<ServerEvent.Error> errors = new CopyOnWriteArrayList<>();
+            conversation.events().ofType(ServerEvent.Error.class).subscribe(errors::add);
+            AgentRunner runner = AgentRunner.builder().conversation(conversation)
+                    .agents(AgentFixtures.receptionist(), AgentFixtures.specialist(weatherCalls, refunds)).build();
+            Flux<AgentEvent> events = AgentFixtures.record(runner);
+            runner.start().block(TIMEOUT);
+
+            AgentFixtures.Exchange handoff = turnWithTool(conversation, "Put me through to the specialist please");
+
+            assertThat(transcript(handoff.answer())).isEqualTo("Now speaking as: You are the weather specialist.");
+            assertThat(errors).extracting(e -> e.error().code()).containsExactly("cannot_update_voice");
+            assertThat(await(events, AgentEvent.VoiceKept.class, e -> true))
+                    .isEqualTo(new AgentEvent.VoiceKept("specialist", "alloy", "cedar"));
+            assertThat(await(events, AgentEvent.Handoff.class, e -> true))
+                    .isEqualTo(new AgentEvent.Handoff("receptionist", "specialist"));
+            runner.close();
+        }
+    }
 }
