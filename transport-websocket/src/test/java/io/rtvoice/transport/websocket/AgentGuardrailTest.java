@@ -112,4 +112,35 @@ class AgentGuardrailTest {
             runner.close();
         }
     }
+
+    @Test
+    void aGuardrailIsCheckedEveryNCharactersAndAtTheEndNotPerDelta() {
+        try (Conversation conversation = Conversation.connect(emulator.client(Dialect.GA)).block(TIMEOUT)) {
+            List<String> checked = new CopyOnWriteArrayList<>();
+            reactor.core.publisher.Sinks.Many<String> checks = reactor.core.publisher.Sinks.many().replay().all();
+            AgentRunner runner = AgentRunner.builder().conversation(conversation).agents(ALONE).guardrailEveryChars(40)
+                    .guardrail(Guardrail.of("records", text -> {
+                        checked.add(text);
+                        checks.tryEmitNext(text);
+                        return false;
+                    })).build();
+            runner.start().block(TIMEOUT);
+            List<String> deltas = new CopyOnWriteArrayList<>();
+            conversation.events().ofType(ServerEvent.ResponseOutputAudioTranscriptDelta.class).subscribe(d -> deltas.add(d.delta()));
+
+            String words = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen";
+            String answer = AgentFixtures.turn(conversation, words);
+            checks.asFlux().filter(answer::equals).blockFirst(TIMEOUT); // the check at the end
+
+            assertThat(answer).isEqualTo("You said: " + words + ".");
+            assertThat(checked).last().isEqualTo(answer);
+            for (int i = 1; i < checked.size() - 1; i++) {
+                assertThat(checked.get(i)).startsWith(checked.get(i - 1));
+                assertThat(checked.get(i).length() - checked.get(i - 1).length()).isGreaterThanOrEqualTo(40);
+            }
+            assertThat(checked.get(0).length()).isGreaterThanOrEqualTo(40);
+            assertThat(checked).hasSizeLessThanOrEqualTo(answer.length() / 40 + 1).hasSizeLessThan(deltas.size());
+            runner.close();
+        }
+    }
 }
