@@ -100,4 +100,27 @@ class AgentApprovalTest {
             runner.close();
         }
     }
+
+    /** A subscriber that stops the runner while it handles an event: the end still comes, after that event, and the stream completes. */
+    @Test
+    void eventsCausedWhileAnEventIsHandledAreDeliveredAfterItInOrder() {
+        try (Conversation conversation = Conversation.connect(emulator.client(Dialect.GA)).block(TIMEOUT)) {
+            AgentRunner runner = runner(conversation, Duration.ofSeconds(30));
+            List<AgentEvent> seen = new CopyOnWriteArrayList<>();
+            reactor.core.publisher.Mono<Void> completed = runner.events().doOnNext(e -> {
+                seen.add(e);
+                if (e instanceof AgentEvent.ToolEnded) {
+                    runner.close();
+                }
+            }).then().cache();
+            completed.subscribe();
+            runner.start().block(TIMEOUT);
+
+            turnWithTool(conversation, "What is the weather in Paris?");
+
+            completed.block(TIMEOUT);
+            assertThat(seen).extracting(e -> e.getClass().getSimpleName())
+                    .containsExactly("AgentStarted", "ToolStarted", "ToolEnded", "AgentEnded");
+        }
+    }
 }
