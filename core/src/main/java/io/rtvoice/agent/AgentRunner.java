@@ -30,6 +30,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs {@link Agent}s over one {@link Conversation}: the agent that has the call sets the session's instructions,
@@ -446,7 +447,9 @@ public final class AgentRunner implements AutoCloseable {
             // naming no event, would fail whatever request the app had pending). Playback goes on meanwhile for the
             // cancel's round trip: a few ms on loopback.
             (active ? response.done().then().onErrorResume(e -> Mono.empty()) : Mono.<Void>empty())
-                    .then(Mono.fromRunnable(interrupter))
+                    // On a thread that may wait: the player cuts there and then (a VoiceSession stops its output),
+                    // so the event, and a say() that answers it, come only once the cut is made.
+                    .then(Mono.fromRunnable(interrupter).subscribeOn(Schedulers.boundedElastic()))
                     .subscribe(null, e -> emit(new AgentEvent.Error(agent, "the interrupter failed: " + describe(e))),
                             () -> emit(new AgentEvent.GuardrailTripped(agent, trip.guardrail(), item.id(), trip.text())));
             return;
@@ -603,7 +606,8 @@ public final class AgentRunner implements AutoCloseable {
 
         /**
          * What cuts an answer a guardrail tripped on, where the user stopped hearing it: {@code voice::interrupt} for a
-         * {@code VoiceSession}. Without one, the runner cancels and truncates at the audio received.
+         * {@code VoiceSession}. It is called on a thread that may wait, once the cancelled response has ended. Without
+         * one, the runner truncates at the audio received.
          */
         public Builder interrupter(Runnable interrupter) {
             this.interrupter = interrupter;

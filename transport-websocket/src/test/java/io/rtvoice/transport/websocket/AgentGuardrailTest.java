@@ -81,7 +81,9 @@ class AgentGuardrailTest {
                     ((History.AssistantMessage) history.entries().get(1)).text(), true, cut.audioEndMs()));
 
             // The app answers the event: a fixed sentence instead, once the cut answer has ended; and the call goes on.
-            assertThat(transcript(runner.say("I cannot share that.").block(TIMEOUT))).isEqualTo("I cannot share that.");
+            ConversationResponse instead = runner.say("I cannot share that.").block(TIMEOUT);
+            assertThat(transcript(instead)).isEqualTo("I cannot share that.");
+            assertThat(instead.done().block(TIMEOUT).status()).as("not cut by the cut before it").isEqualTo("completed");
             runner.close();
         } finally {
             voice.close();
