@@ -39,10 +39,11 @@ import reactor.core.scheduler.Schedulers;
  * need approval wait for the app; the {@link History} follows the conversation. {@link #events()} says all of it.
  *
  * <pre>
- *   start() ─▶ [restore the history's items] ─▶ session.update(first agent) ─▶ AgentStarted
- *                                                     │
- *   model calls transfer_to_b ─▶ session.update(b) ───┘─▶ AgentEnded(a), Handoff(a→b), AgentStarted(b)
- *                                ─▶ function_call_output ─▶ response.create (the model goes on as b)
+ *   start() ─▶ [the restored history's items] ─▶ session.update(the first agent's) ─▶ AgentStarted(first)
+ *
+ *   the model calls transfer_to_b ─▶ session.update(b's instructions, tools, voice) ─▶ session.updated
+ *       ─▶ AgentEnded(a), Handoff(a→b), AgentStarted(b)
+ *       ─▶ function_call_output ─▶ response.create: the model goes on, as b
  * </pre>
  *
  * <p><b>Voice.</b> The service refuses to change a conversation's voice once the model has spoken audio in it
