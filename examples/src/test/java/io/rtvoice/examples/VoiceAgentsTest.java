@@ -40,6 +40,14 @@ class VoiceAgentsTest {
         assertThat(saved.lastAgent()).isEqualTo("scheduler");
         assertThat(saved.entries()).filteredOn(e -> e instanceof History.ToolCall).extracting(e -> ((History.ToolCall) e).name())
                 .containsExactly("transfer_to_scheduler", "book_appointment");
+        // The caller spoke: their turns are kept with the transcripts (the emulator's are the audio's length).
+        assertThat(saved.entries()).filteredOn(e -> e instanceof History.UserMessage).hasSize(2)
+                .allSatisfy(e -> {
+                    assertThat(((History.UserMessage) e).audio()).isTrue();
+                    assertThat(((History.UserMessage) e).text()).matches("audio of \\d+ milliseconds");
+                });
+        assertThat(saved.entries()).filteredOn(e -> e instanceof History.AssistantMessage)
+                .extracting(e -> ((History.AssistantMessage) e).agent()).containsOnly("scheduler");
     }
 
     @Test
