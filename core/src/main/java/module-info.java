@@ -1,5 +1,5 @@
 /**
- * rtvoice's core: the client, the typed events and their codec, the conversation, transcription sessions, the voice session,
+ * rtvoice's core: the client, voice agents, the typed events and their codec, the conversation, transcription sessions, the voice session,
  * the audio pipeline, and the SPIs that transports and audio backends implement. Knows nothing of
  * Netty, LWJGL or Java Sound. {@code io.rtvoice.internal.*} is not exported.
  */
@@ -13,6 +13,7 @@ module io.rtvoice.core {
     requires static com.azure.core;
 
     exports io.rtvoice;
+    exports io.rtvoice.agent;
     exports io.rtvoice.audio;
     exports io.rtvoice.audio.spi;
     exports io.rtvoice.calls;
@@ -24,6 +25,8 @@ module io.rtvoice.core {
 
     // The codec binds the event records with Jackson, some through package-private members.
     opens io.rtvoice.event to com.fasterxml.jackson.databind;
+    // A History is stored and read back as JSON.
+    opens io.rtvoice.agent to com.fasterxml.jackson.databind;
     opens io.rtvoice.internal.codec to com.fasterxml.jackson.databind;
 
     uses io.rtvoice.transport.TransportProvider;

@@ -12,6 +12,6 @@ module io.rtvoice.examples {
     // openai-sip's webhook receiver
     requires jdk.httpserver;
 
-    // picocli sets the commands' option fields by reflection.
-    opens io.rtvoice.examples to info.picocli;
+    // picocli sets the commands' option fields by reflection; Jackson binds voice-agents' tool arguments to records.
+    opens io.rtvoice.examples to info.picocli, com.fasterxml.jackson.databind;
 }

@@ -149,6 +149,17 @@ public final class Conversation implements AutoCloseable {
     }
 
     /**
+     * Stops offering the function {@code name} from the next {@link #configure} on, and answers its calls
+     * with an error output ({@code no tool named …}); nothing happens if it is not registered. A call
+     * already running goes on. For a caller that changes the tools of a live session (an agent's handoff).
+     */
+    public Conversation removeTool(String name) {
+        toolDefinitions.remove(name);
+        toolHandlers.remove(name);
+        return this;
+    }
+
+    /**
      * How long each tool call may take (default {@link #DEFAULT_TOOL_TIMEOUT}, 30 s): a handler that has not
      * answered by then is answered for, with {@code {"error":"the tool did not answer within … ms"}}, and
      * the response goes on.
@@ -473,7 +484,7 @@ public final class Conversation implements AutoCloseable {
         }
         Duration timeout = toolTimeout;
         boolean detail = toolErrorDetail;
-        return Mono.defer(() -> handler.call(arguments))
+        return Mono.defer(() -> handler.call(item.callId(), arguments))
                 .timeout(timeout, Mono.just(errorJson("the tool did not answer within " + timeout.toMillis() + " ms")))
                 .switchIfEmpty(Mono.just(""))
                 .onErrorResume(e -> Mono.just(errorJson(detail ? e.getClass().getSimpleName()

@@ -14,4 +14,13 @@ public interface ToolHandler {
      * A handler that has not answered within {@link Conversation#toolTimeout} is cancelled and answered for.
      */
     Mono<String> call(String argumentsJson);
+
+    /**
+     * The same, knowing the call's id ({@code call_…}, the function call item's {@code call_id}); by default
+     * {@link #call(String)}. A handler that must tell calls apart (to ask a person about this one call,
+     * say) overrides it.
+     */
+    default Mono<String> call(String callId, String argumentsJson) {
+        return call(argumentsJson);
+    }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "rtvoice-examples", mixinStandardHelpOptions = true,
         description = "Runnable rtvoice programs. With no configuration they run against the embedded emulator; "
                 + "set AZURE_OPENAI_ENDPOINT (+ AZURE_OPENAI_API_KEY, AZURE_OPENAI_DEPLOYMENT_NAME) or OPENAI_API_KEY to use the service.",
-        subcommands = {TextInAudioOut.class, VoiceChat.class, Transcribe.class, Phone.class, Streams.class, OpenAiSip.class})
+        subcommands = {TextInAudioOut.class, VoiceChat.class, VoiceAgents.class, Transcribe.class, Phone.class, Streams.class, OpenAiSip.class})
 public final class ExamplesMain implements Runnable {
 
     @Override

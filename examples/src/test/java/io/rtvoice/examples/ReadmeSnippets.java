@@ -5,6 +5,11 @@ import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
+import io.rtvoice.agent.Agent;
+import io.rtvoice.agent.AgentEvent;
+import io.rtvoice.agent.AgentRunner;
+import io.rtvoice.agent.FunctionTool;
+import io.rtvoice.agent.Guardrail;
 import io.rtvoice.audio.AudioBackends;
 import io.rtvoice.audio.AudioSpec;
 import io.rtvoice.audio.webrtc.WebRtcAudio;
@@ -21,6 +26,7 @@ import io.rtvoice.transcription.TranscriptionSession;
 import io.rtvoice.voice.LocalVad;
 import io.rtvoice.voice.VoiceSession;
 import java.net.URI;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
@@ -81,6 +87,55 @@ final class ReadmeSnippets {
         voice.closeGracefully().subscribe();               // or close(), which waits when it may
         // end:voice-session
     }
+
+    record WeatherArgs(String city, java.util.Optional<String> unit) {
+    }
+
+    record Booking(String reference) {
+    }
+
+    static void conversationTool(RealtimeClient client, JsonNode weatherSchema) {
+        // snippet:conversation-tool
+        Conversation conversation = Conversation.connect(client).block();
+        conversation.tool("get_weather", "The weather in a city", weatherSchema,      // a JSON Schema you write
+                argumentsJson -> Mono.just("{\"sky\":\"sunny\"}"));                  // JSON in, text out
+        conversation.configure(SessionConfig.builder().instructions("You answer weather questions.").build()).block();
+        // end:conversation-tool
+    }
+
+    static void agents(Conversation conversation, VoiceSession voice) {
+        // snippet:agents
+        Agent receptionist = Agent.builder("receptionist").voice("alloy")
+                .instructions("Greet the caller. For the weather, transfer them to the forecaster.")
+                .handoffs("forecaster")                    // a tool the model calls: transfer_to_forecaster
+                .build();
+        Agent forecaster = Agent.builder("forecaster").voice("cedar")
+                .instructions("You answer weather questions.")
+                .tool(FunctionTool.of("get_weather", "The weather in a city", WeatherArgs.class,   // schema from the record
+                        args -> Mono.just(Map.of("city", args.city(), "sky", "sunny"))))            // any value: sent as JSON
+                .tool(FunctionTool.of("cancel_booking", "Cancels a booking", Booking.class,
+                        args -> Mono.just("cancelled")).withApproval())                            // waits for runner.approve(id)
+                .handoffs("receptionist")
+                .build();
+        AgentRunner runner = AgentRunner.builder()
+                .conversation(conversation)                // a VoiceSession's, for a voice app
+                .agents(receptionist, forecaster)          // the first has the call
+                .guardrail(Guardrail.of("no prices", text -> text.contains("$")))   // every 100 characters and at the end
+                .interrupter(voice::interrupt)             // a tripped answer is cut where the user stopped hearing it
+                .build();
+        runner.events().subscribe(event -> {
+            if (event instanceof AgentEvent.ApprovalRequested asked) {
+                runner.approve(asked.id());                // or reject(id, reason); silence times out as not approved
+            } else if (event instanceof AgentEvent.GuardrailTripped) {
+                runner.say("Sorry, I can't talk about prices.").subscribe();
+            }
+        });
+        runner.history().subscribe(history -> store(history.toJson()));   // restore(History.fromJson(json)) starts from it
+        runner.start().block();                           // session.update for the receptionist; handoffs update it live
+        // end:agents
+    }
+
+    private static void store(String json) {}
 
     static void speakers(Conversation conversation) {
         // snippet:speakers
