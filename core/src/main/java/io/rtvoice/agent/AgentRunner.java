@@ -608,7 +608,9 @@ public final class AgentRunner implements AutoCloseable {
         /**
          * What cuts an answer a guardrail tripped on, where the user stopped hearing it: {@code voice::interrupt} for a
          * {@code VoiceSession}. It is called on a thread that may wait, once the cancelled response has ended. Without
-         * one, the runner truncates at the audio received.
+         * one, the runner truncates at the audio the conversation received. Set it whenever a {@code VoiceSession} plays
+         * the conversation: that session routes the audio to its player ({@code RealtimeSession.routeAudio}), so the
+         * conversation counts none of it, and without this the cut answer would be deleted rather than truncated.
          */
         public Builder interrupter(Runnable interrupter) {
             this.interrupter = interrupter;

@@ -14,13 +14,12 @@ import io.rtvoice.audio.WavAudioBackend;
 import io.rtvoice.audio.spi.PlaybackDevice;
 import io.rtvoice.conversation.Conversation;
 import io.rtvoice.emulator.Responder;
+import io.rtvoice.emulator.ScriptedResponder;
 import io.rtvoice.emulator.cli.EmulatorOptions;
 import io.rtvoice.emulator.cli.Target;
 import io.rtvoice.event.InputTranscription;
-import io.rtvoice.event.Item;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
-import io.rtvoice.event.Tool;
 import io.rtvoice.event.TurnDetection;
 import io.rtvoice.voice.TranscriptLine;
 import io.rtvoice.voice.VoiceSession;
@@ -272,35 +271,29 @@ final class VoiceAgents implements Callable<Integer> {
     }
 
     /**
-     * The embedded emulator's stand-in for the model, which cannot understand speech: a user's turn calls the tool
-     * on offer (the handoff to the scheduler first, then the booking); after a handoff the new agent introduces
-     * itself; after a tool's output it says the result.
+     * The embedded emulator's stand-in for the model, which cannot understand speech, written as the emulator's
+     * script: a user's turn calls the tool on offer (the handoff to the scheduler first, then the booking); after the
+     * handoff the scheduler introduces itself; after the booking's output it says the result. A sentence the runner
+     * asks for word for word ({@link AgentRunner#say}) is said as asked.
      */
     static Responder demoModel() {
-        return turn -> {
-            String instructions = turn.session().instructions() == null ? "" : turn.session().instructions();
-            String say = "word for word, and nothing else: ";
-            if (instructions.contains(say)) {
-                return new Responder.Reply.Speech(instructions.substring(instructions.indexOf(say) + say.length()));
-            }
-            List<String> tools = turn.session().tools() == null ? List.of()
-                    : turn.session().tools().stream().map(Tool::name).toList();
-            Item last = turn.last();
-            if (last != null && "function_call_output".equals(last.type())) {
-                if (last.output().contains("\"assistant\"")) {
-                    return new Responder.Reply.Speech("Hello, this is the scheduler. Which day would suit you?");
-                }
-                return new Responder.Reply.Speech(last.output().contains("\"error\"")
-                        ? "I could not book it: it was not approved." : "You are booked: " + last.output() + ".");
-            }
-            if (tools.contains("transfer_to_scheduler")) {
-                return new Responder.Reply.FunctionCall("transfer_to_scheduler", "{}");
-            }
-            if (tools.contains("book_appointment")) {
-                return new Responder.Reply.FunctionCall("book_appointment", "{\"day\":\"Tuesday\",\"reason\":\"a check-up\"}");
-            }
-            return new Responder.Reply.Speech("Hello, how can I help you today?");
-        };
+        return ScriptedResponder.builder()
+                .onToolOutput("transfer_to_scheduler").say("Hello, this is the scheduler. Which day would suit you?")
+                .onToolOutput("book_appointment", "\"error\"").say("I could not book it: it was not approved.")
+                .onToolOutput("book_appointment").say("You are booked: {output}.")
+                .onAnyTurn().whenToolOffered("transfer_to_scheduler").callTool("transfer_to_scheduler", "{}")
+                .onAnyTurn().whenToolOffered("book_appointment")
+                        .callTool("book_appointment", "{\"day\":\"Tuesday\",\"reason\":\"a check-up\"}")
+                .otherwise(VoiceAgents::wordForWord)
+                .build();
+    }
+
+    /** What the runner's {@code say} asks for in the response's instructions, else a greeting. */
+    private static Responder.Reply wordForWord(Responder.Turn turn) {
+        String instructions = turn.session().instructions() == null ? "" : turn.session().instructions();
+        String say = "word for word, and nothing else: ";
+        int at = instructions.indexOf(say);
+        return new Responder.Reply.Speech(at >= 0 ? instructions.substring(at + say.length()) : "Hello, how can I help you today?");
     }
 
     private static String backend(String choice) {

@@ -13,6 +13,7 @@ import io.rtvoice.agent.AgentEvent;
 import io.rtvoice.agent.AgentRunner;
 import io.rtvoice.conversation.Conversation;
 import io.rtvoice.emulator.Responder;
+import io.rtvoice.emulator.ScriptedResponder;
 import io.rtvoice.emulator.testing.EmulatorExtension;
 import io.rtvoice.event.ServerEvent;
 import io.rtvoice.event.SessionConfig;
@@ -33,8 +34,47 @@ class AgentHandoffTest {
     static final EmulatorExtension emulator = EmulatorExtension.withKey(AgentFixtures.KEY)
             .configure(b -> b.pace(0).responder(AgentFixtures.model(turns)));
 
+    /** The same call as the emulator's script, the way an app's own agent tests can write the model. */
+    static final String SCRIPT = """
+            on user put me through
+              when instructions receptionist
+              call transfer_to_specialist {}
+            then
+              when instructions weather specialist
+              say Specialist here. Ask me about the weather.
+            on user weather in paris
+              when instructions weather specialist
+              call get_weather {"city": "Paris", "unit": "CELSIUS"}
+            then
+              say The tool answered: {output}.
+            """;
+    @RegisterExtension
+    static final EmulatorExtension scripted = EmulatorExtension.withKey(AgentFixtures.KEY)
+            .configure(b -> b.pace(0).responder(ScriptedResponder.parse(SCRIPT)));
+
     final List<AgentFixtures.WeatherArgs> weatherCalls = new CopyOnWriteArrayList<>();
     final List<AgentFixtures.RefundArgs> refunds = new CopyOnWriteArrayList<>();
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aScriptedModelHandsOffMidCallAndTheSpecialistAnswersWithItsTool(Dialect dialect) {
+        try (Conversation conversation = Conversation.connect(scripted.client(dialect)).block(TIMEOUT)) {
+            AgentRunner runner = AgentRunner.builder().conversation(conversation)
+                    .agents(AgentFixtures.receptionist(), AgentFixtures.specialist(weatherCalls, refunds)).build();
+            runner.start().block(TIMEOUT);
+
+            // Before the handoff the specialist's tool is not offered: the script's rule for it falls through.
+            assertThat(turn(conversation, "What is the weather in Paris?")).isEqualTo("You said: What is the weather in Paris?.");
+            AgentFixtures.Exchange handoff = turnWithTool(conversation, "Put me through to the specialist please");
+            assertThat(transcript(handoff.answer())).isEqualTo("Specialist here. Ask me about the weather.");
+            assertThat(runner.currentAgent().name()).isEqualTo("specialist");
+
+            AgentFixtures.Exchange weather = turnWithTool(conversation, "What is the weather in Paris?");
+            assertThat(transcript(weather.answer())).isEqualTo("The tool answered: {\"sky\":\"sunny\"}.");
+            assertThat(weatherCalls).containsExactly(new AgentFixtures.WeatherArgs("Paris", AgentFixtures.Unit.CELSIUS));
+            runner.close();
+        }
+    }
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
