@@ -43,7 +43,8 @@ public interface RealtimeSession extends AutoCloseable {
      * connection's thread, before the delta's event. That event still comes, in order, with its ids and an
      * empty {@link ServerEvent.ResponseOutputAudioDelta#delta() delta} (and no event id), so that what counts or
      * times deltas goes on working. Any number of routes each get every delta, in the order they were added
-     * (a recorder beside the player); a delta a route throws on keeps its audio in its event. Disposing the returned
+     * (a recorder beside the player); a route must not throw: one that does misses that delta, and the others and the
+     * connection go on (its audio is not put back in the event, which a player of events would play twice). Disposing the returned
      * handle ends the route; with none left, the events carry the audio again. This is the voice path's way to the
      * playout buffer ({@link io.rtvoice.voice.VoiceSession} routes the audio of the conversation it plays).
      *

@@ -161,6 +161,11 @@ public final class AgentRunner implements AutoCloseable {
                 return Mono.error(new IllegalStateException("the runner has already started"));
             }
             running.add(conversation.events().subscribe(this::onEvent, e -> end(), this::end));
+            // A new connection has no response running: one cut off by the old never sends its response.done.
+            running.add(conversation.session().reconnections().subscribe(r -> {
+                activeResponses.clear();
+                busy.tryEmitNext(false);
+            }));
             running.add(conversation.responses().subscribe(this::watch, e -> { }));
             // A call that needs approval waits for it and then runs: the conversation's own limit must cover both.
             conversation.toolTimeout(approvalTimeout.plus(toolTimeout).plusSeconds(1));
@@ -222,14 +227,17 @@ public final class AgentRunner implements AutoCloseable {
     /**
      * Has the model say {@code sentence} as it is, once no response is active (after the one a guardrail cut has
      * ended, say), with tools off; completes with the response, or fails with a {@code ConversationException} if
-     * another response started first (a tool's output going back, the user's next turn).
+     * another response started first (a tool's output going back, the user's next turn), or with an
+     * {@code IllegalStateException} once the runner has stopped.
      */
     public Mono<ConversationResponse> say(String sentence) {
         Objects.requireNonNull(sentence, "sentence");
         ResponseParams params = ResponseParams.builder()
                 .instructions("Say exactly this, word for word, and nothing else: " + sentence)
                 .toolChoice(ToolChoice.NONE).build();
-        return busy.asFlux().filter(b -> !b).next().then(Mono.defer(() -> conversation.respond(params)));
+        return busy.asFlux().filter(b -> !b).next()
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("the runner has stopped: nothing was said")))
+                .then(Mono.defer(() -> conversation.respond(params)));
     }
 
     // ================================================================ agents and handoffs
@@ -331,8 +339,10 @@ public final class AgentRunner implements AutoCloseable {
         @Override
         public Mono<String> call(String callId, String argumentsJson) {
             emit(new AgentEvent.ToolStarted(agent.name(), callId, tool.name(), argumentsJson));
-            Mono<Decision> decision = tool.needsApproval() && callId != null
-                    ? ask(agent.name(), callId, tool.name(), argumentsJson) : Mono.just(new Decision(true, null));
+            // A call the app cannot name cannot be approved: refused, never run unasked.
+            Mono<Decision> decision = !tool.needsApproval() ? Mono.just(new Decision(true, null))
+                    : callId != null ? ask(agent.name(), callId, tool.name(), argumentsJson)
+                    : Mono.just(new Decision(false, "the call has no id to approve it by"));
             Duration timeout = toolTimeout;
             return decision.flatMap(d -> d.approved() ? run(callId, argumentsJson, timeout)
                             : Mono.just(FunctionTool.error("the call was not approved" + (d.reason() != null ? ": " + d.reason() : ""))))
@@ -525,6 +535,7 @@ public final class AgentRunner implements AutoCloseable {
             emit(new AgentEvent.AgentEnded(current.name()));
         }
         history.complete();
+        busy.tryEmitComplete(); // a say() still waiting for quiet ends now rather than never
         synchronized (this) {
             events.tryEmitComplete();
         }

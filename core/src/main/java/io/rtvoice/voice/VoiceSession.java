@@ -433,7 +433,8 @@ public final class VoiceSession implements AutoCloseable {
             return false;
         } else if (event instanceof ServerEvent.ResponseDone e && (e.response() == null || e.response().id() == null)) {
             return false;
-        } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e && e.itemId() == null) {
+        } else if (event instanceof ServerEvent.ResponseOutputAudioDelta e && e.itemId() == null && e.delta().length > 0) {
+            // (an empty one was routed: counted there if it lacked its item)
             return false;
         }
         if (event instanceof ServerEvent.InputAudioBufferSpeechStarted) {

@@ -155,18 +155,15 @@ public final class DefaultRealtimeSession implements RealtimeSession {
 
     /** The audio to the route, then the delta's event without it (see {@link RealtimeSession#routeAudio}). */
     private void routed(String responseId, String itemId, int outputIndex, int contentIndex, byte[] audio, int offset, int length) {
-        byte[] kept = NO_AUDIO;
         for (EventCodec.AudioSink route : routing) {
             try {
                 route.audio(responseId, itemId, outputIndex, contentIndex, audio, offset, length);
-            } catch (RuntimeException sinkFailed) {
-                // Thrown from here it would end the connection; the event carries the audio a route did not take.
-                if (kept == NO_AUDIO) {
-                    kept = java.util.Arrays.copyOfRange(audio, offset, offset + length);
-                }
+            } catch (RuntimeException routeFailed) {
+                // Thrown from here it would end the connection. The audio stays out of the event even so: the
+                // other routes took it (a player that also plays events would play it twice). That route misses it.
             }
         }
-        emit(new ServerEvent.ResponseOutputAudioDelta(null, responseId, itemId, outputIndex, contentIndex, kept));
+        emit(new ServerEvent.ResponseOutputAudioDelta(null, responseId, itemId, outputIndex, contentIndex, NO_AUDIO));
     }
 
     private void emit(ServerEvent event) {

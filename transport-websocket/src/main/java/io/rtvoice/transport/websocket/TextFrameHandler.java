@@ -44,8 +44,12 @@ final class TextFrameHandler extends ChannelInboundHandlerAdapter {
         }
         if (ctx.executor().inEventLoop()) {
             attach(receiver);
-        } else {
+            return;
+        }
+        try {
             ctx.executor().execute(() -> attach(receiver));
+        } catch (java.util.concurrent.RejectedExecutionException loopGone) {
+            receiver.failed(new TransportException("connection broken: its event loop has shut down", 0, loopGone));
         }
     }
 
@@ -74,10 +78,15 @@ final class TextFrameHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void attach(TransportConnection.Receiver receiver) {
-        for (byte[] frame; (frame = early.poll()) != null; ) {
-            receiver.frame(ByteBuffer.wrap(frame));
+        this.receiver = receiver; // first: a receiver that throws on an early frame must still hear how the connection ends
+        try {
+            for (byte[] frame; (frame = early.poll()) != null; ) {
+                receiver.frame(ByteBuffer.wrap(frame));
+            }
+        } catch (RuntimeException e) {
+            exceptionCaught(ctx, e); // as a frame that throws in channelRead would: the connection breaks, the receiver is told
+            return;
         }
-        this.receiver = receiver;
         if (ended) {
             signalEnd();
         }
