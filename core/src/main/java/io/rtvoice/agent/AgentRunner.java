@@ -370,14 +370,23 @@ public final class AgentRunner implements AutoCloseable {
 
     /** Waits for the app's decision on {@code id}, or the timeout; never an error signal. */
     private Mono<Decision> ask(String agent, String id, String tool, String arguments) {
-        Sinks.One<Decision> decision = Sinks.one();
-        pending.put(id, decision);
-        emit(new AgentEvent.ApprovalRequested(agent, id, tool, arguments));
         Duration timeout = approvalTimeout;
-        return decision.asMono()
-                .timeout(timeout, Mono.fromSupplier(() -> new Decision(false, "no decision within " + timeout.toMillis() + " ms")))
-                .doOnNext(d -> emit(new AgentEvent.ApprovalDecided(agent, id, d.approved(), d.reason())))
-                .doFinally(s -> pending.remove(id, decision));
+        // Deferred: the request is made, and announced, when the call is run, not when it is described.
+        return Mono.defer(() -> {
+            Sinks.One<Decision> decision = Sinks.one();
+            pending.put(id, decision);
+            emit(new AgentEvent.ApprovalRequested(agent, id, tool, arguments));
+            // The timeout decides through the same sink as approve() and reject(): whichever comes first is the
+            // decision, and a late approve() returns false.
+            Decision late = new Decision(false, "no decision within " + timeout.toMillis() + " ms");
+            return decision.asMono()
+                    .timeout(timeout, Mono.defer(() -> {
+                        pending.remove(id, decision);
+                        return decision.tryEmitValue(late).isSuccess() ? Mono.just(late) : decision.asMono();
+                    }))
+                    .doOnNext(d -> emit(new AgentEvent.ApprovalDecided(agent, id, d.approved(), d.reason())))
+                    .doFinally(s -> pending.remove(id, decision));
+        });
     }
 
     private record Decision(boolean approved, String reason) {
