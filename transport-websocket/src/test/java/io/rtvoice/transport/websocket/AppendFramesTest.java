@@ -105,11 +105,11 @@ class AppendFramesTest {
                         sent.add(frame);
                         outstanding.merge(frame, 1, Integer::sum);
                     }), array -> {
-                        handedBack.add(array);
                         if (outstanding.merge(array, -1, Integer::sum) < 0) {
                             handedBackUnsent.incrementAndGet();
                         }
-                        written.accept(array); // last: the array may be reused at once
+                        written.accept(array); // the array may be reused from here on
+                        handedBack.add(array); // after: a test that waits for this finds the array in the pool
                     });
                 }
 
