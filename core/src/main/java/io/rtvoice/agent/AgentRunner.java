@@ -91,6 +91,10 @@ public final class AgentRunner implements AutoCloseable {
     private final History restore;
     private final HistoryRecorder history;
     private final Sinks.Many<AgentEvent> events = Sinks.many().multicast().onBackpressureBuffer(1024, false);
+    /** Events waiting for {@link #deliver}; one thread delivers at a time, the others leave theirs here. */
+    private final java.util.Queue<AgentEvent> toEmit = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger delivering = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean completing;
     private final Sinks.Many<Boolean> busy = Sinks.many().replay().latest();
     private final Map<String, Sinks.One<Decision>> pending = new ConcurrentHashMap<>();
     private final Set<String> activeResponses = ConcurrentHashMap.newKeySet();
@@ -525,8 +529,30 @@ public final class AgentRunner implements AutoCloseable {
         }
     }
 
-    private synchronized void emit(AgentEvent event) {
-        events.tryEmitNext(event);
+    /**
+     * Queues {@code event} and delivers what is queued, unless another thread is delivering right now: then that thread
+     * delivers it too. Never waits: events come from the connection's thread, timers and the app's threads, and a
+     * subscriber's handler on one of them must not hold up the event loop (a lock here did).
+     */
+    private void emit(AgentEvent event) {
+        toEmit.offer(event);
+        deliver();
+    }
+
+    private void deliver() {
+        if (delivering.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            for (AgentEvent next; (next = toEmit.poll()) != null; ) {
+                events.tryEmitNext(next);
+            }
+            if (completing) {
+                events.tryEmitComplete();
+            }
+            missed = delivering.addAndGet(-missed);
+        } while (missed != 0);
     }
 
     private static String describe(Throwable e) {
@@ -545,9 +571,8 @@ public final class AgentRunner implements AutoCloseable {
         }
         history.complete();
         busy.tryEmitComplete(); // a say() still waiting for quiet ends now rather than never
-        synchronized (this) {
-            events.tryEmitComplete();
-        }
+        completing = true; // after what is queued
+        deliver();
     }
 
     /**
