@@ -9,6 +9,7 @@ module io.rtvoice.relay {
     requires reactor.netty.http;
     requires io.netty.buffer;
     requires io.netty.codec.http;
+    requires io.netty.transport;
     requires com.fasterxml.jackson.databind;
     requires info.picocli;
     // Only the command line's Microsoft Entra ID sign-in: an app embedding the relay need not have it.

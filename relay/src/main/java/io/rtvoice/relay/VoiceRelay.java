@@ -1,5 +1,6 @@
 package io.rtvoice.relay;
 
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rtvoice.ClientSecrets;
@@ -56,6 +57,7 @@ import reactor.netty.http.server.WebsocketServerSpec;
 public final class VoiceRelay implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.rtvoice.relay");
+    private static final int SEND_BUFFER_BYTES = 128 * 1024;
 
     private final RelaySettings settings;
     private final Origins origins;
@@ -71,7 +73,7 @@ public final class VoiceRelay implements AutoCloseable {
 
     private VoiceRelay(Builder b) {
         this.settings = new RelaySettings(Objects.requireNonNull(b.client, "client"), b.session, b.pageMaySetSession,
-                b.maxMessageBytes, b.idleTimeout, b.playbackLead, b.localVad);
+                b.maxMessageBytes, b.maxQueuedBytes, b.idleTimeout, b.playbackLead, b.localVad);
         this.origins = new Origins(b.allowedOrigins);
         this.maxSessions = b.maxSessions;
         this.keys = b.secrets == null ? null : new KeyMint(b.secrets, b.keyTtl, b.client.endpoint().uri(), b.session,
@@ -79,6 +81,9 @@ public final class VoiceRelay implements AutoCloseable {
         this.page = new WebPage(b.session, b.pageMaySetSession, keys != null);
         this.server = HttpServer.create().host(b.host).port(b.port)
                 .idleTimeout(b.idleTimeout)
+                // A page is sent audio at 48 KB/s, paced to stay 100 ms ahead: a fixed send buffer is plenty, and without
+                // the kernel's growing it to megabytes a page that stops reading shows as queued bytes within seconds.
+                .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .route(routes -> routes
                         .get("/ws", this::upgrade)
                         .get("/config", (req, res) -> page.config(res))
@@ -196,6 +201,7 @@ public final class VoiceRelay implements AutoCloseable {
         private List<String> allowedOrigins = List.of();
         private int maxSessions = 32;
         private int maxMessageBytes = 64 * 1024;
+        private long maxQueuedBytes = 4L << 20;
         private Duration idleTimeout = Duration.ofSeconds(30);
         private Duration playbackLead = Duration.ofMillis(100);
         private boolean pageMaySetSession = true;
@@ -264,6 +270,19 @@ public final class VoiceRelay implements AutoCloseable {
                 throw new IllegalArgumentException("maxMessageBytes " + bytes + " (expected at least 1024)");
             }
             this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /**
+         * What may wait, unsent, for a page that does not read (default 4 MiB: about 40 s of its audio). Beyond it the
+         * page is dropped: its connection closed at once (a close frame could not reach it), its session with the
+         * service closed, its place freed.
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 16 * 1024) {
+                throw new IllegalArgumentException("maxQueuedBytes " + bytes + " (expected at least 16384)");
+            }
+            this.maxQueuedBytes = bytes;
             return this;
         }
 

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The relay against pages that misbehave or are not welcome, over real sockets: each gets a defined outcome,
@@ -192,6 +194,49 @@ class RelayProtocolTest {
         }
         assertThat(summary().endedBy()).isEqualTo("idle");
         assertThat(r.activeSessions()).isZero();
+    }
+
+    @Test
+    void aPageThatStopsReadingIsCutAndItsPlaceAndSessionFreed(@TempDir Path dir) throws Exception {
+        emulator.close(); // one whose answer goes on for minutes: the relay has audio to send all along
+        emulator = RealtimeEmulator.builder().apiKey(KEY).monologue(Duration.ofMinutes(5)).start();
+        RecordingTransport upstream = new RecordingTransport(WebSocketTransport.create());
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
+                .credentials(Credentials.apiKey(KEY)).transport(upstream).build();
+        relay = VoiceRelay.builder().client(client).maxSessions(1).maxQueuedBytes(64 * 1024).start();
+        relay.sessions().subscribe(ended::add);
+        try (RawPage page = new RawPage(relay)) {
+            page.text("{\"type\":\"start\",\"sampleRate\":24000}");
+            assertThat(page.readUntil("\"ready\"")).isTrue();
+            Wav.Audio audio = Signals.speech("Tell me a long story.", dir.resolve("said.wav"));
+            short[] speech = Resampler.convert(Pcm.toShorts(audio.data()), audio.format().sampleRate(), 24_000);
+            short[] said = java.util.Arrays.copyOf(speech, speech.length + 24_000); // a second of silence after it
+            for (int at = 0; at < said.length; at += 480) {
+                page.binary(Pcm.toBytes(java.util.Arrays.copyOfRange(said, at, Math.min(said.length, at + 480))));
+            }
+            // From now on it reads nothing, and reports playing in real time, so the relay keeps sending it the answer.
+            long began = System.nanoTime();
+            Disposable reports = Flux.interval(Duration.ofMillis(20), Schedulers.boundedElastic()).subscribe(t -> {
+                try {
+                    page.text("{\"type\":\"played\",\"frames\":" + (System.nanoTime() - began) / 41_667 + "}");
+                } catch (java.io.IOException cut) {
+                    // the relay has cut it
+                }
+            });
+            try {
+                RelaySessionSummary summary = Flux.interval(Duration.ofMillis(10)).filter(t -> !ended.isEmpty())
+                        .map(t -> ended.get(0)).blockFirst(Duration.ofSeconds(60));
+                assertThat(summary.endedBy()).isEqualTo("page does not read");
+            } finally {
+                reports.dispose();
+            }
+            // The service's session is closed, the page's place freed, its connection cut: no close frame could reach it.
+            assertThat(upstream.connections.get(0).closeStatus().block(PageClient.TIMEOUT)).isNotNull();
+            Flux.interval(Duration.ofMillis(10)).filter(t -> relay.activeSessions() == 0).blockFirst(PageClient.TIMEOUT);
+            assertThat(page.drainToEnd()).as("the connection ends without a close frame").isFalse();
+        }
+        assertThat(handshakeStatus(relay, null)).as("the place is free again").isEqualTo(101);
     }
 
     @Test

@@ -139,6 +139,9 @@ class GatewayCallsTest {
 
             CallEvent.HungUp hungUp = await(CallEvent.HungUp.class, e -> true);
             assertThat(hungUp.by()).isEqualTo("caller");
+            // The caller's BYE ends the other leg too: the Realtime session is closed normally.
+            assertThat(upstream.connections.get(0).closeStatus().block(WAIT).code()).isEqualTo(1000);
+            assertThat(g.activeCalls()).isZero();
             assertThat(hungUp.metrics().packetsIn()).isGreaterThan(100);
             assertThat(hungUp.metrics().turns()).isGreaterThanOrEqualTo(1);
             assertThat(all(CallEvent.Ringing.class)).singleElement().satisfies(r -> assertThat(r.call().codec()).isEqualTo("PCMU"));

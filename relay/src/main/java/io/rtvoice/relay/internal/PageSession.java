@@ -36,6 +36,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 import reactor.util.concurrent.Queues;
@@ -51,8 +52,8 @@ import reactor.util.concurrent.Queues;
 public final class PageSession {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A page whose socket does not drain this much of what it is sent is dropped: it does not read. */
-    private static final long MAX_PENDING_BYTES = 4L << 20;
+    /** How long an ended session's socket may take to send what is queued and its close frame before it is cut. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final String id;
     private final RelaySettings settings;
@@ -77,6 +78,7 @@ public final class PageSession {
     private volatile Resampler micResampler;
     private volatile boolean started;
     private volatile long lastHeardNanos = System.nanoTime();
+    private volatile Connection connection;
     private volatile int closeCode = 1000;
     private volatile String closeReason = "";
 
@@ -91,6 +93,7 @@ public final class PageSession {
      * cancelled (that would drop the connection without a close frame): it runs until the page's socket closes.
      */
     public Mono<Void> run(WebsocketInbound in, WebsocketOutbound out) {
+        out.withConnection(c -> connection = c);
         in.aggregateFrames(settings.maxMessageBytes()).receiveFrames().subscribe(this::onFrame,
                 e -> end("page socket failed", 1011, "socket error"), () -> end("page closed", 1000, "closed"));
         long idleNanos = settings.idleTimeout().toNanos();
@@ -115,9 +118,14 @@ public final class PageSession {
 
     private void send(Object message) {
         long size = message instanceof byte[] bytes ? bytes.length : ((String) message).length();
-        if (pendingBytes.addAndGet(size) > MAX_PENDING_BYTES) {
+        // Queued here, plus what the socket holds beyond its low-water mark: the socket takes every frame it is
+        // handed, writable or not, so this side's queue alone would never fill.
+        Connection c = connection;
+        long unsent = c == null ? 0 : c.channel().bytesBeforeWritable();
+        if (pendingBytes.addAndGet(size) + unsent > settings.maxQueuedBytes()) {
             pendingBytes.addAndGet(-size);
             end("page does not read", 1008, "not reading");
+            cut(); // what is queued would never drain, nor a close frame behind it
             return;
         }
         if (outbound.tryEmitNext(message).isFailure()) {
@@ -332,7 +340,17 @@ public final class PageSession {
             sendJson(JSON.createObjectNode().put("type", "ended").put("reason", why));
             outbound.tryEmitComplete();
             ended.accept(summary(why));
+            // A page that reads slowly or not at all must not hold its place, nor what is queued for it, for ever.
+            Mono.delay(CLOSE_GRACE).subscribe(t -> cut());
         }).subscribe(null, e -> { });
+    }
+
+    /** Closes the page's connection now, without a close frame; what was queued for it is dropped. */
+    private void cut() {
+        Connection c = connection;
+        if (c != null) {
+            c.dispose();
+        }
     }
 
     /** Ends the session because the relay is shutting down. */

@@ -12,10 +12,11 @@ import java.time.Duration;
  * @param session the relay's session configuration (null: the service's defaults)
  * @param pageMaySetSession whether a page may choose instructions, voice and turn detection
  * @param maxMessageBytes the largest message a page may send
+ * @param maxQueuedBytes what may wait unsent for a page before it is dropped as not reading
  * @param idleTimeout a page that sends nothing this long is closed
  * @param playbackLead audio kept queued at the page ahead of what it has played
  * @param localVad local turn taking for every page (null: the session's turn detection only)
  */
 public record RelaySettings(RealtimeClient client, SessionConfig session, boolean pageMaySetSession, int maxMessageBytes,
-        Duration idleTimeout, Duration playbackLead, LocalVad localVad) {
+        long maxQueuedBytes, Duration idleTimeout, Duration playbackLead, LocalVad localVad) {
 }

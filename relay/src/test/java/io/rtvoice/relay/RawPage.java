@@ -1,0 +1,115 @@
+package io.rtvoice.relay;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A page that reads only when told to: the WebSocket handshake and frames written by hand on a plain socket with
+ * a small receive window, so that once it stops reading the relay's writes back up at once (the JDK's client reads
+ * ahead of what its listener asks for).
+ */
+final class RawPage implements AutoCloseable {
+
+    private final Socket socket = new Socket();
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    RawPage(VoiceRelay relay) throws IOException {
+        socket.setReceiveBufferSize(4_096);
+        socket.connect(new InetSocketAddress("127.0.0.1", relay.port()), 10_000);
+        socket.setSoTimeout(20_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.readUnsignedByte());
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("no upgrade: " + head);
+        }
+    }
+
+    void text(String text) throws IOException {
+        frame(0x1, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void binary(byte[] payload) throws IOException {
+        frame(0x2, payload);
+    }
+
+    /** A client's frame: final, masked. */
+    private synchronized void frame(int opcode, byte[] payload) throws IOException {
+        byte[] mask = {0x1b, 0x2c, 0x3d, 0x4e};
+        int n = payload.length;
+        byte[] head = n < 126 ? new byte[] {(byte) (0x80 | opcode), (byte) (0x80 | n)}
+                : new byte[] {(byte) (0x80 | opcode), (byte) (0x80 | 126), (byte) (n >> 8), (byte) n};
+        byte[] masked = new byte[n];
+        for (int i = 0; i < n; i++) {
+            masked[i] = (byte) (payload[i] ^ mask[i & 3]);
+        }
+        out.write(head);
+        out.write(mask);
+        out.write(masked);
+        out.flush();
+    }
+
+    /** Reads frames until a text frame containing {@code needle}; -1 when the connection ended first. */
+    boolean readUntil(String needle) throws IOException {
+        while (true) {
+            int b0 = in.read();
+            if (b0 < 0) {
+                return false;
+            }
+            int b1 = in.readUnsignedByte();
+            long n = b1 & 0x7F;
+            if (n == 126) {
+                n = in.readUnsignedShort();
+            } else if (n == 127) {
+                n = in.readLong();
+            }
+            byte[] payload = new byte[(int) n];
+            in.readFully(payload);
+            if ((b0 & 0x0F) == 0x1 && new String(payload, StandardCharsets.UTF_8).contains(needle)) {
+                return true;
+            }
+        }
+    }
+
+    /** Reads what is left until the connection ends: whether it ended with a close frame. */
+    boolean drainToEnd() throws IOException {
+        try {
+            while (true) {
+                int b0 = in.read();
+                if (b0 < 0) {
+                    return false;
+                }
+                int b1 = in.readUnsignedByte();
+                long n = b1 & 0x7F;
+                if (n == 126) {
+                    n = in.readUnsignedShort();
+                } else if (n == 127) {
+                    n = in.readLong();
+                }
+                in.readFully(new byte[(int) n]);
+                if ((b0 & 0x0F) == 0x8) {
+                    return true;
+                }
+            }
+        } catch (java.net.SocketException | java.io.EOFException reset) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
