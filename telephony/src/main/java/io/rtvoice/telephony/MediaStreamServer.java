@@ -327,10 +327,11 @@ public final class MediaStreamServer implements AutoCloseable {
          *
          * @param authToken the Twilio account's Auth Token (never logged, nor in any message)
          * @param streamUrl the public {@code wss://} (or {@code ws://}) URL in the TwiML
-         * @throws IllegalArgumentException if the token is null or blank, or the URL not an absolute ws(s) URL with a host
+         * @throws IllegalArgumentException if the token is null, blank or padded with white space, or the URL is not an
+         *     absolute {@code ws}/{@code wss} URL with a host and no fragment (the message never holds the token)
          */
         public Builder twilioAuthToken(String authToken, URI streamUrl) {
-            this.twilioAuthToken = checkToken("twilioAuthToken", authToken);
+            String token = checkToken("twilioAuthToken", authToken);
             if (streamUrl == null || streamUrl.getScheme() == null || streamUrl.getHost() == null
                     || !Set.of("ws", "wss").contains(streamUrl.getScheme().toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("twilioAuthToken's streamUrl : " + streamUrl
@@ -339,15 +340,17 @@ public final class MediaStreamServer implements AutoCloseable {
             if (streamUrl.getRawFragment() != null) {
                 throw new IllegalArgumentException("twilioAuthToken's streamUrl : " + streamUrl + " (expected: no #fragment)");
             }
+            this.twilioAuthToken = token; // both or neither: a refused call leaves the builder as it was
             this.twilioStreamUrl = streamUrl;
             return this;
         }
 
         /**
          * A second Auth Token whose signatures are accepted too, while Twilio's secondary Auth Token is being promoted
-         * (default: none); requires {@link #twilioAuthToken}. Null removes it.
+         * (default: none); {@link #start()} throws {@link IllegalStateException} if it is set without
+         * {@link #twilioAuthToken}. Null removes it.
          *
-         * @throws IllegalArgumentException if the token is blank
+         * @throws IllegalArgumentException if the token is blank or padded with white space (the message never holds it)
          */
         public Builder twilioSecondaryAuthToken(String authToken) {
             this.twilioSecondaryAuthToken = authToken == null ? null : checkToken("twilioSecondaryAuthToken", authToken);

@@ -202,7 +202,12 @@ class MediaStreamSignatureTest {
 
     @Test
     void withoutATokenNoSignatureIsAsked() {
-        MediaStreamServer s = server(b -> b);
+        MediaStreamServer s = server(b -> {
+            // A refused twilioAuthToken leaves the builder as it was: no token, no check.
+            assertThatThrownBy(() -> b.twilioAuthToken(TOKEN, URI.create("https://voice.example.com/twilio")))
+                    .isInstanceOf(IllegalArgumentException.class);
+            return b;
+        });
         try (TwilioCaller twilio = TwilioCaller.dial(s).start()) {
             until(() -> events.stream().anyMatch(CallEvent.StreamStarted.class::isInstance));
         }
