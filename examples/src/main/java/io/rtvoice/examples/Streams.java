@@ -4,6 +4,7 @@ import io.rtvoice.emulator.cli.EmulatorOptions;
 import io.rtvoice.emulator.cli.Target;
 import io.rtvoice.telephony.MediaStreamServer;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,7 +20,8 @@ import reactor.core.Disposable;
 /**
  * Phone calls through a carrier's media stream: a {@link MediaStreamServer} that takes Twilio Media Streams
  * ({@code /twilio}) and Azure Communication Services audio streams ({@code /acs}) and bridges each to a Realtime
- * session, on the embedded emulator or the service. One line per call event; runs until Ctrl-C.
+ * session, on the embedded emulator or the service. One line per call event; runs until Ctrl-C. With
+ * {@code TWILIO_AUTH_TOKEN} and {@code --public-url}, Twilio's signature of each upgrade is checked.
  */
 @Command(name = "streams", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Answer phone calls streamed by a carrier: Twilio Media Streams on /twilio, Azure Communication Services "
@@ -37,6 +39,10 @@ final class Streams implements Callable<Integer> {
     @Option(names = "--max-streams", defaultValue = "50", description = "Streams at once; one more gets HTTP 503 (default: ${DEFAULT-VALUE}).")
     int maxStreams;
 
+    @Option(names = "--public-url", paramLabel = "wss://HOST/twilio",
+            description = "The Twilio stream URL as the TwiML has it (<Stream url>), which Twilio signs; with TWILIO_AUTH_TOKEN "
+                    + "set, every Twilio upgrade must carry Twilio's X-Twilio-Signature for it (HTTP 403 otherwise).")
+    URI publicUrl;
 
     @Mixin
     CallSessionOptions session = new CallSessionOptions();
@@ -60,9 +66,24 @@ final class Streams implements Callable<Integer> {
         if (maxStreams < 1) {
             throw new ParameterException(spec.commandLine(), "--max-streams : " + maxStreams + " (expected: >= 1)");
         }
+        String twilioToken = env.get("TWILIO_AUTH_TOKEN");
+        boolean signed = twilioToken != null && !twilioToken.isBlank();
+        if (signed != (publicUrl != null)) {
+            throw new ParameterException(spec.commandLine(), signed
+                    ? "TWILIO_AUTH_TOKEN is set: --public-url is required (the wss:// URL of the TwiML's <Stream>, which Twilio signs)"
+                    : "--public-url : " + publicUrl + " (expected: TWILIO_AUTH_TOKEN set too, the Auth Token Twilio signs with)");
+        }
+        MediaStreamServer.Builder builder = MediaStreamServer.builder();
+        if (signed) {
+            try {
+                builder.twilioAuthToken(twilioToken, publicUrl);
+            } catch (IllegalArgumentException bad) { // its message never holds the token
+                throw new ParameterException(spec.commandLine(), bad.getMessage());
+            }
+        }
         try (UntilStopped running = new UntilStopped(stop, "rtvoice-streams-stop");
              Target target = Target.from(env, emulator, ExamplesMain::entraId)) {
-            MediaStreamServer server = MediaStreamServer.builder().client(target.client()).session(session.session())
+            MediaStreamServer server = builder.client(target.client()).session(session.session())
                     .host(host).port(port).maxStreams(maxStreams).start();
             Disposable printing = server.events().subscribe(event -> out.println(Phone.describe(event)));
             try {
@@ -70,6 +91,8 @@ final class Streams implements Callable<Integer> {
                 String base = "ws://" + host + ":" + server.port();
                 out.println("Twilio Media Streams on " + base + "/twilio, ACS audio streaming on " + base + "/acs (at most "
                         + maxStreams + " streams); Ctrl-C to stop");
+                out.println(signed ? "Twilio's X-Twilio-Signature checked for " + publicUrl
+                        : "Twilio's X-Twilio-Signature not checked (set TWILIO_AUTH_TOKEN and --public-url)");
                 running.await();
                 out.println("Ending " + server.activeStreams() + " stream(s)");
             } finally {

@@ -1,19 +1,24 @@
 package io.rtvoice.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import reactor.core.publisher.Flux;
@@ -65,5 +70,38 @@ class StreamsTest {
         }
         assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(printed()).isZero();
         assertThat(printed()).endsWith("<< Streams Stopped >>" + System.lineSeparator());
+    }
+
+    @Test
+    void withTwilioAuthTokenAndPublicUrlAnUnsignedStreamIsRefusedAndASignedOneBridged() throws Exception {
+        String token = "sk-twilio-example-token";
+        Streams streams = new Streams();
+        streams.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        streams.env = Map.of("TWILIO_AUTH_TOKEN", token);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(streams)
+                .execute("--port", "0", "--public-url", "wss://voice.example.com/twilio"));
+        try {
+            String port = awaitLine("Twilio Media Streams on ws://127\\.0\\.0\\.1:(\\d+)/twilio, ACS .*");
+            awaitLine("Twilio's X-Twilio-Signature checked for wss://voice\\.example\\.com/twilio");
+            URI uri = URI.create("ws://127.0.0.1:" + port + "/twilio");
+            assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() { })
+                    .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join())
+                    .hasCauseInstanceOf(WebSocketHandshakeException.class)
+                    .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(403));
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            String signature = Base64.getEncoder().encodeToString(
+                    mac.doFinal("wss://voice.example.com/twilio".getBytes(StandardCharsets.UTF_8)));
+            WebSocket twilio = HttpClient.newHttpClient().newWebSocketBuilder().header("X-Twilio-Signature", signature)
+                    .buildAsync(uri, new WebSocket.Listener() { }).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            twilio.sendText("{\"event\":\"start\",\"streamSid\":\"MZ1\",\"start\":{\"streamSid\":\"MZ1\",\"callSid\":\"CA1\","
+                    + "\"mediaFormat\":{\"encoding\":\"audio/x-mulaw\",\"sampleRate\":8000,\"channels\":1}}}", true).join();
+            awaitLine("\\[call CA1\\] twilio stream MZ1 started: audio/x-mulaw 8000 Hz");
+            twilio.abort();
+        } finally {
+            streams.stop.countDown();
+        }
+        assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(printed()).isZero();
+        assertThat(printed()).doesNotContain(token);
     }
 }

@@ -7,10 +7,13 @@ import io.rtvoice.event.SessionConfig;
 import io.rtvoice.telephony.internal.AcsStream;
 import io.rtvoice.telephony.internal.StreamSession;
 import io.rtvoice.telephony.internal.StreamSettings;
+import io.rtvoice.telephony.internal.TwilioSignature;
 import io.rtvoice.telephony.internal.TwilioStream;
 import io.rtvoice.voice.LocalVad;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,9 +55,16 @@ import reactor.netty.http.server.WebsocketServerSpec;
  * {@link Builder#idleTimeout} ended; a message that cannot be used is counted ({@link CallMetrics#rejected()}) and
  * dropped, never ending the stream; the carrier's {@code stop} or a dropped socket ends the Realtime session. One
  * log line per stream (its {@link CallEvent.HungUp}). No Origin check: carriers are not browsers — put the server
- * behind TLS and, for Twilio, check the {@code X-Twilio-Signature} of the upgrade at the proxy.
+ * behind TLS.
+ *
+ * <p><b>Who may stream.</b> With {@link Builder#twilioAuthToken} an upgrade to the Twilio path must carry Twilio's
+ * {@code X-Twilio-Signature}; without a valid one it gets HTTP 403 before any Realtime session is opened. ACS signs
+ * nothing this server can check: restrict {@code /acs} in front of it (a secret path, a network rule).
  */
 public final class MediaStreamServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("io.rtvoice.telephony");
+    private static final String TWILIO_SIGNATURE = "X-Twilio-Signature";
 
     private final StreamSettings settings;
     private final int maxStreams;
@@ -62,6 +72,8 @@ public final class MediaStreamServer implements AutoCloseable {
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong badSignatures = new AtomicLong();
+    private final TwilioSignature twilioSignature;
     private final Sinks.Many<CallEvent> events = Sinks.many().multicast().directBestEffort();
     private final DisposableServer server;
 
@@ -69,9 +81,14 @@ public final class MediaStreamServer implements AutoCloseable {
         this.settings = new StreamSettings(Objects.requireNonNull(b.client, "client"), b.session, b.maxMessageBytes,
                 b.idleTimeout, b.playbackLead, this::emit, b.localVad);
         this.maxStreams = b.maxStreams;
+        if (b.twilioSecondaryAuthToken != null && b.twilioAuthToken == null) {
+            throw new IllegalStateException("twilioSecondaryAuthToken without twilioAuthToken (expected: both, or the first only)");
+        }
+        this.twilioSignature = b.twilioAuthToken == null ? null : new TwilioSignature(b.twilioStreamUrl,
+                b.twilioSecondaryAuthToken == null ? List.of(b.twilioAuthToken) : List.of(b.twilioAuthToken, b.twilioSecondaryAuthToken));
         this.server = HttpServer.create().host(b.host).port(b.port)
                 .route(routes -> routes
-                        .get(b.twilioPath, (req, res) -> upgrade(req, res, TwilioStream::new, "twilio-"))
+                        .get(b.twilioPath, this::twilio)
                         .get(b.acsPath, (req, res) -> upgrade(req, res, AcsStream::new, "acs-")))
                 .bindNow();
     }
@@ -96,9 +113,17 @@ public final class MediaStreamServer implements AutoCloseable {
         return live.size();
     }
 
-    /** Connections refused: too many streams. */
+    /** Connections refused: too many streams (HTTP 503), or a Twilio upgrade without a valid signature (HTTP 403). */
     public long refusedConnections() {
         return refused.get();
+    }
+
+    /**
+     * Twilio upgrades refused for a missing or invalid {@code X-Twilio-Signature} (HTTP 403; also counted in
+     * {@link #refusedConnections()}). Always 0 without {@link Builder#twilioAuthToken}.
+     */
+    public long badSignatures() {
+        return badSignatures.get();
     }
 
     /** Every stream's events, as they happen, to whoever subscribes then. */
@@ -110,6 +135,22 @@ public final class MediaStreamServer implements AutoCloseable {
         synchronized (events) { // many threads emit; a sink takes one at a time
             events.tryEmitNext(event);
         }
+    }
+
+    private Mono<Void> twilio(HttpServerRequest req, HttpServerResponse res) {
+        if (twilioSignature != null) {
+            String signature = req.requestHeaders().get(TWILIO_SIGNATURE);
+            if (!twilioSignature.valid(signature)) {
+                badSignatures.incrementAndGet();
+                refused.incrementAndGet();
+                // Neither the signature nor the token: what was wrong, for whom, and against which URL.
+                LOG.log(System.Logger.Level.WARNING, () -> "twilio upgrade from " + req.remoteAddress() + " refused (403): "
+                        + (signature == null ? "no " + TWILIO_SIGNATURE : "an " + TWILIO_SIGNATURE + " that is not "
+                        + "Twilio's for " + twilioSignature.url()));
+                return res.status(HttpResponseStatus.FORBIDDEN).sendString(Mono.just("signature not valid\n")).then();
+            }
+        }
+        return upgrade(req, res, TwilioStream::new, "twilio-");
     }
 
     private Mono<Void> upgrade(HttpServerRequest req, HttpServerResponse res,
@@ -164,6 +205,9 @@ public final class MediaStreamServer implements AutoCloseable {
         private Duration idleTimeout = Duration.ofSeconds(15);
         private Duration playbackLead = Duration.ofMillis(100);
         private LocalVad localVad;
+        private String twilioAuthToken;
+        private String twilioSecondaryAuthToken;
+        private URI twilioStreamUrl;
 
         private Builder() {
         }
@@ -263,6 +307,68 @@ public final class MediaStreamServer implements AutoCloseable {
         public Builder localVad(LocalVad localVad) {
             this.localVad = localVad;
             return this;
+        }
+
+        /**
+         * Checks Twilio's signature of every upgrade to the Twilio path (default: no check). Twilio signs the
+         * WebSocket's upgrade request with {@code X-Twilio-Signature}, Base64(HMAC-SHA1) keyed with the account's Auth
+         * Token over the URL it connects to; an upgrade without that header, or with another value, gets HTTP 403
+         * before any Realtime session is opened, and is counted in {@link MediaStreamServer#badSignatures()} and
+         * {@link MediaStreamServer#refusedConnections()} with one log line (which never holds the token or the
+         * signature).
+         *
+         * <p>{@code streamUrl} is the URL as Twilio has it, the TwiML's {@code <Stream url="wss://…/twilio">}: behind a
+         * TLS-terminating proxy the URL this server sees is not the one Twilio signed, so it is given here rather than
+         * rebuilt from the request. It is accepted with or without the scheme's default port ({@code :443}), as
+         * Twilio may sign either form. Its path may differ from {@link #twilioPath} when the proxy rewrites it.
+         *
+         * <p>The signature of a URL is the same on every call (the upgrade is a GET, the URL takes no query): it is
+         * not a one-time value, so keep the Twilio leg on TLS.
+         *
+         * @param authToken the Twilio account's Auth Token (never logged, nor in any message)
+         * @param streamUrl the public {@code wss://} (or {@code ws://}) URL in the TwiML
+         * @throws IllegalArgumentException if the token is null, blank or padded with white space, or the URL is not an
+         *     absolute {@code ws}/{@code wss} URL with a host and no fragment (the message never holds the token)
+         */
+        public Builder twilioAuthToken(String authToken, URI streamUrl) {
+            String token = checkToken("twilioAuthToken", authToken);
+            if (streamUrl == null || streamUrl.getScheme() == null || streamUrl.getHost() == null
+                    || !Set.of("ws", "wss").contains(streamUrl.getScheme().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("twilioAuthToken's streamUrl : " + streamUrl
+                        + " (expected: the wss:// URL of the TwiML's <Stream>, with a host)");
+            }
+            if (streamUrl.getRawFragment() != null) {
+                throw new IllegalArgumentException("twilioAuthToken's streamUrl : " + streamUrl + " (expected: no #fragment)");
+            }
+            this.twilioAuthToken = token; // both or neither: a refused call leaves the builder as it was
+            this.twilioStreamUrl = streamUrl;
+            return this;
+        }
+
+        /**
+         * A second Auth Token whose signatures are accepted too, while Twilio's secondary Auth Token is being promoted
+         * (default: none); {@link #start()} throws {@link IllegalStateException} if it is set without
+         * {@link #twilioAuthToken}. Null removes it.
+         *
+         * @throws IllegalArgumentException if the token is blank or padded with white space (the message never holds it)
+         */
+        public Builder twilioSecondaryAuthToken(String authToken) {
+            this.twilioSecondaryAuthToken = authToken == null ? null : checkToken("twilioSecondaryAuthToken", authToken);
+            return this;
+        }
+
+        // The token is never put in the message: only what is wrong with it.
+        private static String checkToken(String name, String token) {
+            if (token == null) {
+                throw new IllegalArgumentException(name + " : null (expected: the Twilio account's Auth Token)");
+            }
+            if (token.isBlank()) {
+                throw new IllegalArgumentException(name + " : blank (expected: the Twilio account's Auth Token)");
+            }
+            if (!token.strip().equals(token)) {
+                throw new IllegalArgumentException(name + " : begins or ends with white space (expected: the token alone)");
+            }
+            return token;
         }
 
         /** Binds and starts serving. */

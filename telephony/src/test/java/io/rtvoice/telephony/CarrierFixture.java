@@ -8,6 +8,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,8 +46,14 @@ abstract class CarrierFixture implements WebSocket.Listener, AutoCloseable {
 
     /** Connects to {@code uri}. */
     void connect(URI uri) {
-        socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, this)
-                .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        connect(uri, Map.of());
+    }
+
+    /** Connects to {@code uri}, the upgrade request carrying {@code headers} too. */
+    void connect(URI uri, Map<String, String> headers) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
+        headers.forEach(builder::header);
+        socket = builder.buildAsync(uri, this).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     /** Sends at once (before the clock runs, or from the test's thread). */

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Twilio as a program: it sends {@code connected}, {@code start}, then 20 ms μ-law {@code media} at real-time pace,
@@ -30,8 +31,14 @@ final class TwilioCaller extends CarrierFixture {
     }
 
     static TwilioCaller dial(MediaStreamServer server) {
+        return dial(server, null);
+    }
+
+    /** Dials with {@code signature} as the upgrade's {@code X-Twilio-Signature} (null: none). */
+    static TwilioCaller dial(MediaStreamServer server, String signature) {
         TwilioCaller caller = new TwilioCaller();
-        caller.connect(URI.create("ws://127.0.0.1:" + server.port() + "/twilio"));
+        caller.connect(URI.create("ws://127.0.0.1:" + server.port() + "/twilio"),
+                signature == null ? Map.of() : Map.of("X-Twilio-Signature", signature));
         return caller;
     }
 
