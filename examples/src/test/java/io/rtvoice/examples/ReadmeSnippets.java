@@ -171,6 +171,21 @@ final class ReadmeSnippets {
         // end:relay
     }
 
+    /** The app's own sign-in store, as docs/browser.md's snippet uses it. */
+    interface SignIns {
+        reactor.core.publisher.Mono<Boolean> isValid(String sessionId);
+    }
+
+    static VoiceRelay relayAuthorizer(RealtimeClient client, SignIns signIns) {
+        return
+        // snippet:relay-authorizer
+        VoiceRelay.builder()
+                .client(client)
+                .authorizer(request -> signIns.isValid(request.cookie("sid").orElse(""))) // Mono<Boolean>, never blocking
+                .start();
+        // end:relay-authorizer
+    }
+
     static void codec() throws Exception {
         // snippet:codec
         EventCodec codec = EventCodec.of(Dialect.PREVIEW);           // or Dialect.GA

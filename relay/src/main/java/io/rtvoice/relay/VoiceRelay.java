@@ -8,6 +8,7 @@ import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.relay.internal.KeyMint;
 import io.rtvoice.relay.internal.Origins;
+import io.rtvoice.relay.internal.PageRequests;
 import io.rtvoice.relay.internal.PageSession;
 import io.rtvoice.relay.internal.RelaySettings;
 import io.rtvoice.relay.internal.WebPage;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -58,6 +60,7 @@ public final class VoiceRelay implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.rtvoice.relay");
     private static final int SEND_BUFFER_BYTES = 128 * 1024;
+    private static final Duration AUTHORIZATION_TIMEOUT = Duration.ofSeconds(10);
 
     private final RelaySettings settings;
     private final Origins origins;
@@ -69,12 +72,15 @@ public final class VoiceRelay implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final Sinks.Many<RelaySessionSummary> summaries = Sinks.many().multicast().directBestEffort();
     private final KeyMint keys;
+    private final PageAuthorizer authorizer;
+    private final AtomicLong unauthorized = new AtomicLong();
     private final DisposableServer server;
 
     private VoiceRelay(Builder b) {
         this.settings = new RelaySettings(Objects.requireNonNull(b.client, "client"), b.session, b.pageMaySetSession,
                 b.maxMessageBytes, b.maxQueuedBytes, b.idleTimeout, b.playbackLead, b.localVad);
         this.origins = new Origins(b.allowedOrigins);
+        this.authorizer = b.authorizer;
         this.maxSessions = b.maxSessions;
         this.keys = b.secrets == null ? null : new KeyMint(b.secrets, b.keyTtl, b.client.endpoint().uri(), b.session,
                 b.pageMaySetSession);
@@ -85,9 +91,9 @@ public final class VoiceRelay implements AutoCloseable {
                 // the kernel's growing it to megabytes a page that stops reading shows as queued bytes within seconds.
                 .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .route(routes -> routes
-                        .get("/ws", this::upgrade)
+                        .get("/ws", (req, res) -> authorized(req, res, this::upgrade))
                         .get("/config", (req, res) -> page.config(res))
-                        .post("/session", this::mint)
+                        .post("/session", (req, res) -> authorized(req, res, this::mint))
                         .get("/**", (req, res) -> page.file(req.path(), res)))
                 .bindNow();
     }
@@ -120,6 +126,35 @@ public final class VoiceRelay implements AutoCloseable {
     /** Each session as it ends (what the log line says), to whoever subscribes then. */
     public Flux<RelaySessionSummary> sessions() {
         return summaries.asFlux();
+    }
+
+    /** Requests refused by the {@link Builder#authorizer}. */
+    public long unauthorizedRequests() {
+        return unauthorized.get();
+    }
+
+    /** Runs {@code then} once the authorizer, if any, admits the request; otherwise answers 401. */
+    private Publisher<Void> authorized(HttpServerRequest req, HttpServerResponse res,
+            BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> then) {
+        if (authorizer == null) {
+            return then.apply(req, res);
+        }
+        PageRequest request = PageRequests.of(req);
+        return Mono.defer(() -> authorizer.authorize(request)).timeout(AUTHORIZATION_TIMEOUT)
+                .onErrorResume(e -> {
+                    // The class only: an authorizer's message may quote what the request carried.
+                    LOG.log(System.Logger.Level.WARNING, "relay: the authorizer failed for " + request + ": "
+                            + e.getClass().getSimpleName());
+                    return Mono.just(false);
+                })
+                .defaultIfEmpty(false)
+                .flatMap(admitted -> {
+                    if (admitted) {
+                        return Mono.from(then.apply(req, res));
+                    }
+                    unauthorized.incrementAndGet();
+                    return res.status(HttpResponseStatus.UNAUTHORIZED).sendString(Mono.just("not authorized\n")).then();
+                });
     }
 
     private Mono<Void> upgrade(HttpServerRequest req, HttpServerResponse res) {
@@ -208,6 +243,7 @@ public final class VoiceRelay implements AutoCloseable {
         private ClientSecrets secrets;
         private Duration keyTtl = Duration.ofMinutes(1);
         private LocalVad localVad;
+        private PageAuthorizer authorizer;
 
         private Builder() {
         }
@@ -331,6 +367,16 @@ public final class VoiceRelay implements AutoCloseable {
          */
         public Builder localVad(LocalVad localVad) {
             this.localVad = localVad;
+            return this;
+        }
+
+        /**
+         * Who may open a page session or have a key minted ({@link PageAuthorizer}; null, the default: anyone the
+         * origin check lets in). Checked before the origin and the session limit; refused requests get HTTP 401.
+         * The page's files and {@code /config} are served to anyone.
+         */
+        public Builder authorizer(PageAuthorizer authorizer) {
+            this.authorizer = authorizer;
             return this;
         }
 

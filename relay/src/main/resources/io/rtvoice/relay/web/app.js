@@ -80,6 +80,7 @@ async function record() {
 function relayLink() {
   const url = new URL('ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.search = location.search; // a sign-in token in the page's address reaches the relay's authorizer
   ws = new WebSocket(url);
   ws.binaryType = 'arraybuffer';
   ws.onopen = () => {

@@ -23,10 +23,16 @@ function unbase64(text) {
 /** Asks the relay for a key, then connects; resolves to the link the page drives. */
 export async function directLink({ ctx, settings, ui, stats }) {
   ui.status('Asking the relay for a key…');
-  const res = await fetch('session', {
+  const res = await fetch('session' + location.search, { // the page's query carries a sign-in token, if any
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(settings),
   });
-  const key = await res.json();
+  const text = await res.text();
+  let key;
+  try {
+    key = JSON.parse(text);
+  } catch (notJson) {
+    key = { error: text.trim() };
+  }
   if (!res.ok) {
     throw new Error(key.error || 'the relay minted no key (' + res.status + ')');
   }
