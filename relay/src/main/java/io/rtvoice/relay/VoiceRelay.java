@@ -13,6 +13,7 @@ import io.rtvoice.relay.internal.PageSession;
 import io.rtvoice.relay.internal.RelaySettings;
 import io.rtvoice.relay.internal.WebPage;
 import io.rtvoice.voice.LocalVad;
+import io.rtvoice.voice.SessionSetup;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class VoiceRelay implements AutoCloseable {
 
     private VoiceRelay(Builder b) {
         this.settings = new RelaySettings(Objects.requireNonNull(b.client, "client"), b.session, b.pageMaySetSession,
-                b.maxMessageBytes, b.maxQueuedBytes, b.idleTimeout, b.playbackLead, b.localVad);
+                b.maxMessageBytes, b.maxQueuedBytes, b.idleTimeout, b.playbackLead, b.localVad, b.setup);
         this.origins = new Origins(b.allowedOrigins);
         this.authorizer = b.authorizer;
         this.maxSessions = b.maxSessions;
@@ -244,6 +245,7 @@ public final class VoiceRelay implements AutoCloseable {
         private Duration keyTtl = Duration.ofMinutes(1);
         private LocalVad localVad;
         private PageAuthorizer authorizer;
+        private SessionSetup setup = SessionSetup.NONE;
 
         private Builder() {
         }
@@ -377,6 +379,15 @@ public final class VoiceRelay implements AutoCloseable {
          */
         public Builder authorizer(PageAuthorizer authorizer) {
             this.authorizer = authorizer;
+            return this;
+        }
+
+        /**
+         * The app's setup of each page's session ({@link SessionSetup}: tools on its conversation, its transcripts …),
+         * before it starts; the id is the page session's ({@code rs_…}, as in {@link RelaySessionSummary#id()}).
+         */
+        public Builder setup(SessionSetup setup) {
+            this.setup = Objects.requireNonNull(setup, "setup");
             return this;
         }
 

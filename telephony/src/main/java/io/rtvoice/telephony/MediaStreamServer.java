@@ -10,6 +10,7 @@ import io.rtvoice.telephony.internal.StreamSettings;
 import io.rtvoice.telephony.internal.TwilioSignature;
 import io.rtvoice.telephony.internal.TwilioStream;
 import io.rtvoice.voice.LocalVad;
+import io.rtvoice.voice.SessionSetup;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class MediaStreamServer implements AutoCloseable {
 
     private MediaStreamServer(Builder b) {
         this.settings = new StreamSettings(Objects.requireNonNull(b.client, "client"), b.session, b.maxMessageBytes,
-                b.idleTimeout, b.playbackLead, this::emit, b.localVad);
+                b.idleTimeout, b.playbackLead, this::emit, b.localVad, b.setup);
         this.maxStreams = b.maxStreams;
         if (b.twilioSecondaryAuthToken != null && b.twilioAuthToken == null) {
             throw new IllegalStateException("twilioSecondaryAuthToken without twilioAuthToken (expected: both, or the first only)");
@@ -205,6 +206,7 @@ public final class MediaStreamServer implements AutoCloseable {
         private Duration idleTimeout = Duration.ofSeconds(15);
         private Duration playbackLead = Duration.ofMillis(100);
         private LocalVad localVad;
+        private SessionSetup setup = SessionSetup.NONE;
         private String twilioAuthToken;
         private String twilioSecondaryAuthToken;
         private URI twilioStreamUrl;
@@ -369,6 +371,15 @@ public final class MediaStreamServer implements AutoCloseable {
                 throw new IllegalArgumentException(name + " : begins or ends with white space (expected: the token alone)");
             }
             return token;
+        }
+
+        /**
+         * The app's setup of each stream's session ({@link SessionSetup}: tools on its conversation, its transcripts
+         * …), before it starts; the id is the one the stream's {@link CallEvent}s carry.
+         */
+        public Builder setup(SessionSetup setup) {
+            this.setup = Objects.requireNonNull(setup, "setup");
+            return this;
         }
 
         /** Binds and starts serving. */

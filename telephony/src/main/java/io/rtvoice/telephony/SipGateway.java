@@ -4,6 +4,7 @@ import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.telephony.internal.Gateway;
 import io.rtvoice.voice.LocalVad;
+import io.rtvoice.voice.SessionSetup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -111,6 +112,7 @@ public final class SipGateway implements AutoCloseable {
         private int rtpPortTo;
         private String userAgent = "rtvoice";
         private LocalVad localVad;
+        private SessionSetup setup = SessionSetup.NONE;
 
         private Builder() {
         }
@@ -194,6 +196,16 @@ public final class SipGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The app's setup of each answered call's session ({@link SessionSetup}: tools on its conversation, its
+         * transcripts …), before it starts and so before the 200 OK; the id is the call's SIP Call-ID, as in its
+         * {@link CallEvent}s.
+         */
+        public Builder setup(SessionSetup setup) {
+            this.setup = Objects.requireNonNull(setup, "setup");
+            return this;
+        }
+
         /** Binds the SIP port and starts answering. */
         public SipGateway start() {
             Objects.requireNonNull(client, "client");
@@ -205,7 +217,7 @@ public final class SipGateway implements AutoCloseable {
                 throw new IllegalArgumentException("mediaHost must be an IPv4 address: " + media);
             }
             return new SipGateway(new Gateway(new Gateway.Settings(client, session, policy, maxCalls, host, media, sipPort,
-                    rtpPortFrom, rtpPortTo, userAgent, localVad)));
+                    rtpPortFrom, rtpPortTo, userAgent, localVad, setup)));
         }
     }
 }

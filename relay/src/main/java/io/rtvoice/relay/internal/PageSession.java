@@ -263,7 +263,7 @@ public final class PageSession {
             VoiceSession session = voiceBuilder.build();
             voice = session;
             watch(c, session);
-            return session.start();
+            return settings.setup().start(id, c, session);
         }).subscribe(session -> {
             int wireRate = session.inputFormat().sampleRateHz();
             micResampler = pageRate == wireRate ? null : Resampler.create(pageRate, wireRate);

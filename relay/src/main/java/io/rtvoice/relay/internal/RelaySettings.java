@@ -3,6 +3,7 @@ package io.rtvoice.relay.internal;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.voice.LocalVad;
+import io.rtvoice.voice.SessionSetup;
 import java.time.Duration;
 
 /**
@@ -16,7 +17,9 @@ import java.time.Duration;
  * @param idleTimeout a page that sends nothing this long is closed
  * @param playbackLead audio kept queued at the page ahead of what it has played
  * @param localVad local turn taking for every page (null: the session's turn detection only)
+ * @param setup the app's setup of each page's session
  */
 public record RelaySettings(RealtimeClient client, SessionConfig session, boolean pageMaySetSession, int maxMessageBytes,
-        long maxQueuedBytes, Duration idleTimeout, Duration playbackLead, LocalVad localVad) {
+        long maxQueuedBytes, Duration idleTimeout, Duration playbackLead, LocalVad localVad,
+        SessionSetup setup) {
 }

@@ -182,7 +182,7 @@ final class CallLeg {
             VoiceSession session = voiceBuilder.build();
             voice = session;
             watch(c, session);
-            return session.start();
+            return gateway.settings.setup().start(callId, c, session);
         }).subscribe(session -> {
             if (state != State.ANSWERING) {
                 return; // cancelled or ended while the session started: end() closes it

@@ -16,6 +16,7 @@ import io.rtvoice.event.SessionConfig;
 import io.rtvoice.telephony.CallEvent;
 import io.rtvoice.telephony.CallPolicy;
 import io.rtvoice.voice.LocalVad;
+import io.rtvoice.voice.SessionSetup;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,9 +60,11 @@ public final class Gateway {
      * @param rtpPortFrom the first RTP port to try (0: any free port)
      * @param rtpPortTo the last RTP port to try
      * @param localVad local turn taking for every call (null: the session's turn detection only)
+     * @param setup the app's setup of each call's session
      */
     public record Settings(RealtimeClient client, SessionConfig session, CallPolicy policy, int maxCalls, String host,
-            String mediaHost, int sipPort, int rtpPortFrom, int rtpPortTo, String userAgent, LocalVad localVad) {
+            String mediaHost, int sipPort, int rtpPortFrom, int rtpPortTo, String userAgent, LocalVad localVad,
+            SessionSetup setup) {
     }
 
     public Gateway(Settings settings) {

@@ -197,7 +197,7 @@ public abstract class StreamSession {
             VoiceSession session = voiceBuilder.build();
             voice = session;
             watch(c, session);
-            return session.start();
+            return settings.setup().start(id, c, session);
         }).subscribe(session -> settings.events().accept(new CallEvent.StreamStarted(id, carrier, streamId, encoding, rate,
                 parameters)), failed -> end("service", "the Realtime session did not start: " + failed.getClass().getSimpleName(),
                 1011)));

@@ -4,6 +4,7 @@ import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.telephony.CallEvent;
 import io.rtvoice.voice.LocalVad;
+import io.rtvoice.voice.SessionSetup;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -17,7 +18,9 @@ import java.util.function.Consumer;
  * @param playbackLead audio sent ahead of real time to a carrier that acknowledges what it played
  * @param events where the streams' events go
  * @param localVad local turn taking for every stream (null: the session's turn detection only)
+ * @param setup the app's setup of each stream's session
  */
 public record StreamSettings(RealtimeClient client, SessionConfig session, int maxMessageBytes, Duration idleTimeout,
-        Duration playbackLead, Consumer<CallEvent> events, LocalVad localVad) {
+        Duration playbackLead, Consumer<CallEvent> events, LocalVad localVad,
+        SessionSetup setup) {
 }
