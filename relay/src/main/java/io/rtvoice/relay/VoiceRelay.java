@@ -8,10 +8,11 @@ import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.relay.internal.KeyMint;
 import io.rtvoice.relay.internal.Origins;
-import io.rtvoice.relay.internal.PageRequests;
 import io.rtvoice.relay.internal.PageSession;
 import io.rtvoice.relay.internal.RelaySettings;
 import io.rtvoice.relay.internal.WebPage;
+import io.rtvoice.voice.AuthorizationRequest;
+import io.rtvoice.voice.Authorizer;
 import io.rtvoice.voice.LocalVad;
 import io.rtvoice.voice.SessionSetup;
 import java.net.URI;
@@ -61,7 +62,6 @@ public final class VoiceRelay implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.rtvoice.relay");
     private static final int SEND_BUFFER_BYTES = 128 * 1024;
-    private static final Duration AUTHORIZATION_TIMEOUT = Duration.ofSeconds(10);
 
     private final RelaySettings settings;
     private final Origins origins;
@@ -73,7 +73,7 @@ public final class VoiceRelay implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final Sinks.Many<RelaySessionSummary> summaries = Sinks.many().multicast().directBestEffort();
     private final KeyMint keys;
-    private final PageAuthorizer authorizer;
+    private final Authorizer authorizer;
     private final AtomicLong unauthorized = new AtomicLong();
     private final DisposableServer server;
 
@@ -140,15 +140,8 @@ public final class VoiceRelay implements AutoCloseable {
         if (authorizer == null) {
             return then.apply(req, res);
         }
-        PageRequest request = PageRequests.of(req);
-        return Mono.defer(() -> authorizer.authorize(request)).timeout(AUTHORIZATION_TIMEOUT)
-                .onErrorResume(e -> {
-                    // The class only: an authorizer's message may quote what the request carried.
-                    LOG.log(System.Logger.Level.WARNING, "relay: the authorizer failed for " + request + ": "
-                            + e.getClass().getSimpleName());
-                    return Mono.just(false);
-                })
-                .defaultIfEmpty(false)
+        AuthorizationRequest request = AuthorizationRequest.of(req.uri(), req.requestHeaders(), req.remoteAddress());
+        return authorizer.admits(request)
                 .flatMap(admitted -> {
                     if (admitted) {
                         return Mono.from(then.apply(req, res));
@@ -244,7 +237,7 @@ public final class VoiceRelay implements AutoCloseable {
         private ClientSecrets secrets;
         private Duration keyTtl = Duration.ofMinutes(1);
         private LocalVad localVad;
-        private PageAuthorizer authorizer;
+        private Authorizer authorizer;
         private SessionSetup setup = SessionSetup.NONE;
 
         private Builder() {
@@ -373,11 +366,11 @@ public final class VoiceRelay implements AutoCloseable {
         }
 
         /**
-         * Who may open a page session or have a key minted ({@link PageAuthorizer}; null, the default: anyone the
+         * Who may open a page session or have a key minted ({@link Authorizer}; null, the default: anyone the
          * origin check lets in). Checked before the origin and the session limit; refused requests get HTTP 401.
          * The page's files and {@code /config} are served to anyone.
          */
-        public Builder authorizer(PageAuthorizer authorizer) {
+        public Builder authorizer(Authorizer authorizer) {
             this.authorizer = authorizer;
             return this;
         }

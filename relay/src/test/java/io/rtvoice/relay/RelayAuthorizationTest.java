@@ -8,6 +8,7 @@ import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.emulator.RealtimeEmulator;
+import io.rtvoice.voice.AuthorizationRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +32,7 @@ class RelayAuthorizationTest {
 
     private static final String KEY = "sk-relay-authorization-secret";
     private static final String TOKEN = "tok-4f9a2c";
-    private final List<PageRequest> seen = new CopyOnWriteArrayList<>();
+    private final List<AuthorizationRequest> seen = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private RealtimeEmulator emulator;
     private VoiceRelay relay;
@@ -114,12 +115,12 @@ class RelayAuthorizationTest {
         assertThat(relay.unauthorizedRequests()).isEqualTo(2);
         assertThat(emulator.connectionsAccepted()).as("a session with the service only for the admitted").isEqualTo(3);
 
-        PageRequest cookied = seen.get(3);
+        AuthorizationRequest cookied = seen.get(3);
         assertThat(cookied.path()).isEqualTo("/ws");
         assertThat(cookied.cookie("theme")).contains("dark");
         assertThat(cookied.header("Cookie")).isPresent();
         assertThat(cookied.remoteAddress().getAddress().isLoopbackAddress()).isTrue();
-        assertThat(seen.get(2).toString()).isEqualTo("PageRequest[/ws from " + seen.get(2).remoteAddress() + "]")
+        assertThat(seen.get(2).toString()).isEqualTo("AuthorizationRequest[/ws from " + seen.get(2).remoteAddress() + "]")
                 .doesNotContain(TOKEN);
     }
 
