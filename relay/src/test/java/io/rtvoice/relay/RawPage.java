@@ -61,48 +61,42 @@ final class RawPage implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads frames until a text frame containing {@code needle}; -1 when the connection ended first. */
+    /** The next frame's opcode and payload; null when the connection ended. */
+    private Object[] nextFrame() throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) {
+            return null;
+        }
+        long n = in.readUnsignedByte() & 0x7F;
+        if (n == 126) {
+            n = in.readUnsignedShort();
+        } else if (n == 127) {
+            n = in.readLong();
+        }
+        byte[] payload = new byte[(int) n];
+        in.readFully(payload);
+        return new Object[] {b0 & 0x0F, payload};
+    }
+
+    /** Reads frames until a text frame containing {@code needle}; false when the connection ended first. */
     boolean readUntil(String needle) throws IOException {
-        while (true) {
-            int b0 = in.read();
-            if (b0 < 0) {
-                return false;
-            }
-            int b1 = in.readUnsignedByte();
-            long n = b1 & 0x7F;
-            if (n == 126) {
-                n = in.readUnsignedShort();
-            } else if (n == 127) {
-                n = in.readLong();
-            }
-            byte[] payload = new byte[(int) n];
-            in.readFully(payload);
-            if ((b0 & 0x0F) == 0x1 && new String(payload, StandardCharsets.UTF_8).contains(needle)) {
+        for (Object[] frame = nextFrame(); frame != null; frame = nextFrame()) {
+            if ((int) frame[0] == 0x1 && new String((byte[]) frame[1], StandardCharsets.UTF_8).contains(needle)) {
                 return true;
             }
         }
+        return false;
     }
 
     /** Reads what is left until the connection ends: whether it ended with a close frame. */
     boolean drainToEnd() throws IOException {
         try {
-            while (true) {
-                int b0 = in.read();
-                if (b0 < 0) {
-                    return false;
-                }
-                int b1 = in.readUnsignedByte();
-                long n = b1 & 0x7F;
-                if (n == 126) {
-                    n = in.readUnsignedShort();
-                } else if (n == 127) {
-                    n = in.readLong();
-                }
-                in.readFully(new byte[(int) n]);
-                if ((b0 & 0x0F) == 0x8) {
+            for (Object[] frame = nextFrame(); frame != null; frame = nextFrame()) {
+                if ((int) frame[0] == 0x8) {
                     return true;
                 }
             }
+            return false;
         } catch (java.net.SocketException | java.io.EOFException reset) {
             return false;
         }
