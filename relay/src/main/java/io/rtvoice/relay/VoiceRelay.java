@@ -11,6 +11,7 @@ import io.rtvoice.relay.internal.Origins;
 import io.rtvoice.relay.internal.PageSession;
 import io.rtvoice.relay.internal.RelaySettings;
 import io.rtvoice.relay.internal.WebPage;
+import io.rtvoice.relay.internal.WebSocketUpgrade;
 import io.rtvoice.voice.LocalVad;
 import java.net.URI;
 import java.time.Duration;
@@ -128,6 +129,9 @@ public final class VoiceRelay implements AutoCloseable {
             refused.incrementAndGet();
             return res.status(HttpResponseStatus.FORBIDDEN).sendString(Mono.just("origin not allowed\n")).then();
         }
+        if (!WebSocketUpgrade.requested(req.requestHeaders())) {
+            return notAnUpgrade(res);
+        }
         if (admitted.incrementAndGet() > maxSessions) {
             admitted.decrementAndGet();
             refused.incrementAndGet();
@@ -146,14 +150,27 @@ public final class VoiceRelay implements AutoCloseable {
             summaries.tryEmitNext(summary);
         });
         WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxMessageBytes()).build();
-        // The session holds its place until its socket is done with (not when the upgrade is: that is at once).
-        return res.sendWebsocket((in, out) -> {
-            live.add(session);
-            return session.run(in, out).doFinally(s -> {
-                live.remove(session);
-                release.run();
-            });
-        }, spec).doOnError(e -> release.run());
+        // The session holds its place until its socket is done with (not when the upgrade is: that is at once); an
+        // upgrade that fails, at once or later, gives it back.
+        try {
+            return res.sendWebsocket((in, out) -> {
+                live.add(session);
+                return session.run(in, out).doFinally(s -> {
+                    live.remove(session);
+                    release.run();
+                });
+            }, spec).doOnError(e -> release.run());
+        } catch (RuntimeException failed) {
+            release.run();
+            return Mono.error(failed);
+        }
+    }
+
+    /** 426 for a GET of the page's socket that is not a WebSocket upgrade (a health check, a scanner). */
+    private static Mono<Void> notAnUpgrade(HttpServerResponse res) {
+        return res.status(HttpResponseStatus.UPGRADE_REQUIRED).header(HttpHeaderNames.UPGRADE, "websocket")
+                .header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketUpgrade.VERSION)
+                .sendString(Mono.just("a WebSocket upgrade is expected here\n")).then();
     }
 
     /** Keys minted for pages that connect directly ({@link Builder#ephemeralKeys}). */

@@ -104,6 +104,22 @@ class RelayProtocolTest {
     }
 
     @Test
+    void requestsThatAreNotUpgradesGet426AndTakeNoPlace() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b.maxSessions(2));
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; i < 5; i++) { // a health check, a scanner: more of them than there are places
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/ws"))
+                    .timeout(PageClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(426);
+        }
+        assertThat(RawPage.request(r, "127.0.0.1:" + r.port(), null, "8")).as("an old WebSocket version")
+                .startsWith("HTTP/1.1 426");
+        try (PageClient first = PageClient.open(r, null); PageClient second = PageClient.open(r, null)) {
+            assertThat(r.refusedConnections()).isZero();
+        }
+    }
+
+    @Test
     void malformedMessagesAreAnsweredAndTheSessionGoesOn() throws Exception {
         VoiceRelay r = relay(KEY, b -> b);
         try (PageClient page = PageClient.open(r, null)) {

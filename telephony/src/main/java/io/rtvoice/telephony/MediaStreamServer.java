@@ -9,6 +9,7 @@ import io.rtvoice.telephony.internal.StreamSession;
 import io.rtvoice.telephony.internal.StreamSettings;
 import io.rtvoice.telephony.internal.TwilioSignature;
 import io.rtvoice.telephony.internal.TwilioStream;
+import io.rtvoice.telephony.internal.WebSocketUpgrade;
 import io.rtvoice.voice.LocalVad;
 import java.net.URI;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
@@ -155,6 +157,12 @@ public final class MediaStreamServer implements AutoCloseable {
 
     private Mono<Void> upgrade(HttpServerRequest req, HttpServerResponse res,
             BiFunction<String, StreamSettings, StreamSession> carrier, String prefix) {
+        if (!WebSocketUpgrade.requested(req.requestHeaders())) {
+            // A health check or a scanner: answered before it takes a place (Netty's handshaker would throw on it).
+            return res.status(HttpResponseStatus.UPGRADE_REQUIRED).header(HttpHeaderNames.UPGRADE, "websocket")
+                    .header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketUpgrade.VERSION)
+                    .sendString(Mono.just("a WebSocket upgrade is expected here\n")).then();
+        }
         if (admitted.incrementAndGet() > maxStreams) {
             admitted.decrementAndGet();
             refused.incrementAndGet();
@@ -163,13 +171,25 @@ public final class MediaStreamServer implements AutoCloseable {
         }
         StreamSession session = carrier.apply(prefix + ids.incrementAndGet(), settings);
         WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxMessageBytes()).build();
-        return res.sendWebsocket((in, out) -> {
-            live.add(session);
-            return session.run(in, out).doFinally(s -> {
-                live.remove(session);
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
                 admitted.decrementAndGet();
-            });
-        }, spec);
+            }
+        };
+        // The stream holds its place until its socket is done with; an upgrade that fails, at once or later, gives it back.
+        try {
+            return res.sendWebsocket((in, out) -> {
+                live.add(session);
+                return session.run(in, out).doFinally(s -> {
+                    live.remove(session);
+                    release.run();
+                });
+            }, spec).doOnError(e -> release.run());
+        } catch (RuntimeException failed) {
+            release.run();
+            return Mono.error(failed);
+        }
     }
 
     /** Ends every stream (each Realtime session closed, each socket closed), then stops listening. */

@@ -370,6 +370,25 @@ class MediaStreamsTest {
     }
 
     @Test
+    void requestsThatAreNotUpgradesGet426AndTakeNoPlace() throws Exception {
+        MediaStreamServer s = server(b -> b.maxStreams(2));
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/twilio", "/acs")) {
+            for (int i = 0; i < 5; i++) { // a health check, a scanner: more of them than there are places
+                java.net.http.HttpResponse<String> res = http.send(java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + s.port() + path)).timeout(WAIT).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(res.statusCode()).isEqualTo(426);
+            }
+            assertThat(RawCarrier.request(s, path, "8")).as("an old WebSocket version").startsWith("HTTP/1.1 426");
+        }
+        try (TwilioCaller twilio = TwilioCaller.dial(s).start(); AcsCaller acs = AcsCaller.dial(s, 16_000).metadata()) {
+            until(() -> all(CallEvent.StreamStarted.class).size() == 2);
+        }
+        assertThat(s.refusedConnections()).isZero();
+    }
+
+    @Test
     void aWrongPathIsNotFound() throws Exception {
         MediaStreamServer s = server(b -> b);
         try {
