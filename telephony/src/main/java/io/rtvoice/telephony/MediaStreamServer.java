@@ -1,5 +1,6 @@
 package io.rtvoice.telephony;
 
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rtvoice.RealtimeClient;
@@ -67,6 +68,7 @@ public final class MediaStreamServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.rtvoice.telephony");
     private static final String TWILIO_SIGNATURE = "X-Twilio-Signature";
+    private static final int SEND_BUFFER_BYTES = 128 * 1024;
 
     private final StreamSettings settings;
     private final int maxStreams;
@@ -81,7 +83,7 @@ public final class MediaStreamServer implements AutoCloseable {
 
     private MediaStreamServer(Builder b) {
         this.settings = new StreamSettings(Objects.requireNonNull(b.client, "client"), b.session, b.maxMessageBytes,
-                b.idleTimeout, b.playbackLead, this::emit, b.localVad);
+                b.maxQueuedBytes, b.idleTimeout, b.playbackLead, this::emit, b.localVad);
         this.maxStreams = b.maxStreams;
         if (b.twilioSecondaryAuthToken != null && b.twilioAuthToken == null) {
             throw new IllegalStateException("twilioSecondaryAuthToken without twilioAuthToken (expected: both, or the first only)");
@@ -89,6 +91,9 @@ public final class MediaStreamServer implements AutoCloseable {
         this.twilioSignature = b.twilioAuthToken == null ? null : new TwilioSignature(b.twilioStreamUrl,
                 b.twilioSecondaryAuthToken == null ? List.of(b.twilioAuthToken) : List.of(b.twilioAuthToken, b.twilioSecondaryAuthToken));
         this.server = HttpServer.create().host(b.host).port(b.port)
+                // A carrier is sent audio in real time (under 100 KB/s): a fixed send buffer is plenty, and without the
+                // kernel's growing it to megabytes a carrier that stops reading shows as queued bytes within seconds.
+                .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .route(routes -> routes
                         .get(b.twilioPath, this::twilio)
                         .get(b.acsPath, (req, res) -> upgrade(req, res, AcsStream::new, "acs-")))
@@ -222,6 +227,7 @@ public final class MediaStreamServer implements AutoCloseable {
         private String acsPath = "/acs";
         private int maxStreams = 100;
         private int maxMessageBytes = 64 * 1024;
+        private long maxQueuedBytes = 1L << 20;
         private Duration idleTimeout = Duration.ofSeconds(15);
         private Duration playbackLead = Duration.ofMillis(100);
         private LocalVad localVad;
@@ -293,6 +299,20 @@ public final class MediaStreamServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxMessageBytes : " + bytes + " (expected: >= 1024)");
             }
             this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /**
+         * What may wait, unsent, for a carrier that does not read (default 1 MiB: about 15 s of ACS's audio at 24 kHz,
+         * more of Twilio's). Beyond it the stream is ended ({@link CallEvent.HungUp} by {@code gateway}, "the carrier
+         * does not read"): its connection closed at once (a close frame could not reach it), its Realtime session
+         * closed, its place freed.
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 16 * 1024) {
+                throw new IllegalArgumentException("maxQueuedBytes : " + bytes + " (expected: >= 16384)");
+            }
+            this.maxQueuedBytes = bytes;
             return this;
         }
 
