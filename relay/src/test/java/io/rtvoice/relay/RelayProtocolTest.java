@@ -120,6 +120,60 @@ class RelayProtocolTest {
     }
 
     @Test
+    void aHugeSessionRequestGets413WhileItArrivesAndTheRelayGoesOn() throws Exception {
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
+                .credentials(Credentials.apiKey(KEY)).build();
+        relay = VoiceRelay.builder().client(client).ephemeralKeys(io.rtvoice.ClientSecrets.builder().endpoint(client.endpoint())
+                .credentials(Credentials.apiKey(KEY)).build(), Duration.ofMinutes(1)).start();
+        // Declared too large: refused before any of it is read.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", relay.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST /session HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(statusLine(socket)).startsWith("HTTP/1.1 413");
+        }
+        // Chunked, no length, no Origin: refused once more than the limit has arrived, long before 256 MiB.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", relay.port())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /session HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port()
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Thread writer = new Thread(() -> {
+                byte[] chunk = ("4000\r\n" + " ".repeat(0x4000) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                try {
+                    for (int i = 0; i < 16_384; i++) { // 256 MiB
+                        out.write(chunk);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the relay has answered and closed
+                }
+            }, "huge-body");
+            writer.setDaemon(true);
+            writer.start();
+            assertThat(statusLine(socket)).startsWith("HTTP/1.1 413");
+            socket.close();
+            writer.join(PageClient.TIMEOUT.toMillis());
+        }
+        HttpResponse<String> minted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + relay.port() + "/session")).timeout(PageClient.TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(minted.statusCode()).as("the relay goes on").isEqualTo(200);
+        assertThat(minted.body()).contains("\"value\"");
+    }
+
+    private static String statusLine(java.net.Socket socket) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        java.io.InputStream in = socket.getInputStream();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            line.append((char) b);
+        }
+        return line.toString().strip();
+    }
+
+    @Test
     void malformedMessagesAreAnsweredAndTheSessionGoesOn() throws Exception {
         VoiceRelay r = relay(KEY, b -> b);
         try (PageClient page = PageClient.open(r, null)) {
