@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,7 +53,8 @@ import reactor.netty.http.server.WebsocketServerSpec;
  *
  * <p><b>Operable.</b> At most {@link Builder#maxSessions} pages at once (more get HTTP 503); messages up to
  * {@link Builder#maxMessageBytes} (a larger one closes the socket, 1009); pages of other origins refused (403)
- * unless allowed ({@link Builder#allowedOrigins}); a page silent for {@link Builder#idleTimeout} closed; one log
+ * unless allowed ({@link Builder#allowedOrigins}); requests to a name that is not the relay's refused (403; see
+ * {@link Builder#allowedHosts}); a page silent for {@link Builder#idleTimeout} closed; one log
  * line per session ({@link RelaySessionSummary}), with no secret in it.
  */
 public final class VoiceRelay implements AutoCloseable {
@@ -75,7 +77,7 @@ public final class VoiceRelay implements AutoCloseable {
     private VoiceRelay(Builder b) {
         this.settings = new RelaySettings(Objects.requireNonNull(b.client, "client"), b.session, b.pageMaySetSession,
                 b.maxMessageBytes, b.maxQueuedBytes, b.idleTimeout, b.playbackLead, b.localVad);
-        this.origins = new Origins(b.allowedOrigins);
+        this.origins = new Origins(b.allowedOrigins, b.allowedHosts);
         this.maxSessions = b.maxSessions;
         this.keys = b.secrets == null ? null : new KeyMint(b.secrets, b.keyTtl, b.client.endpoint().uri(), b.session,
                 b.pageMaySetSession);
@@ -86,10 +88,10 @@ public final class VoiceRelay implements AutoCloseable {
                 // the kernel's growing it to megabytes a page that stops reading shows as queued bytes within seconds.
                 .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .route(routes -> routes
-                        .get("/ws", this::upgrade)
-                        .get("/config", (req, res) -> page.config(res))
-                        .post("/session", this::mint)
-                        .get("/**", (req, res) -> page.file(req.path(), res)))
+                        .get("/ws", named(this::upgrade))
+                        .get("/config", named((req, res) -> page.config(res)))
+                        .post("/session", named(this::mint))
+                        .get("/**", named((req, res) -> page.file(req.path(), res))))
                 .bindNow();
     }
 
@@ -113,7 +115,7 @@ public final class VoiceRelay implements AutoCloseable {
         return live.size();
     }
 
-    /** Connections refused: too many sessions, or a page of an origin not allowed. */
+    /** Requests refused: too many sessions, a page of an origin not allowed, or a {@code Host} not the relay's. */
     public long refusedConnections() {
         return refused.get();
     }
@@ -121,6 +123,18 @@ public final class VoiceRelay implements AutoCloseable {
     /** Each session as it ends (what the log line says), to whoever subscribes then. */
     public Flux<RelaySessionSummary> sessions() {
         return summaries.asFlux();
+    }
+
+    /** A handler that answers only requests whose {@code Host} names the relay (against DNS rebinding); others get 403. */
+    private BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> named(
+            BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
+        return (req, res) -> {
+            if (!origins.hostAllowed(req.requestHeaders().get(HttpHeaderNames.HOST))) {
+                refused.incrementAndGet();
+                return res.status(HttpResponseStatus.FORBIDDEN).sendString(Mono.just("host not allowed\n"));
+            }
+            return handler.apply(req, res);
+        };
     }
 
     private Mono<Void> upgrade(HttpServerRequest req, HttpServerResponse res) {
@@ -216,6 +230,7 @@ public final class VoiceRelay implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private List<String> allowedOrigins = List.of();
+        private List<String> allowedHosts = List.of();
         private int maxSessions = 32;
         private int maxMessageBytes = 64 * 1024;
         private long maxQueuedBytes = 4L << 20;
@@ -269,6 +284,22 @@ public final class VoiceRelay implements AutoCloseable {
          */
         public Builder allowedOrigins(String... origins) {
             this.allowedOrigins = List.of(origins);
+            return this;
+        }
+
+        /**
+         * The names the relay is reached by ({@code voice.example.com}, without a port), besides IP addresses,
+         * {@code localhost} and the hosts of {@link #allowedOrigins}. A request whose {@code Host} names anything else
+         * gets HTTP 403, page and files included: under DNS rebinding an attacker's name is made to point at the relay,
+         * and its page's {@code Origin} then matches the {@code Host}.
+         */
+        public Builder allowedHosts(String... hosts) {
+            for (String h : hosts) {
+                if (h == null || h.isBlank()) {
+                    throw new IllegalArgumentException("allowedHosts " + h + " (expected a host name)");
+                }
+            }
+            this.allowedHosts = List.of(hosts);
             return this;
         }
 

@@ -94,6 +94,27 @@ class RelayProtocolTest {
     }
 
     @Test
+    void aHostThatIsNotTheRelaysIsRefusedAgainstDnsRebinding() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b.allowedOrigins("https://app.example").allowedHosts("voice.example"));
+        String port = ":" + r.port();
+        // A rebinding attacker's page: its name now points at the relay, so its Origin matches the Host.
+        assertThat(RawPage.request(r, "evil.example" + port, "http://evil.example" + port, "13")).startsWith("HTTP/1.1 403");
+        assertThat(RawPage.http(r, "GET", "/config", "evil.example" + port, null)).startsWith("HTTP/1.1 403");
+        assertThat(RawPage.http(r, "GET", "/", "evil.example" + port, null)).startsWith("HTTP/1.1 403");
+        assertThat(RawPage.http(r, "POST", "/session", "evil.example" + port, "http://evil.example" + port))
+                .startsWith("HTTP/1.1 403");
+        assertThat(r.refusedConnections()).isEqualTo(4);
+        // The relay's own names: an address, localhost, a host allowed by name or by an allowed origin.
+        assertThat(RawPage.request(r, "127.0.0.1" + port, "http://127.0.0.1" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawPage.request(r, "localhost" + port, "http://localhost" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawPage.request(r, "[::1]" + port, "http://[::1]" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawPage.request(r, "voice.example" + port, "http://voice.example" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawPage.http(r, "GET", "/config", "app.example", null)).startsWith("HTTP/1.1 200");
+        assertThat(RawPage.http(r, "GET", "/", "localhost" + port, null)).startsWith("HTTP/1.1 200");
+        assertThat(r.refusedConnections()).isEqualTo(4);
+    }
+
+    @Test
     void pagesOverTheLimitGet503() throws Exception {
         VoiceRelay r = relay(KEY, b -> b.maxSessions(1));
         try (PageClient first = PageClient.open(r, null)) {

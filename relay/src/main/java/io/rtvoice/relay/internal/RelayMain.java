@@ -39,6 +39,11 @@ public final class RelayMain implements Runnable {
             description = "Also accept pages of this origin (https://app.example); repeatable. The relay's own page always may.")
     String[] allowedOrigins = {};
 
+    @Option(names = "--allow-host", paramLabel = "HOST",
+            description = "Also answer requests to this host name (voice.example.com); repeatable. IP addresses, localhost "
+                    + "and the hosts of --allow-origin always may; other names get 403 (against DNS rebinding).")
+    String[] allowedHosts = {};
+
     @Option(names = "--max-sessions", description = "Pages connected at once (default: ${DEFAULT-VALUE}).")
     int maxSessions = 32;
 
@@ -60,7 +65,7 @@ public final class RelayMain implements Runnable {
     public void run() {
         try (Target target = Target.from(System.getenv(), emulator, RelayMain::entraId);
              VoiceRelay relay = direct(target, VoiceRelay.builder().client(target.client()).host(host).port(port)
-                     .allowedOrigins(allowedOrigins).maxSessions(maxSessions).idleTimeout(Duration.ofSeconds(idleSeconds))
+                     .allowedOrigins(allowedOrigins).allowedHosts(allowedHosts).maxSessions(maxSessions).idleTimeout(Duration.ofSeconds(idleSeconds))
                      .session(SessionConfig.builder().instructions(instructions).build())).start()) {
             relay.sessions().subscribe(System.out::println);
             System.out.println("rtvoice relay: open http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + relay.port()
