@@ -256,7 +256,10 @@ public final class VoiceRelay implements AutoCloseable {
             return this;
         }
 
-        /** Whether a page may choose instructions, voice and turn detection (default true, as in the quickstart's sample). */
+        /**
+         * Whether a page may choose instructions, voice and turn detection (default true, as in the quickstart's sample).
+         * When it may not, {@code /config} does not show the {@link #session}'s instructions: they are the operator's.
+         */
         public Builder pageMaySetSession(boolean allowed) {
             this.pageMaySetSession = allowed;
             return this;

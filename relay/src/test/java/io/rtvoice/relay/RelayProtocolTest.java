@@ -345,6 +345,18 @@ class RelayProtocolTest {
     }
 
     @Test
+    void whenThePageMayNotSetTheSessionTheConfigDoesNotShowTheInstructions() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b.pageMaySetSession(false)
+                .session(io.rtvoice.event.SessionConfig.builder().instructions("The operator's secret prompt.").build()));
+        HttpResponse<String> config = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + r.port() + "/config")).timeout(PageClient.TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(config.statusCode()).isEqualTo(200);
+        assertThat(config.body()).contains("\"pageMaySetSession\":false").doesNotContain("secret prompt")
+                .doesNotContain("instructions");
+    }
+
+    @Test
     void onlyThePagesFilesAreServedAndTheConfigHasNoKey() throws Exception {
         VoiceRelay r = relay(KEY, b -> b.session(io.rtvoice.event.SessionConfig.builder().instructions("Be brief.").build()));
         HttpClient http = HttpClient.newHttpClient();
