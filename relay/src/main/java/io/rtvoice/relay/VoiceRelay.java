@@ -16,6 +16,7 @@ import io.rtvoice.voice.LocalVad;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -61,12 +62,16 @@ public final class VoiceRelay implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.rtvoice.relay");
     private static final int SEND_BUFFER_BYTES = 128 * 1024;
+    /** How long closing waits for the live sessions to end and report. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final RelaySettings settings;
     private final Origins origins;
     private final int maxSessions;
     private final WebPage page;
     private final Set<PageSession> live = ConcurrentHashMap.newKeySet();
+    // Each running session until its summary is out: closing waits for them.
+    private final Map<PageSession, Mono<Void>> unreported = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -159,9 +164,13 @@ public final class VoiceRelay implements AutoCloseable {
                 admitted.decrementAndGet();
             }
         };
+        Sinks.Empty<Void> reported = Sinks.empty();
         PageSession session = new PageSession(id, settings, summary -> {
             LOG.log(System.Logger.Level.INFO, summary.toString());
-            summaries.tryEmitNext(summary);
+            synchronized (summaries) { // sessions end on many threads; a sink takes one at a time
+                summaries.tryEmitNext(summary);
+            }
+            reported.tryEmitEmpty();
         });
         WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxMessageBytes()).build();
         // The session holds its place until its socket is done with (not when the upgrade is: that is at once); an
@@ -169,6 +178,8 @@ public final class VoiceRelay implements AutoCloseable {
         try {
             return res.sendWebsocket((in, out) -> {
                 live.add(session);
+                unreported.put(session, reported.asMono());
+                reported.asMono().subscribe(null, e -> { }, () -> unreported.remove(session));
                 return session.run(in, out).doFinally(s -> {
                     live.remove(session);
                     release.run();
@@ -203,23 +214,34 @@ public final class VoiceRelay implements AutoCloseable {
         return keys.mint(req, res);
     }
 
-    /** Ends every page session (the pages are told, the service's sessions closed), then stops listening. */
+    /**
+     * Stops listening, ends every page session (the pages are told, the service's sessions closed) and completes once
+     * each has ended and its summary is out of {@link #sessions()} (waiting at most 10 s), then completes
+     * {@link #sessions()}. Nothing happens until it is subscribed to.
+     */
     public Mono<Void> closeGracefully() {
-        live.forEach(PageSession::shutDown);
         return Mono.defer(() -> {
             server.dispose();
             return server.onDispose();
-        }).doFinally(s -> summaries.tryEmitComplete());
+        }).then(Mono.defer(() -> {
+            List<Mono<Void>> ending = List.copyOf(unreported.values());
+            live.forEach(PageSession::shutDown);
+            return Mono.when(ending).timeout(CLOSE_TIMEOUT, Mono.empty());
+        })).doFinally(s -> {
+            synchronized (summaries) {
+                summaries.tryEmitComplete();
+            }
+        });
     }
 
-    /** {@link #closeGracefully()}, waiting up to 10 s unless on a non-blocking thread. */
+    /** {@link #closeGracefully()}, waiting up to 15 s unless on a non-blocking thread. */
     @Override
     public void close() {
         Mono<Void> done = closeGracefully();
         if (Schedulers.isInNonBlockingThread()) {
             done.subscribe(null, e -> { });
         } else {
-            done.block(Duration.ofSeconds(10));
+            done.block(CLOSE_TIMEOUT.plusSeconds(5));
         }
     }
 

@@ -195,6 +195,30 @@ class RelayProtocolTest {
     }
 
     @Test
+    void closingWaitsForEveryLiveSessionsSummaryBeforeTheSessionsComplete() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b);
+        List<PageClient> pages = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                PageClient page = PageClient.open(r, null);
+                pages.add(page);
+                page.text("{\"type\":\"start\",\"sampleRate\":24000}");
+                page.next("ready");
+            }
+            java.util.concurrent.CompletableFuture<List<RelaySessionSummary>> reported = r.sessions().collectList().toFuture();
+            r.closeGracefully().block(Duration.ofSeconds(20));
+            // They end together, on several threads: every summary is out, then the flux completes.
+            assertThat(reported.get(20, java.util.concurrent.TimeUnit.SECONDS)).hasSize(8)
+                    .allSatisfy(summary -> assertThat(summary.endedBy()).isEqualTo("relay shutting down"));
+            for (PageClient page : pages) {
+                assertThat(page.awaitClose()).isEqualTo(1001);
+            }
+        } finally {
+            pages.forEach(PageClient::close);
+        }
+    }
+
+    @Test
     void malformedMessagesAreAnsweredAndTheSessionGoesOn() throws Exception {
         VoiceRelay r = relay(KEY, b -> b);
         try (PageClient page = PageClient.open(r, null)) {

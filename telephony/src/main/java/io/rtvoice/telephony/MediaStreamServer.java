@@ -69,10 +69,14 @@ public final class MediaStreamServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.rtvoice.telephony");
     private static final String TWILIO_SIGNATURE = "X-Twilio-Signature";
     private static final int SEND_BUFFER_BYTES = 128 * 1024;
+    /** How long closing waits for the live streams to end and report. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final StreamSettings settings;
     private final int maxStreams;
     private final Set<StreamSession> live = ConcurrentHashMap.newKeySet();
+    // Each running stream until its HungUp is out: closing waits for them.
+    private final Set<StreamSession> unreported = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -186,6 +190,8 @@ public final class MediaStreamServer implements AutoCloseable {
         try {
             return res.sendWebsocket((in, out) -> {
                 live.add(session);
+                unreported.add(session);
+                session.hungUp().subscribe(null, e -> { }, () -> unreported.remove(session));
                 return session.run(in, out).doFinally(s -> {
                     live.remove(session);
                     release.run();
@@ -197,23 +203,34 @@ public final class MediaStreamServer implements AutoCloseable {
         }
     }
 
-    /** Ends every stream (each Realtime session closed, each socket closed), then stops listening. */
+    /**
+     * Stops listening, ends every stream (each Realtime session closed, each socket closed) and completes once each has
+     * ended and its {@link CallEvent.HungUp} is out of {@link #events()} (waiting at most 10 s), then completes
+     * {@link #events()}. Nothing happens until it is subscribed to.
+     */
     public Mono<Void> closeGracefully() {
-        live.forEach(StreamSession::shutDown);
         return Mono.defer(() -> {
             server.dispose();
             return server.onDispose();
-        }).doFinally(s -> events.tryEmitComplete());
+        }).then(Mono.defer(() -> {
+            List<Mono<Void>> ending = unreported.stream().map(StreamSession::hungUp).toList();
+            live.forEach(StreamSession::shutDown);
+            return Mono.when(ending).timeout(CLOSE_TIMEOUT, Mono.empty());
+        })).doFinally(s -> {
+            synchronized (events) {
+                events.tryEmitComplete();
+            }
+        });
     }
 
-    /** {@link #closeGracefully()}, waiting up to 10 s unless on a non-blocking thread. */
+    /** {@link #closeGracefully()}, waiting up to 15 s unless on a non-blocking thread. */
     @Override
     public void close() {
         Mono<Void> done = closeGracefully();
         if (Schedulers.isInNonBlockingThread()) {
             done.subscribe(null, e -> { });
         } else {
-            done.block(Duration.ofSeconds(10));
+            done.block(CLOSE_TIMEOUT.plusSeconds(5));
         }
     }
 

@@ -429,6 +429,19 @@ class MediaStreamsTest {
     }
 
     @Test
+    void closingWaitsForEveryLiveStreamsHungUpBeforeTheEventsComplete() throws Exception {
+        MediaStreamServer s = server(b -> b);
+        try (TwilioCaller one = TwilioCaller.dial(s).start(); AcsCaller two = AcsCaller.dial(s, 16_000).metadata();
+                AcsCaller three = AcsCaller.dial(s, 24_000).metadata()) {
+            until(() -> all(CallEvent.StreamStarted.class).size() == 3);
+            java.util.concurrent.CompletableFuture<List<CallEvent>> reported = s.events().collectList().toFuture();
+            s.closeGracefully().block(WAIT);
+            assertThat(reported.get(WAIT.toSeconds(), TimeUnit.SECONDS)).filteredOn(CallEvent.HungUp.class::isInstance)
+                    .hasSize(3).allSatisfy(e -> assertThat(((CallEvent.HungUp) e).reason()).isEqualTo("the server is shutting down"));
+        }
+    }
+
+    @Test
     void aWrongPathIsNotFound() throws Exception {
         MediaStreamServer s = server(b -> b);
         try {

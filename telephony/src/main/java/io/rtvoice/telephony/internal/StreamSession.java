@@ -53,6 +53,7 @@ public abstract class StreamSession {
     private final Sinks.Many<String> outbound = Sinks.unsafe().many().unicast()
             .onBackpressureBuffer(Queues.<String>unboundedMultiproducer().get());
     private final AtomicLong pendingBytes = new AtomicLong();
+    private final Sinks.Empty<Void> hungUp = Sinks.empty();
     private final AtomicBoolean ending = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final Disposable.Composite running = Disposables.composite();
@@ -292,9 +293,15 @@ public abstract class StreamSession {
             CallEvent.HungUp hungUp = new CallEvent.HungUp(callId, by, reason, metrics());
             LOG.log(System.Logger.Level.INFO, () -> carrier + " stream " + hungUp);
             settings.events().accept(hungUp);
+            this.hungUp.tryEmitEmpty();
             // A carrier that reads slowly or not at all must not hold its place, nor what is queued for it, for ever.
             Mono.delay(CLOSE_GRACE).subscribe(t -> cut());
         }).subscribe(null, e -> { });
+    }
+
+    /** Completes once the stream has ended and its {@link CallEvent.HungUp} is out. */
+    public Mono<Void> hungUp() {
+        return hungUp.asMono();
     }
 
     /** Ends the stream because the server is shutting down. */
