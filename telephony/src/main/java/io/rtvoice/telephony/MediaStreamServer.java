@@ -55,7 +55,8 @@ import reactor.netty.http.server.WebsocketServerSpec;
  *
  * <p><b>Operable.</b> At most {@link Builder#maxStreams} at once (more get HTTP 503); messages up to
  * {@link Builder#maxMessageBytes} (a larger one closes the socket, 1009); a stream silent for
- * {@link Builder#idleTimeout} ended; a message that cannot be used is counted ({@link CallMetrics#rejected()}) and
+ * {@link Builder#idleTimeout} ended; a carrier that does not read cut past {@link Builder#maxQueuedBytes}; a GET that is
+ * not a WebSocket upgrade answered 426 without taking a place; a message that cannot be used is counted ({@link CallMetrics#rejected()}) and
  * dropped, never ending the stream; the carrier's {@code stop} or a dropped socket ends the Realtime session. One
  * log line per stream (its {@link CallEvent.HungUp}). No Origin check: carriers are not browsers — put the server
  * behind TLS.
