@@ -96,7 +96,7 @@ final class Streams implements Callable<Integer> {
                 running.await();
                 out.println("Ending " + server.activeStreams() + " stream(s)");
             } finally {
-                server.closeGracefully().block(Duration.ofSeconds(10));
+                server.closeGracefully().block(Duration.ofSeconds(15));
                 printing.dispose();
             }
             out.println("<< Streams Stopped >>");

@@ -163,6 +163,7 @@ final class ReadmeSnippets {
                 .session(SessionConfig.builder().instructions("Keep answers short.").voice("marin").build())
                 .port(8080)
                 .allowedOrigins("https://app.example")      // besides the relay's own page
+                .allowedHosts("voice.example.com")          // the name it is reached by (IP addresses and localhost always are)
                 .maxSessions(32)
                 .start()) {
             relay.sessions().subscribe(System.out::println); // one line per session that ended

@@ -13,13 +13,16 @@ import io.rtvoice.relay.internal.RelaySettings;
 import io.rtvoice.relay.internal.WebPage;
 import io.rtvoice.voice.AuthorizationRequest;
 import io.rtvoice.voice.Authorizer;
+import io.rtvoice.relay.internal.WebSocketUpgrade;
 import io.rtvoice.voice.LocalVad;
 import io.rtvoice.voice.SessionSetup;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,19 +58,24 @@ import reactor.netty.http.server.WebsocketServerSpec;
  *
  * <p><b>Operable.</b> At most {@link Builder#maxSessions} pages at once (more get HTTP 503); messages up to
  * {@link Builder#maxMessageBytes} (a larger one closes the socket, 1009); pages of other origins refused (403)
- * unless allowed ({@link Builder#allowedOrigins}); a page silent for {@link Builder#idleTimeout} closed; one log
+ * unless allowed ({@link Builder#allowedOrigins}); requests to a name that is not the relay's refused (403; see
+ * {@link Builder#allowedHosts}); a page silent for {@link Builder#idleTimeout} closed; one log
  * line per session ({@link RelaySessionSummary}), with no secret in it.
  */
 public final class VoiceRelay implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.rtvoice.relay");
     private static final int SEND_BUFFER_BYTES = 128 * 1024;
+    /** How long closing waits for the live sessions to end and report. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final RelaySettings settings;
     private final Origins origins;
     private final int maxSessions;
     private final WebPage page;
     private final Set<PageSession> live = ConcurrentHashMap.newKeySet();
+    // Each running session until its summary is out: closing waits for them.
+    private final Map<PageSession, Mono<Void>> unreported = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -80,7 +88,7 @@ public final class VoiceRelay implements AutoCloseable {
     private VoiceRelay(Builder b) {
         this.settings = new RelaySettings(Objects.requireNonNull(b.client, "client"), b.session, b.pageMaySetSession,
                 b.maxMessageBytes, b.maxQueuedBytes, b.idleTimeout, b.playbackLead, b.localVad, b.setup);
-        this.origins = new Origins(b.allowedOrigins);
+        this.origins = new Origins(b.allowedOrigins, b.allowedHosts);
         this.authorizer = b.authorizer;
         this.maxSessions = b.maxSessions;
         this.keys = b.secrets == null ? null : new KeyMint(b.secrets, b.keyTtl, b.client.endpoint().uri(), b.session,
@@ -92,10 +100,10 @@ public final class VoiceRelay implements AutoCloseable {
                 // the kernel's growing it to megabytes a page that stops reading shows as queued bytes within seconds.
                 .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .route(routes -> routes
-                        .get("/ws", (req, res) -> authorized(req, res, this::upgrade))
-                        .get("/config", (req, res) -> page.config(res))
-                        .post("/session", (req, res) -> authorized(req, res, this::mint))
-                        .get("/**", (req, res) -> page.file(req.path(), res)))
+                        .get("/ws", named((req, res) -> authorized(req, res, this::upgrade)))
+                        .get("/config", named((req, res) -> page.config(res)))
+                        .post("/session", named((req, res) -> authorized(req, res, this::mint)))
+                        .get("/**", named((req, res) -> page.file(req.path(), res))))
                 .bindNow();
     }
 
@@ -119,7 +127,7 @@ public final class VoiceRelay implements AutoCloseable {
         return live.size();
     }
 
-    /** Connections refused: too many sessions, or a page of an origin not allowed. */
+    /** Requests refused: too many sessions, a page of an origin not allowed, or a {@code Host} not the relay's. */
     public long refusedConnections() {
         return refused.get();
     }
@@ -151,11 +159,26 @@ public final class VoiceRelay implements AutoCloseable {
                 });
     }
 
+    /** A handler that answers only requests whose {@code Host} names the relay (against DNS rebinding); others get 403. */
+    private BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> named(
+            BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
+        return (req, res) -> {
+            if (!origins.hostAllowed(req.requestHeaders().get(HttpHeaderNames.HOST))) {
+                refused.incrementAndGet();
+                return res.status(HttpResponseStatus.FORBIDDEN).sendString(Mono.just("host not allowed\n"));
+            }
+            return handler.apply(req, res);
+        };
+    }
+
     private Mono<Void> upgrade(HttpServerRequest req, HttpServerResponse res) {
         String origin = req.requestHeaders().get(HttpHeaderNames.ORIGIN);
         if (!origins.allowed(origin, req.requestHeaders().get(HttpHeaderNames.HOST))) {
             refused.incrementAndGet();
             return res.status(HttpResponseStatus.FORBIDDEN).sendString(Mono.just("origin not allowed\n")).then();
+        }
+        if (!WebSocketUpgrade.requested(req.requestHeaders())) {
+            return notAnUpgrade(res);
         }
         if (admitted.incrementAndGet() > maxSessions) {
             admitted.decrementAndGet();
@@ -170,19 +193,38 @@ public final class VoiceRelay implements AutoCloseable {
                 admitted.decrementAndGet();
             }
         };
+        Sinks.Empty<Void> reported = Sinks.empty();
         PageSession session = new PageSession(id, settings, summary -> {
             LOG.log(System.Logger.Level.INFO, summary.toString());
-            summaries.tryEmitNext(summary);
+            synchronized (summaries) { // sessions end on many threads; a sink takes one at a time
+                summaries.tryEmitNext(summary);
+            }
+            reported.tryEmitEmpty();
         });
         WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxMessageBytes()).build();
-        // The session holds its place until its socket is done with (not when the upgrade is: that is at once).
-        return res.sendWebsocket((in, out) -> {
-            live.add(session);
-            return session.run(in, out).doFinally(s -> {
-                live.remove(session);
-                release.run();
-            });
-        }, spec).doOnError(e -> release.run());
+        // The session holds its place until its socket is done with (not when the upgrade is: that is at once); an
+        // upgrade that fails, at once or later, gives it back.
+        try {
+            return res.sendWebsocket((in, out) -> {
+                live.add(session);
+                unreported.put(session, reported.asMono());
+                reported.asMono().subscribe(null, e -> { }, () -> unreported.remove(session));
+                return session.run(in, out).doFinally(s -> {
+                    live.remove(session);
+                    release.run();
+                });
+            }, spec).doOnError(e -> release.run());
+        } catch (RuntimeException failed) {
+            release.run();
+            return Mono.error(failed);
+        }
+    }
+
+    /** 426 for a GET of the page's socket that is not a WebSocket upgrade (a health check, a scanner). */
+    private static Mono<Void> notAnUpgrade(HttpServerResponse res) {
+        return res.status(HttpResponseStatus.UPGRADE_REQUIRED).header(HttpHeaderNames.UPGRADE, "websocket")
+                .header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketUpgrade.VERSION)
+                .sendString(Mono.just("a WebSocket upgrade is expected here\n")).then();
     }
 
     /** Keys minted for pages that connect directly ({@link Builder#ephemeralKeys}). */
@@ -201,23 +243,34 @@ public final class VoiceRelay implements AutoCloseable {
         return keys.mint(req, res);
     }
 
-    /** Ends every page session (the pages are told, the service's sessions closed), then stops listening. */
+    /**
+     * Stops listening, ends every page session (the pages are told, the service's sessions closed) and completes once
+     * each has ended and its summary is out of {@link #sessions()} (waiting at most 10 s), then completes
+     * {@link #sessions()}. Nothing happens until it is subscribed to.
+     */
     public Mono<Void> closeGracefully() {
-        live.forEach(PageSession::shutDown);
         return Mono.defer(() -> {
             server.dispose();
             return server.onDispose();
-        }).doFinally(s -> summaries.tryEmitComplete());
+        }).then(Mono.defer(() -> {
+            List<Mono<Void>> ending = List.copyOf(unreported.values());
+            live.forEach(PageSession::shutDown);
+            return Mono.when(ending).timeout(CLOSE_TIMEOUT, Mono.empty());
+        })).doFinally(s -> {
+            synchronized (summaries) {
+                summaries.tryEmitComplete();
+            }
+        });
     }
 
-    /** {@link #closeGracefully()}, waiting up to 10 s unless on a non-blocking thread. */
+    /** {@link #closeGracefully()}, waiting up to 15 s unless on a non-blocking thread. */
     @Override
     public void close() {
         Mono<Void> done = closeGracefully();
         if (Schedulers.isInNonBlockingThread()) {
             done.subscribe(null, e -> { });
         } else {
-            done.block(Duration.ofSeconds(10));
+            done.block(CLOSE_TIMEOUT.plusSeconds(5));
         }
     }
 
@@ -228,6 +281,7 @@ public final class VoiceRelay implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private List<String> allowedOrigins = List.of();
+        private List<String> allowedHosts = List.of();
         private int maxSessions = 32;
         private int maxMessageBytes = 64 * 1024;
         private long maxQueuedBytes = 4L << 20;
@@ -255,7 +309,10 @@ public final class VoiceRelay implements AutoCloseable {
             return this;
         }
 
-        /** Whether a page may choose instructions, voice and turn detection (default true, as in the quickstart's sample). */
+        /**
+         * Whether a page may choose instructions, voice and turn detection (default true, as in the quickstart's sample).
+         * When it may not, {@code /config} does not show the {@link #session}'s instructions: they are the operator's.
+         */
         public Builder pageMaySetSession(boolean allowed) {
             this.pageMaySetSession = allowed;
             return this;
@@ -283,6 +340,22 @@ public final class VoiceRelay implements AutoCloseable {
          */
         public Builder allowedOrigins(String... origins) {
             this.allowedOrigins = List.of(origins);
+            return this;
+        }
+
+        /**
+         * The names the relay is reached by ({@code voice.example.com}, without a port), besides IP addresses,
+         * {@code localhost} and the hosts of {@link #allowedOrigins}. A request whose {@code Host} names anything else
+         * gets HTTP 403, page and files included: under DNS rebinding an attacker's name is made to point at the relay,
+         * and its page's {@code Origin} then matches the {@code Host}.
+         */
+        public Builder allowedHosts(String... hosts) {
+            for (String h : hosts) {
+                if (h == null || h.isBlank()) {
+                    throw new IllegalArgumentException("allowedHosts " + h + " (expected a host name)");
+                }
+            }
+            this.allowedHosts = List.of(hosts);
             return this;
         }
 

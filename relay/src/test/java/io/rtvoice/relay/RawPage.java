@@ -20,21 +20,60 @@ final class RawPage implements AutoCloseable {
     private final OutputStream out;
 
     RawPage(VoiceRelay relay) throws IOException {
+        this(relay.port());
+        String status = handshake("/ws", "127.0.0.1:" + relay.port(), null, "13");
+        if (!status.startsWith("HTTP/1.1 101")) {
+            throw new IOException("no upgrade: " + status);
+        }
+    }
+
+    private RawPage(int port) throws IOException {
         socket.setReceiveBufferSize(4_096);
-        socket.connect(new InetSocketAddress("127.0.0.1", relay.port()), 10_000);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(20_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
-        out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    }
+
+    /**
+     * Asks for the page's socket with these {@code Host}, {@code Origin} (null: none) and {@code Sec-WebSocket-Version}
+     * headers: the response's status line.
+     */
+    static String request(VoiceRelay relay, String host, String origin, String version) throws IOException {
+        try (RawPage raw = new RawPage(relay.port())) {
+            return raw.handshake("/ws", host, origin, version);
+        }
+    }
+
+    /** A plain request ({@code GET}, or {@code POST} with {@code body}) with these {@code Host} and {@code Origin}. */
+    static String http(VoiceRelay relay, String method, String path, String host, String origin) throws IOException {
+        try (RawPage raw = new RawPage(relay.port())) {
+            raw.out.write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + (origin == null ? "" : "Origin: " + origin
+                    + "\r\n") + (method.equals("POST") ? "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                    : "\r\n")).getBytes(StandardCharsets.US_ASCII));
+            return raw.statusLine();
+        }
+    }
+
+    private String handshake(String path, String host, String origin, String version) throws IOException {
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + (origin == null ? "" : "Origin: " + origin + "\r\n")
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "Sec-WebSocket-Version: " + version + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        return statusLine();
+    }
+
+    /** Reads the response's head: its status line. */
+    private String statusLine() throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
-            head.append((char) in.readUnsignedByte());
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
         }
-        if (!head.toString().startsWith("HTTP/1.1 101")) {
-            throw new IOException("no upgrade: " + head);
-        }
+        return head.toString().lines().findFirst().orElse("");
     }
 
     void text(String text) throws IOException {

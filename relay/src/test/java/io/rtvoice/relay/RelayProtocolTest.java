@@ -94,6 +94,27 @@ class RelayProtocolTest {
     }
 
     @Test
+    void aHostThatIsNotTheRelaysIsRefusedAgainstDnsRebinding() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b.allowedOrigins("https://app.example").allowedHosts("voice.example"));
+        String port = ":" + r.port();
+        // A rebinding attacker's page: its name now points at the relay, so its Origin matches the Host.
+        assertThat(RawPage.request(r, "evil.example" + port, "http://evil.example" + port, "13")).startsWith("HTTP/1.1 403");
+        assertThat(RawPage.http(r, "GET", "/config", "evil.example" + port, null)).startsWith("HTTP/1.1 403");
+        assertThat(RawPage.http(r, "GET", "/", "evil.example" + port, null)).startsWith("HTTP/1.1 403");
+        assertThat(RawPage.http(r, "POST", "/session", "evil.example" + port, "http://evil.example" + port))
+                .startsWith("HTTP/1.1 403");
+        assertThat(r.refusedConnections()).isEqualTo(4);
+        // The relay's own names: an address, localhost, a host allowed by name or by an allowed origin.
+        assertThat(RawPage.request(r, "127.0.0.1" + port, "http://127.0.0.1" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawPage.request(r, "localhost" + port, "http://localhost" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawPage.request(r, "[::1]" + port, "http://[::1]" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawPage.request(r, "voice.example" + port, "http://voice.example" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawPage.http(r, "GET", "/config", "app.example", null)).startsWith("HTTP/1.1 200");
+        assertThat(RawPage.http(r, "GET", "/", "localhost" + port, null)).startsWith("HTTP/1.1 200");
+        assertThat(r.refusedConnections()).isEqualTo(4);
+    }
+
+    @Test
     void pagesOverTheLimitGet503() throws Exception {
         VoiceRelay r = relay(KEY, b -> b.maxSessions(1));
         try (PageClient first = PageClient.open(r, null)) {
@@ -101,6 +122,100 @@ class RelayProtocolTest {
         }
         summary(); // the first one ended, so a page may come again
         assertThat(handshakeStatus(r, null)).isEqualTo(101);
+    }
+
+    @Test
+    void requestsThatAreNotUpgradesGet426AndTakeNoPlace() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b.maxSessions(2));
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; i < 5; i++) { // a health check, a scanner: more of them than there are places
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/ws"))
+                    .timeout(PageClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(426);
+        }
+        assertThat(RawPage.request(r, "127.0.0.1:" + r.port(), null, "8")).as("an old WebSocket version")
+                .startsWith("HTTP/1.1 426");
+        try (PageClient first = PageClient.open(r, null); PageClient second = PageClient.open(r, null)) {
+            assertThat(r.refusedConnections()).isZero();
+        }
+    }
+
+    @Test
+    void aHugeSessionRequestGets413WhileItArrivesAndTheRelayGoesOn() throws Exception {
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
+                .credentials(Credentials.apiKey(KEY)).build();
+        relay = VoiceRelay.builder().client(client).ephemeralKeys(io.rtvoice.ClientSecrets.builder().endpoint(client.endpoint())
+                .credentials(Credentials.apiKey(KEY)).build(), Duration.ofMinutes(1)).start();
+        // Declared too large: refused before any of it is read.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", relay.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST /session HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(statusLine(socket)).startsWith("HTTP/1.1 413");
+        }
+        // Chunked, no length, no Origin: refused once more than the limit has arrived, long before 256 MiB.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", relay.port())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /session HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port()
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Thread writer = new Thread(() -> {
+                byte[] chunk = ("4000\r\n" + " ".repeat(0x4000) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                try {
+                    for (int i = 0; i < 16_384; i++) { // 256 MiB
+                        out.write(chunk);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the relay has answered and closed
+                }
+            }, "huge-body");
+            writer.setDaemon(true);
+            writer.start();
+            assertThat(statusLine(socket)).startsWith("HTTP/1.1 413");
+            socket.close();
+            writer.join(PageClient.TIMEOUT.toMillis());
+        }
+        HttpResponse<String> minted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + relay.port() + "/session")).timeout(PageClient.TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(minted.statusCode()).as("the relay goes on").isEqualTo(200);
+        assertThat(minted.body()).contains("\"value\"");
+    }
+
+    private static String statusLine(java.net.Socket socket) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        java.io.InputStream in = socket.getInputStream();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            line.append((char) b);
+        }
+        return line.toString().strip();
+    }
+
+    @Test
+    void closingWaitsForEveryLiveSessionsSummaryBeforeTheSessionsComplete() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b);
+        List<PageClient> pages = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                PageClient page = PageClient.open(r, null);
+                pages.add(page);
+                page.text("{\"type\":\"start\",\"sampleRate\":24000}");
+                page.next("ready");
+            }
+            java.util.concurrent.CompletableFuture<List<RelaySessionSummary>> reported = r.sessions().collectList().toFuture();
+            r.closeGracefully().block(Duration.ofSeconds(20));
+            // They end together, on several threads: every summary is out, then the flux completes.
+            assertThat(reported.get(20, java.util.concurrent.TimeUnit.SECONDS)).hasSize(8)
+                    .allSatisfy(summary -> assertThat(summary.endedBy()).isEqualTo("relay shutting down"));
+            for (PageClient page : pages) {
+                assertThat(page.awaitClose()).isEqualTo(1001);
+            }
+        } finally {
+            pages.forEach(PageClient::close);
+        }
     }
 
     @Test
@@ -251,6 +366,18 @@ class RelayProtocolTest {
         }
         assertThat(summary().toString()).doesNotContain(wrong);
         assertThat(summary().endedBy()).isEqualTo("upstream failed");
+    }
+
+    @Test
+    void whenThePageMayNotSetTheSessionTheConfigDoesNotShowTheInstructions() throws Exception {
+        VoiceRelay r = relay(KEY, b -> b.pageMaySetSession(false)
+                .session(io.rtvoice.event.SessionConfig.builder().instructions("The operator's secret prompt.").build()));
+        HttpResponse<String> config = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + r.port() + "/config")).timeout(PageClient.TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(config.statusCode()).isEqualTo(200);
+        assertThat(config.body()).contains("\"pageMaySetSession\":false").doesNotContain("secret prompt")
+                .doesNotContain("instructions");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rtvoice.telephony;
 
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rtvoice.RealtimeClient;
@@ -9,6 +10,9 @@ import io.rtvoice.telephony.internal.StreamSession;
 import io.rtvoice.telephony.internal.StreamSettings;
 import io.rtvoice.telephony.internal.TwilioSignature;
 import io.rtvoice.telephony.internal.TwilioStream;
+import io.rtvoice.telephony.internal.WebSocketUpgrade;
+import io.rtvoice.voice.AuthorizationRequest;
+import io.rtvoice.voice.Authorizer;
 import io.rtvoice.voice.LocalVad;
 import io.rtvoice.voice.SessionSetup;
 import java.net.URI;
@@ -18,6 +22,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
@@ -53,7 +58,8 @@ import reactor.netty.http.server.WebsocketServerSpec;
  *
  * <p><b>Operable.</b> At most {@link Builder#maxStreams} at once (more get HTTP 503); messages up to
  * {@link Builder#maxMessageBytes} (a larger one closes the socket, 1009); a stream silent for
- * {@link Builder#idleTimeout} ended; a message that cannot be used is counted ({@link CallMetrics#rejected()}) and
+ * {@link Builder#idleTimeout} ended; a carrier that does not read cut past {@link Builder#maxQueuedBytes}; a GET that is
+ * not a WebSocket upgrade answered 426 without taking a place; a message that cannot be used is counted ({@link CallMetrics#rejected()}) and
  * dropped, never ending the stream; the carrier's {@code stop} or a dropped socket ends the Realtime session. One
  * log line per stream (its {@link CallEvent.HungUp}). No Origin check: carriers are not browsers — put the server
  * behind TLS.
@@ -66,31 +72,42 @@ public final class MediaStreamServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.rtvoice.telephony");
     private static final String TWILIO_SIGNATURE = "X-Twilio-Signature";
+    private static final int SEND_BUFFER_BYTES = 128 * 1024;
+    /** How long closing waits for the live streams to end and report. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final StreamSettings settings;
     private final int maxStreams;
     private final Set<StreamSession> live = ConcurrentHashMap.newKeySet();
+    // Each running stream until its HungUp is out: closing waits for them.
+    private final Set<StreamSession> unreported = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong badSignatures = new AtomicLong();
+    private final AtomicLong unauthorized = new AtomicLong();
+    private final Authorizer authorizer;
     private final TwilioSignature twilioSignature;
     private final Sinks.Many<CallEvent> events = Sinks.many().multicast().directBestEffort();
     private final DisposableServer server;
 
     private MediaStreamServer(Builder b) {
         this.settings = new StreamSettings(Objects.requireNonNull(b.client, "client"), b.session, b.maxMessageBytes,
-                b.idleTimeout, b.playbackLead, this::emit, b.localVad, b.setup);
+                b.maxQueuedBytes, b.idleTimeout, b.playbackLead, this::emit, b.localVad, b.setup);
         this.maxStreams = b.maxStreams;
         if (b.twilioSecondaryAuthToken != null && b.twilioAuthToken == null) {
             throw new IllegalStateException("twilioSecondaryAuthToken without twilioAuthToken (expected: both, or the first only)");
         }
+        this.authorizer = b.authorizer;
         this.twilioSignature = b.twilioAuthToken == null ? null : new TwilioSignature(b.twilioStreamUrl,
                 b.twilioSecondaryAuthToken == null ? List.of(b.twilioAuthToken) : List.of(b.twilioAuthToken, b.twilioSecondaryAuthToken));
         this.server = HttpServer.create().host(b.host).port(b.port)
+                // A carrier is sent audio in real time (under 100 KB/s): a fixed send buffer is plenty, and without the
+                // kernel's growing it to megabytes a carrier that stops reading shows as queued bytes within seconds.
+                .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .route(routes -> routes
-                        .get(b.twilioPath, this::twilio)
-                        .get(b.acsPath, (req, res) -> upgrade(req, res, AcsStream::new, "acs-")))
+                        .get(b.twilioPath, (req, res) -> authorized(req, res, this::twilio))
+                        .get(b.acsPath, (req, res) -> authorized(req, res, (q, r) -> upgrade(q, r, AcsStream::new, "acs-"))))
                 .bindNow();
     }
 
@@ -138,6 +155,27 @@ public final class MediaStreamServer implements AutoCloseable {
         }
     }
 
+    /** Upgrades refused by the {@link Builder#authorizer} (HTTP 401). */
+    public long unauthorizedRequests() {
+        return unauthorized.get();
+    }
+
+    /** Runs {@code then} once the authorizer, if any, admits the request; otherwise answers 401. */
+    private Mono<Void> authorized(HttpServerRequest req, HttpServerResponse res,
+            BiFunction<HttpServerRequest, HttpServerResponse, Mono<Void>> then) {
+        if (authorizer == null) {
+            return then.apply(req, res);
+        }
+        return authorizer.admits(AuthorizationRequest.of(req.uri(), req.requestHeaders(), req.remoteAddress()))
+                .flatMap(admitted -> {
+                    if (admitted) {
+                        return then.apply(req, res);
+                    }
+                    unauthorized.incrementAndGet();
+                    return res.status(HttpResponseStatus.UNAUTHORIZED).sendString(Mono.just("not authorized\n")).then();
+                });
+    }
+
     private Mono<Void> twilio(HttpServerRequest req, HttpServerResponse res) {
         if (twilioSignature != null) {
             String signature = req.requestHeaders().get(TWILIO_SIGNATURE);
@@ -156,6 +194,12 @@ public final class MediaStreamServer implements AutoCloseable {
 
     private Mono<Void> upgrade(HttpServerRequest req, HttpServerResponse res,
             BiFunction<String, StreamSettings, StreamSession> carrier, String prefix) {
+        if (!WebSocketUpgrade.requested(req.requestHeaders())) {
+            // A health check or a scanner: answered before it takes a place (Netty's handshaker would throw on it).
+            return res.status(HttpResponseStatus.UPGRADE_REQUIRED).header(HttpHeaderNames.UPGRADE, "websocket")
+                    .header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketUpgrade.VERSION)
+                    .sendString(Mono.just("a WebSocket upgrade is expected here\n")).then();
+        }
         if (admitted.incrementAndGet() > maxStreams) {
             admitted.decrementAndGet();
             refused.incrementAndGet();
@@ -164,32 +208,57 @@ public final class MediaStreamServer implements AutoCloseable {
         }
         StreamSession session = carrier.apply(prefix + ids.incrementAndGet(), settings);
         WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxMessageBytes()).build();
-        return res.sendWebsocket((in, out) -> {
-            live.add(session);
-            return session.run(in, out).doFinally(s -> {
-                live.remove(session);
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
                 admitted.decrementAndGet();
-            });
-        }, spec);
+            }
+        };
+        // The stream holds its place until its socket is done with; an upgrade that fails, at once or later, gives it back.
+        try {
+            return res.sendWebsocket((in, out) -> {
+                live.add(session);
+                unreported.add(session);
+                session.hungUp().subscribe(null, e -> { }, () -> unreported.remove(session));
+                return session.run(in, out).doFinally(s -> {
+                    live.remove(session);
+                    release.run();
+                });
+            }, spec).doOnError(e -> release.run());
+        } catch (RuntimeException failed) {
+            release.run();
+            return Mono.error(failed);
+        }
     }
 
-    /** Ends every stream (each Realtime session closed, each socket closed), then stops listening. */
+    /**
+     * Stops listening, ends every stream (each Realtime session closed, each socket closed) and completes once each has
+     * ended and its {@link CallEvent.HungUp} is out of {@link #events()} (waiting at most 10 s), then completes
+     * {@link #events()}. Nothing happens until it is subscribed to.
+     */
     public Mono<Void> closeGracefully() {
-        live.forEach(StreamSession::shutDown);
         return Mono.defer(() -> {
             server.dispose();
             return server.onDispose();
-        }).doFinally(s -> events.tryEmitComplete());
+        }).then(Mono.defer(() -> {
+            List<Mono<Void>> ending = unreported.stream().map(StreamSession::hungUp).toList();
+            live.forEach(StreamSession::shutDown);
+            return Mono.when(ending).timeout(CLOSE_TIMEOUT, Mono.empty());
+        })).doFinally(s -> {
+            synchronized (events) {
+                events.tryEmitComplete();
+            }
+        });
     }
 
-    /** {@link #closeGracefully()}, waiting up to 10 s unless on a non-blocking thread. */
+    /** {@link #closeGracefully()}, waiting up to 15 s unless on a non-blocking thread. */
     @Override
     public void close() {
         Mono<Void> done = closeGracefully();
         if (Schedulers.isInNonBlockingThread()) {
             done.subscribe(null, e -> { });
         } else {
-            done.block(Duration.ofSeconds(10));
+            done.block(CLOSE_TIMEOUT.plusSeconds(5));
         }
     }
 
@@ -203,10 +272,12 @@ public final class MediaStreamServer implements AutoCloseable {
         private String acsPath = "/acs";
         private int maxStreams = 100;
         private int maxMessageBytes = 64 * 1024;
+        private long maxQueuedBytes = 1L << 20;
         private Duration idleTimeout = Duration.ofSeconds(15);
         private Duration playbackLead = Duration.ofMillis(100);
         private LocalVad localVad;
         private SessionSetup setup = SessionSetup.NONE;
+        private Authorizer authorizer;
         private String twilioAuthToken;
         private String twilioSecondaryAuthToken;
         private URI twilioStreamUrl;
@@ -275,6 +346,20 @@ public final class MediaStreamServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxMessageBytes : " + bytes + " (expected: >= 1024)");
             }
             this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /**
+         * What may wait, unsent, for a carrier that does not read (default 1 MiB: about 15 s of ACS's audio at 24 kHz,
+         * more of Twilio's). Beyond it the stream is ended ({@link CallEvent.HungUp} by {@code gateway}, "the carrier
+         * does not read"): its connection closed at once (a close frame could not reach it), its Realtime session
+         * closed, its place freed.
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 16 * 1024) {
+                throw new IllegalArgumentException("maxQueuedBytes : " + bytes + " (expected: >= 16384)");
+            }
+            this.maxQueuedBytes = bytes;
             return this;
         }
 
@@ -371,6 +456,18 @@ public final class MediaStreamServer implements AutoCloseable {
                 throw new IllegalArgumentException(name + " : begins or ends with white space (expected: the token alone)");
             }
             return token;
+        }
+
+        /**
+         * The app's own check of each upgrade, before a stream takes a place or opens a session ({@link Authorizer};
+         * null, the default: none). A carrier that cannot sign its requests gets a secret in the URL it is given —
+         * ACS's {@code transportUrl} {@code wss://…/acs?key=…} — checked here ({@code request.queryParameter("key")});
+         * refused upgrades get HTTP 401, counted in {@link MediaStreamServer#unauthorizedRequests()}. Twilio's
+         * requests are better checked by their signature ({@link #twilioAuthToken}).
+         */
+        public Builder authorizer(Authorizer authorizer) {
+            this.authorizer = authorizer;
+            return this;
         }
 
         /**

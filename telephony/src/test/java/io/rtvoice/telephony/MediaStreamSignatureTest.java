@@ -201,6 +201,29 @@ class MediaStreamSignatureTest {
     }
 
     @Test
+    void anAcsStreamWithoutTheKeyItsUrlCarriesGets401AndNoRealtimeSession() {
+        String key = "k-" + Long.toHexString(System.nanoTime());
+        MediaStreamServer s = server(b -> b.authorizer(request ->
+                reactor.core.publisher.Mono.just(request.queryParameter("key").filter(key::equals).isPresent())));
+        for (String query : new String[] {"", "?key=wrong", "?other=" + key}) {
+            AcsCaller refused = new AcsCaller(16_000);
+            assertThatThrownBy(() -> refused.connect(URI.create("ws://127.0.0.1:" + s.port() + "/acs" + query)))
+                    .isInstanceOf(CompletionException.class)
+                    .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(401));
+        }
+        assertThat(s.unauthorizedRequests()).isEqualTo(3);
+        assertThat(upstream.connections).isEmpty();
+        AcsCaller acs = new AcsCaller(16_000);
+        acs.connect(URI.create("ws://127.0.0.1:" + s.port() + "/acs?key=" + key));
+        try (acs) {
+            acs.metadata();
+            until(() -> events.stream().anyMatch(CallEvent.StreamStarted.class::isInstance));
+            until(() -> upstream.connections.size() == 1);
+        }
+        assertThat(logged).noneMatch(line -> line.contains(key));
+    }
+
+    @Test
     void withoutATokenNoSignatureIsAsked() {
         MediaStreamServer s = server(b -> {
             // A refused twilioAuthToken leaves the builder as it was: no token, no check.

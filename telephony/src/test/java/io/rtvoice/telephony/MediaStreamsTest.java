@@ -370,6 +370,78 @@ class MediaStreamsTest {
     }
 
     @Test
+    void requestsThatAreNotUpgradesGet426AndTakeNoPlace() throws Exception {
+        MediaStreamServer s = server(b -> b.maxStreams(2));
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/twilio", "/acs")) {
+            for (int i = 0; i < 5; i++) { // a health check, a scanner: more of them than there are places
+                java.net.http.HttpResponse<String> res = http.send(java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + s.port() + path)).timeout(WAIT).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(res.statusCode()).isEqualTo(426);
+            }
+            assertThat(RawCarrier.request(s, path, "8")).as("an old WebSocket version").startsWith("HTTP/1.1 426");
+        }
+        try (TwilioCaller twilio = TwilioCaller.dial(s).start(); AcsCaller acs = AcsCaller.dial(s, 16_000).metadata()) {
+            until(() -> all(CallEvent.StreamStarted.class).size() == 2);
+        }
+        assertThat(s.refusedConnections()).isZero();
+    }
+
+    @Test
+    void aCarrierThatStopsReadingIsCutAndItsPlaceAndSessionFreed() throws Exception {
+        emulator.close(); // one whose answer goes on for minutes: the server has audio to send all along
+        emulator = RealtimeEmulator.builder().monologue(Duration.ofMinutes(5)).start();
+        MediaStreamServer s = server(b -> b.maxStreams(1).maxQueuedBytes(64 * 1024));
+        short[] said = concat(speech("Tell me a long story.", 16_000), new short[16_000]); // a second of silence after it
+        AcsCaller format = new AcsCaller(16_000);
+        try (RawCarrier acs = RawCarrier.open(s, "/acs")) {
+            acs.text("{\"kind\":\"AudioMetadata\",\"audioMetadata\":{\"subscriptionId\":\"" + AcsCaller.SUBSCRIPTION
+                    + "\",\"encoding\":\"PCM\",\"sampleRate\":16000,\"channels\":1,\"length\":640}}");
+            await(CallEvent.StreamStarted.class, e -> true);
+            for (int at = 0; at < said.length; at += 320) {
+                acs.text(format.inbound(java.util.Arrays.copyOfRange(said, at, Math.min(said.length, at + 320))));
+            }
+            // From now on it reads nothing but goes on sending silence, so the stream is never idle.
+            reactor.core.Disposable talking = Flux.interval(Duration.ofMillis(20), reactor.core.scheduler.Schedulers.boundedElastic())
+                    .subscribe(t -> {
+                        try {
+                            acs.text(format.inbound(new short[320]));
+                        } catch (java.io.IOException cut) {
+                            // the server has cut it
+                        }
+                    });
+            try {
+                CallEvent.HungUp hungUp = await(CallEvent.HungUp.class, e -> true);
+                assertThat(hungUp.by()).isEqualTo("gateway");
+                assertThat(hungUp.reason()).isEqualTo("the carrier does not read");
+            } finally {
+                talking.dispose();
+            }
+            // The Realtime session is closed, the place freed, the connection cut: no close frame could reach it.
+            assertThat(upstream.connections.get(0).closeStatus().block(WAIT)).isNotNull();
+            until(() -> s.activeStreams() == 0);
+            assertThat(acs.drainToEnd()).as("the connection ends without a close frame").isFalse();
+        }
+        try (AcsCaller again = AcsCaller.dial(s, 16_000).metadata()) {
+            until(() -> all(CallEvent.StreamStarted.class).size() == 2); // the place is free again
+        }
+    }
+
+    @Test
+    void closingWaitsForEveryLiveStreamsHungUpBeforeTheEventsComplete() throws Exception {
+        MediaStreamServer s = server(b -> b);
+        try (TwilioCaller one = TwilioCaller.dial(s).start(); AcsCaller two = AcsCaller.dial(s, 16_000).metadata();
+                AcsCaller three = AcsCaller.dial(s, 24_000).metadata()) {
+            until(() -> all(CallEvent.StreamStarted.class).size() == 3);
+            java.util.concurrent.CompletableFuture<List<CallEvent>> reported = s.events().collectList().toFuture();
+            s.closeGracefully().block(WAIT);
+            assertThat(reported.get(WAIT.toSeconds(), TimeUnit.SECONDS)).filteredOn(CallEvent.HungUp.class::isInstance)
+                    .hasSize(3).allSatisfy(e -> assertThat(((CallEvent.HungUp) e).reason()).isEqualTo("the server is shutting down"));
+        }
+    }
+
+    @Test
     void aWrongPathIsNotFound() throws Exception {
         MediaStreamServer s = server(b -> b);
         try {

@@ -10,7 +10,9 @@ import io.rtvoice.ClientSecrets;
 import io.rtvoice.EphemeralKey;
 import io.rtvoice.event.RealtimeAudioFormat;
 import io.rtvoice.event.SessionConfig;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.reactivestreams.Publisher;
@@ -50,13 +52,28 @@ public final class KeyMint {
 
     /** Answers {@code POST /session}: {@code {value, expiresAt, url, sampleRate}}, never cached. */
     public Publisher<Void> mint(HttpServerRequest req, HttpServerResponse res) {
-        return req.receive().aggregate().asString().defaultIfEmpty("{}").flatMap(body -> {
+        // Anyone may post (a program sends no Origin): the body is bounded as it arrives, not once it is all in memory.
+        long declared;
+        try {
+            declared = Long.parseLong(req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH, "-1").trim());
+        } catch (NumberFormatException notANumber) {
+            return answer(res, HttpResponseStatus.BAD_REQUEST, error("Content-Length is not a number"));
+        }
+        if (declared > MAX_BODY_BYTES) {
+            return tooLarge(res);
+        }
+        return req.receive().reduce(new ByteArrayOutputStream(), (body, chunk) -> {
+            if (body.size() + chunk.readableBytes() > MAX_BODY_BYTES) {
+                throw new BodyTooLarge();
+            }
+            byte[] bytes = new byte[chunk.readableBytes()];
+            chunk.readBytes(bytes);
+            body.writeBytes(bytes);
+            return body;
+        }).map(body -> body.toString(StandardCharsets.UTF_8)).flatMap(body -> {
             SessionConfig session;
             try {
-                if (body.length() > MAX_BODY_BYTES) {
-                    throw new IllegalArgumentException("a session request is at most " + MAX_BODY_BYTES + " bytes");
-                }
-                JsonNode choice = JSON.readTree(body);
+                JsonNode choice = JSON.readTree(body.isEmpty() ? "{}" : body);
                 session = SessionChoice.of(defaults, pageMaySetSession, choice == null || !choice.isObject()
                         ? JSON.createObjectNode() : choice);
             } catch (IllegalArgumentException | java.io.IOException bad) {
@@ -68,7 +85,21 @@ public final class KeyMint {
                 return answer(res, HttpResponseStatus.OK, keyFor(key));
             }).onErrorResume(e -> answer(res, HttpResponseStatus.BAD_GATEWAY, error(e instanceof AuthenticationException
                     ? "the service refused the relay's credentials" : "the service did not mint a key: " + e.getClass().getSimpleName())));
-        });
+        }).onErrorResume(BodyTooLarge.class, e -> tooLarge(res));
+    }
+
+    /** 413, and the connection closed after it: the rest of the body is not read. */
+    private static Mono<Void> tooLarge(HttpServerResponse res) {
+        return res.status(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE).header(HttpHeaderNames.CONNECTION, "close")
+                .header(HttpHeaderNames.CONTENT_TYPE, "application/json").header(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .sendString(Mono.just(error("a session request is at most " + MAX_BODY_BYTES + " bytes").toString())).then();
+    }
+
+    /** The body passed the limit while it was arriving. */
+    private static final class BodyTooLarge extends RuntimeException {
+        BodyTooLarge() {
+            super(null, null, false, false);
+        }
     }
 
     private ObjectNode keyFor(EphemeralKey key) {

@@ -12,6 +12,7 @@ import io.rtvoice.relay.VoiceRelay;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +40,11 @@ public final class RelayMain implements Runnable {
             description = "Also accept pages of this origin (https://app.example); repeatable. The relay's own page always may.")
     String[] allowedOrigins = {};
 
+    @Option(names = "--allow-host", paramLabel = "HOST",
+            description = "Also answer requests to this host name (voice.example.com); repeatable. IP addresses, localhost "
+                    + "and the hosts of --allow-origin always may; other names get 403 (against DNS rebinding).")
+    String[] allowedHosts = {};
+
     @Option(names = "--max-sessions", description = "Pages connected at once (default: ${DEFAULT-VALUE}).")
     int maxSessions = 32;
 
@@ -58,18 +64,29 @@ public final class RelayMain implements Runnable {
 
     @Override
     public void run() {
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // The JVM exits once the hooks return: this one waits for the relay to close, so the last summaries are out.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            try {
+                closed.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         try (Target target = Target.from(System.getenv(), emulator, RelayMain::entraId);
              VoiceRelay relay = direct(target, VoiceRelay.builder().client(target.client()).host(host).port(port)
-                     .allowedOrigins(allowedOrigins).maxSessions(maxSessions).idleTimeout(Duration.ofSeconds(idleSeconds))
+                     .allowedOrigins(allowedOrigins).allowedHosts(allowedHosts).maxSessions(maxSessions).idleTimeout(Duration.ofSeconds(idleSeconds))
                      .session(SessionConfig.builder().instructions(instructions).build())).start()) {
             relay.sessions().subscribe(System.out::println);
             System.out.println("rtvoice relay: open http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + relay.port()
                     + "/ (relaying to " + target.description() + "); Ctrl-C stops");
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            closed.countDown();
         }
     }
 

@@ -35,7 +35,9 @@ public final class WebPage {
         this.contents = FILES.keySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(f -> f, WebPage::load));
         ObjectNode c = JSON.createObjectNode();
         c.put("sampleRate", 24_000).put("pageMaySetSession", pageMaySetSession).put("direct", direct);
-        c.put("instructions", session == null || session.instructions() == null ? "" : session.instructions());
+        if (pageMaySetSession) { // the page edits them; otherwise they are the operator's prompt, not the page's to read
+            c.put("instructions", session == null || session.instructions() == null ? "" : session.instructions());
+        }
         c.put("voice", session == null || session.voice() == null || session.voice().name() == null ? "alloy"
                 : session.voice().name());
         TurnDetection vad = session == null ? null : session.turnDetection();
@@ -54,7 +56,7 @@ public final class WebPage {
         }
     }
 
-    /** The relay's defaults, as JSON. */
+    /** The relay's defaults, as JSON: the instructions only when the page may change them. */
     public Publisher<Void> config(HttpServerResponse res) {
         return res.header(HttpHeaderNames.CONTENT_TYPE, "application/json").header(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .sendString(Mono.just(config));

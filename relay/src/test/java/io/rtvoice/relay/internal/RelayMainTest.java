@@ -25,7 +25,7 @@ class RelayMainTest {
     void helpListsTheOptions() {
         String[] result = run("--help");
         assertThat(result[0]).isEqualTo("0");
-        assertThat(result[1]).contains("--port", "--host", "--allow-origin", "--max-sessions", "--idle-timeout-s",
+        assertThat(result[1]).contains("--port", "--host", "--allow-origin", "--allow-host", "--max-sessions", "--idle-timeout-s",
                 "--direct-key-ttl-s", "--pace", "OPENAI_API_KEY");
     }
 

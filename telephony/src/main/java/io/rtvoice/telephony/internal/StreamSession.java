@@ -25,6 +25,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 import reactor.util.concurrent.Queues;
@@ -42,6 +43,8 @@ public abstract class StreamSession {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger("io.rtvoice.telephony");
+    /** How long an ended stream's socket may take to send what is queued and its close frame before it is cut. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final String carrier;
     protected final StreamSettings settings;
@@ -49,6 +52,8 @@ public abstract class StreamSession {
     // Many threads send (the playback thread, the event loop): an MPSC queue drained by the socket.
     private final Sinks.Many<String> outbound = Sinks.unsafe().many().unicast()
             .onBackpressureBuffer(Queues.<String>unboundedMultiproducer().get());
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final Sinks.Empty<Void> hungUp = Sinks.empty();
     private final AtomicBoolean ending = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final Disposable.Composite running = Disposables.composite();
@@ -67,6 +72,7 @@ public abstract class StreamSession {
     private volatile long speechStartedNanos;
     private volatile long clearedNanos;
     private volatile int closeCode = 1000;
+    private volatile Connection connection;
 
     protected StreamSession(String carrier, String provisionalId, StreamSettings settings) {
         this.carrier = carrier;
@@ -79,6 +85,7 @@ public abstract class StreamSession {
      * cancelled (that would drop the connection without a close frame): it runs until the carrier closes it.
      */
     public Mono<Void> run(WebsocketInbound in, WebsocketOutbound out) {
+        out.withConnection(c -> connection = c);
         in.aggregateFrames(settings.maxMessageBytes()).receiveFrames().subscribe(this::onFrame,
                 e -> end("caller", "the stream's socket failed", 1011),
                 () -> end("caller", "the carrier closed the stream", 1000));
@@ -86,7 +93,7 @@ public abstract class StreamSession {
         running.add(Flux.interval(settings.idleTimeout().dividedBy(4).plusMillis(1))
                 .filter(t -> System.nanoTime() - lastHeardNanos > idleNanos)
                 .subscribe(t -> end("gateway", "idle", 1001)));
-        return out.sendObject(outbound.asFlux().map(TextWebSocketFrame::new)).then()
+        return out.sendObject(outbound.asFlux().map(this::frame)).then()
                 .then(Mono.defer(() -> out.sendClose(closeCode, "")))
                 .onErrorResume(e -> Mono.empty())
                 .doFinally(s -> end("caller", "the stream's socket closed", 1001));
@@ -124,9 +131,37 @@ public abstract class StreamSession {
         LOG.log(System.Logger.Level.DEBUG, () -> carrier + " stream " + callId + ": message dropped, " + why);
     }
 
-    /** Queues a message to the carrier. */
+    private TextWebSocketFrame frame(String json) {
+        pendingBytes.addAndGet(-json.length());
+        return new TextWebSocketFrame(json);
+    }
+
+    /**
+     * Queues a message to the carrier. A carrier that stops reading while it goes on sending (so that the idle
+     * watchdog never fires) is cut once what waits for it passes {@link StreamSettings#maxQueuedBytes()}.
+     */
     protected final void send(String json) {
-        outbound.tryEmitNext(json);
+        // Queued here, plus what the socket holds beyond its low-water mark: the socket takes every frame it is
+        // handed, writable or not, so this side's queue alone would never fill.
+        Connection c = connection;
+        long unsent = c == null ? 0 : c.channel().bytesBeforeWritable();
+        if (pendingBytes.addAndGet(json.length()) + unsent > settings.maxQueuedBytes()) {
+            pendingBytes.addAndGet(-json.length());
+            end("gateway", "the carrier does not read", 1008);
+            cut(); // what is queued would never drain, nor a close frame behind it
+            return;
+        }
+        if (outbound.tryEmitNext(json).isFailure()) {
+            pendingBytes.addAndGet(-json.length());
+        }
+    }
+
+    /** Closes the carrier's connection now, without a close frame; what was queued for it is dropped. */
+    private void cut() {
+        Connection c = connection;
+        if (c != null) {
+            c.dispose();
+        }
     }
 
     protected final boolean hasStarted() {
@@ -258,7 +293,15 @@ public abstract class StreamSession {
             CallEvent.HungUp hungUp = new CallEvent.HungUp(callId, by, reason, metrics());
             LOG.log(System.Logger.Level.INFO, () -> carrier + " stream " + hungUp);
             settings.events().accept(hungUp);
+            this.hungUp.tryEmitEmpty();
+            // A carrier that reads slowly or not at all must not hold its place, nor what is queued for it, for ever.
+            Mono.delay(CLOSE_GRACE).subscribe(t -> cut());
         }).subscribe(null, e -> { });
+    }
+
+    /** Completes once the stream has ended and its {@link CallEvent.HungUp} is out. */
+    public Mono<Void> hungUp() {
+        return hungUp.asMono();
     }
 
     /** Ends the stream because the server is shutting down. */
