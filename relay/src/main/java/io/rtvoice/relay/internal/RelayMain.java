@@ -9,6 +9,9 @@ import io.rtvoice.emulator.cli.Target;
 import io.rtvoice.emulator.cli.UserErrors;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.relay.VoiceRelay;
+import io.rtvoice.voice.Authorizer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -19,13 +22,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import reactor.core.publisher.Mono;
 
 /** {@code java -jar relay/target/rtvoice-relay.jar --port 8080}: the relay, on the embedded emulator or the service. */
 @Command(name = "rtvoice-relay", mixinStandardHelpOptions = true,
         description = "Serves the voice page and relays its audio to the Realtime API; the page never sees a key. With no "
                 + "configuration it relays to an embedded emulator; set AZURE_OPENAI_ENDPOINT (+ AZURE_OPENAI_API_KEY, "
-                + "AZURE_OPENAI_DEPLOYMENT_NAME) or OPENAI_API_KEY to use the service.")
+                + "AZURE_OPENAI_DEPLOYMENT_NAME) or OPENAI_API_KEY to use the service. Set RTVOICE_RELAY_TOKEN to admit "
+                + "only pages opened as /?token=<it> (or with the cookie rtvoice_token).")
 public final class RelayMain implements Runnable {
+
+    /** The environment variable with the token pages must carry (an argument would show in the process list). */
+    static final String TOKEN_VARIABLE = "RTVOICE_RELAY_TOKEN";
 
     @Spec
     CommandSpec spec;
@@ -78,16 +86,36 @@ public final class RelayMain implements Runnable {
         try (Target target = Target.from(System.getenv(), emulator, RelayMain::entraId);
              VoiceRelay relay = direct(target, VoiceRelay.builder().client(target.client()).host(host).port(port)
                      .allowedOrigins(allowedOrigins).allowedHosts(allowedHosts).maxSessions(maxSessions).idleTimeout(Duration.ofSeconds(idleSeconds))
-                     .session(SessionConfig.builder().instructions(instructions).build())).start()) {
+                     .session(SessionConfig.builder().instructions(instructions).build())
+                     .authorizer(tokenAuthorizer(System.getenv(TOKEN_VARIABLE)))).start()) {
             relay.sessions().subscribe(System.out::println);
+            boolean token = present(System.getenv(TOKEN_VARIABLE));
             System.out.println("rtvoice relay: open http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + relay.port()
-                    + "/ (relaying to " + target.description() + "); Ctrl-C stops");
+                    + "/" + (token ? "?token=<" + TOKEN_VARIABLE + ">" : "") + " (relaying to " + target.description()
+                    + "); Ctrl-C stops");
+            if (!token && !host.startsWith("127.") && !host.equals("localhost")) {
+                System.out.println("rtvoice relay: anyone who reaches this port talks to the service on the relay's key; "
+                        + "set " + TOKEN_VARIABLE + " to admit only pages that carry it");
+            }
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             closed.countDown();
         }
+    }
+
+    /**
+     * Admits a request that carries {@code token} as its {@code token} query parameter or its {@code rtvoice_token}
+     * cookie, compared in constant time; null when there is no token (anyone the origin check lets in).
+     */
+    static Authorizer tokenAuthorizer(String token) {
+        if (!present(token)) {
+            return null;
+        }
+        byte[] expected = token.getBytes(StandardCharsets.UTF_8);
+        return request -> Mono.just(request.queryParameter("token").or(() -> request.cookie("rtvoice_token"))
+                .filter(given -> MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))).isPresent());
     }
 
     /** The direct mode, when asked for: keys minted with the credentials the target connects with. */

@@ -35,4 +35,20 @@ class RelayMainTest {
         assertThat(result[0]).isEqualTo(String.valueOf(UserErrors.MISTAKE));
         assertThat(result[2]).contains("--direct-key-ttl-s").contains("10 s..2 h");
     }
+
+    @Test
+    void aTokenAdmitsOnlyPagesThatCarryIt() {
+        java.net.InetSocketAddress from = new java.net.InetSocketAddress("127.0.0.1", 5000);
+        io.rtvoice.voice.Authorizer token = RelayMain.tokenAuthorizer("tok-3e9");
+        assertThat(RelayMain.tokenAuthorizer(null)).isNull();
+        assertThat(RelayMain.tokenAuthorizer(" ")).isNull();
+        java.util.function.BiFunction<String, String, Boolean> admits = (uri, cookie) -> token.admits(
+                io.rtvoice.voice.AuthorizationRequest.of(uri, cookie == null ? java.util.List.of()
+                        : java.util.List.of(java.util.Map.entry("Cookie", cookie)), from)).block();
+        assertThat(admits.apply("/ws?token=tok-3e9", null)).isTrue();
+        assertThat(admits.apply("/ws", "rtvoice_token=tok-3e9")).isTrue();
+        assertThat(admits.apply("/ws", null)).isFalse();
+        assertThat(admits.apply("/ws?token=tok-3e", null)).isFalse();
+        assertThat(admits.apply("/ws?token=tok-3e9x", "rtvoice_token=nope")).isFalse();
+    }
 }
