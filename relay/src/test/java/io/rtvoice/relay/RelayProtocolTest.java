@@ -14,6 +14,7 @@ import io.rtvoice.audio.Wav;
 import io.rtvoice.audio.testing.LevelDetector;
 import io.rtvoice.audio.testing.Signals;
 import io.rtvoice.emulator.RealtimeEmulator;
+import io.rtvoice.testing.RawWebSocket;
 import io.rtvoice.testing.RecordingTransport;
 import io.rtvoice.transport.websocket.WebSocketTransport;
 import io.rtvoice.voice.LocalVad;
@@ -98,19 +99,19 @@ class RelayProtocolTest {
         VoiceRelay r = relay(KEY, b -> b.allowedOrigins("https://app.example").allowedHosts("voice.example"));
         String port = ":" + r.port();
         // A rebinding attacker's page: its name now points at the relay, so its Origin matches the Host.
-        assertThat(RawPage.request(r, "evil.example" + port, "http://evil.example" + port, "13")).startsWith("HTTP/1.1 403");
-        assertThat(RawPage.http(r, "GET", "/config", "evil.example" + port, null)).startsWith("HTTP/1.1 403");
-        assertThat(RawPage.http(r, "GET", "/", "evil.example" + port, null)).startsWith("HTTP/1.1 403");
-        assertThat(RawPage.http(r, "POST", "/session", "evil.example" + port, "http://evil.example" + port))
+        assertThat(RawWebSocket.upgrade(r.port(), "/ws", "evil.example" + port, "http://evil.example" + port, "13")).startsWith("HTTP/1.1 403");
+        assertThat(RawWebSocket.http(r.port(), "GET", "/config", "evil.example" + port, null)).startsWith("HTTP/1.1 403");
+        assertThat(RawWebSocket.http(r.port(), "GET", "/", "evil.example" + port, null)).startsWith("HTTP/1.1 403");
+        assertThat(RawWebSocket.http(r.port(), "POST", "/session", "evil.example" + port, "http://evil.example" + port))
                 .startsWith("HTTP/1.1 403");
         assertThat(r.refusedConnections()).isEqualTo(4);
         // The relay's own names: an address, localhost, a host allowed by name or by an allowed origin.
-        assertThat(RawPage.request(r, "127.0.0.1" + port, "http://127.0.0.1" + port, "13")).startsWith("HTTP/1.1 101");
-        assertThat(RawPage.request(r, "localhost" + port, "http://localhost" + port, "13")).startsWith("HTTP/1.1 101");
-        assertThat(RawPage.request(r, "[::1]" + port, "http://[::1]" + port, "13")).startsWith("HTTP/1.1 101");
-        assertThat(RawPage.request(r, "voice.example" + port, "http://voice.example" + port, "13")).startsWith("HTTP/1.1 101");
-        assertThat(RawPage.http(r, "GET", "/config", "app.example", null)).startsWith("HTTP/1.1 200");
-        assertThat(RawPage.http(r, "GET", "/", "localhost" + port, null)).startsWith("HTTP/1.1 200");
+        assertThat(RawWebSocket.upgrade(r.port(), "/ws", "127.0.0.1" + port, "http://127.0.0.1" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawWebSocket.upgrade(r.port(), "/ws", "localhost" + port, "http://localhost" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawWebSocket.upgrade(r.port(), "/ws", "[::1]" + port, "http://[::1]" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawWebSocket.upgrade(r.port(), "/ws", "voice.example" + port, "http://voice.example" + port, "13")).startsWith("HTTP/1.1 101");
+        assertThat(RawWebSocket.http(r.port(), "GET", "/config", "app.example", null)).startsWith("HTTP/1.1 200");
+        assertThat(RawWebSocket.http(r.port(), "GET", "/", "localhost" + port, null)).startsWith("HTTP/1.1 200");
         assertThat(r.refusedConnections()).isEqualTo(4);
     }
 
@@ -133,7 +134,7 @@ class RelayProtocolTest {
                     .timeout(PageClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(res.statusCode()).isEqualTo(426);
         }
-        assertThat(RawPage.request(r, "127.0.0.1:" + r.port(), null, "8")).as("an old WebSocket version")
+        assertThat(RawWebSocket.upgrade(r.port(), "/ws", "127.0.0.1:" + r.port(), null, "8")).as("an old WebSocket version")
                 .startsWith("HTTP/1.1 426");
         try (PageClient first = PageClient.open(r, null); PageClient second = PageClient.open(r, null)) {
             assertThat(r.refusedConnections()).isZero();
@@ -321,7 +322,7 @@ class RelayProtocolTest {
                 .credentials(Credentials.apiKey(KEY)).transport(upstream).build();
         relay = VoiceRelay.builder().client(client).maxSessions(1).maxQueuedBytes(64 * 1024).start();
         relay.sessions().subscribe(ended::add);
-        try (RawPage page = new RawPage(relay)) {
+        try (RawWebSocket page = RawWebSocket.open(relay.port(), "/ws")) {
             page.text("{\"type\":\"start\",\"sampleRate\":24000}");
             assertThat(page.readUntil("\"ready\"")).isTrue();
             Wav.Audio audio = Signals.speech("Tell me a long story.", dir.resolve("said.wav"));

@@ -14,6 +14,7 @@ import io.rtvoice.audio.testing.LevelDetector;
 import io.rtvoice.audio.testing.Signals;
 import io.rtvoice.emulator.RealtimeEmulator;
 import io.rtvoice.emulator.Responder;
+import io.rtvoice.testing.RawWebSocket;
 import io.rtvoice.testing.RecordingTransport;
 import io.rtvoice.transport.websocket.WebSocketTransport;
 import io.rtvoice.voice.LocalVad;
@@ -380,7 +381,7 @@ class MediaStreamsTest {
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(res.statusCode()).isEqualTo(426);
             }
-            assertThat(RawCarrier.request(s, path, "8")).as("an old WebSocket version").startsWith("HTTP/1.1 426");
+            assertThat(RawWebSocket.upgrade(s.port(), path, "127.0.0.1:" + s.port(), null, "8")).as("an old WebSocket version").startsWith("HTTP/1.1 426");
         }
         try (TwilioCaller twilio = TwilioCaller.dial(s).start(); AcsCaller acs = AcsCaller.dial(s, 16_000).metadata()) {
             until(() -> all(CallEvent.StreamStarted.class).size() == 2);
@@ -395,7 +396,7 @@ class MediaStreamsTest {
         MediaStreamServer s = server(b -> b.maxStreams(1).maxQueuedBytes(64 * 1024));
         short[] said = concat(speech("Tell me a long story.", 16_000), new short[16_000]); // a second of silence after it
         AcsCaller format = new AcsCaller(16_000);
-        try (RawCarrier acs = RawCarrier.open(s, "/acs")) {
+        try (RawWebSocket acs = RawWebSocket.open(s.port(), "/acs")) {
             acs.text("{\"kind\":\"AudioMetadata\",\"audioMetadata\":{\"subscriptionId\":\"" + AcsCaller.SUBSCRIPTION
                     + "\",\"encoding\":\"PCM\",\"sampleRate\":16000,\"channels\":1,\"length\":640}}");
             await(CallEvent.StreamStarted.class, e -> true);

@@ -1,4 +1,4 @@
-package io.rtvoice.relay;
+package io.rtvoice.testing;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -9,25 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * A page that reads only when told to: the WebSocket handshake and frames written by hand on a plain socket with
- * a small receive window, so that once it stops reading the relay's writes back up at once (the JDK's client reads
- * ahead of what its listener asks for).
+ * A WebSocket client that reads only when told to, for servers' tests against peers that stop reading or send what
+ * a proper client would not: the handshake and frames written by hand on a plain socket with a small receive window,
+ * so that once it stops reading the server's writes back up at once (the JDK's client reads ahead of what its
+ * listener asks for).
  */
-final class RawPage implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
     private final Socket socket = new Socket();
     private final DataInputStream in;
     private final OutputStream out;
 
-    RawPage(VoiceRelay relay) throws IOException {
-        this(relay.port());
-        String status = handshake("/ws", "127.0.0.1:" + relay.port(), null, "13");
-        if (!status.startsWith("HTTP/1.1 101")) {
-            throw new IOException("no upgrade: " + status);
-        }
-    }
-
-    private RawPage(int port) throws IOException {
+    private RawWebSocket(int port) throws IOException {
         socket.setReceiveBufferSize(4_096);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(20_000);
@@ -35,19 +28,30 @@ final class RawPage implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** A client upgraded on {@code path} of the server at {@code port} on loopback. */
+    public static RawWebSocket open(int port, String path) throws IOException {
+        RawWebSocket raw = new RawWebSocket(port);
+        String status = raw.handshake(path, "127.0.0.1:" + port, null, "13");
+        if (!status.startsWith("HTTP/1.1 101")) {
+            raw.close();
+            throw new IOException("no upgrade: " + status);
+        }
+        return raw;
+    }
+
     /**
-     * Asks for the page's socket with these {@code Host}, {@code Origin} (null: none) and {@code Sec-WebSocket-Version}
+     * Asks to upgrade {@code path} with these {@code Host}, {@code Origin} (null: none) and {@code Sec-WebSocket-Version}
      * headers: the response's status line.
      */
-    static String request(VoiceRelay relay, String host, String origin, String version) throws IOException {
-        try (RawPage raw = new RawPage(relay.port())) {
-            return raw.handshake("/ws", host, origin, version);
+    public static String upgrade(int port, String path, String host, String origin, String version) throws IOException {
+        try (RawWebSocket raw = new RawWebSocket(port)) {
+            return raw.handshake(path, host, origin, version);
         }
     }
 
-    /** A plain request ({@code GET}, or {@code POST} with {@code body}) with these {@code Host} and {@code Origin}. */
-    static String http(VoiceRelay relay, String method, String path, String host, String origin) throws IOException {
-        try (RawPage raw = new RawPage(relay.port())) {
+    /** A plain request ({@code GET}, or {@code POST} with {@code {}}) with these {@code Host} and {@code Origin}: its status line. */
+    public static String http(int port, String method, String path, String host, String origin) throws IOException {
+        try (RawWebSocket raw = new RawWebSocket(port)) {
             raw.out.write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + (origin == null ? "" : "Origin: " + origin
                     + "\r\n") + (method.equals("POST") ? "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
                     : "\r\n")).getBytes(StandardCharsets.US_ASCII));
@@ -76,11 +80,11 @@ final class RawPage implements AutoCloseable {
         return head.toString().lines().findFirst().orElse("");
     }
 
-    void text(String text) throws IOException {
+    public void text(String text) throws IOException {
         frame(0x1, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    void binary(byte[] payload) throws IOException {
+    public void binary(byte[] payload) throws IOException {
         frame(0x2, payload);
     }
 
@@ -118,7 +122,7 @@ final class RawPage implements AutoCloseable {
     }
 
     /** Reads frames until a text frame containing {@code needle}; false when the connection ended first. */
-    boolean readUntil(String needle) throws IOException {
+    public boolean readUntil(String needle) throws IOException {
         for (Object[] frame = nextFrame(); frame != null; frame = nextFrame()) {
             if ((int) frame[0] == 0x1 && new String((byte[]) frame[1], StandardCharsets.UTF_8).contains(needle)) {
                 return true;
@@ -128,7 +132,7 @@ final class RawPage implements AutoCloseable {
     }
 
     /** Reads what is left until the connection ends: whether it ended with a close frame. */
-    boolean drainToEnd() throws IOException {
+    public boolean drainToEnd() throws IOException {
         try {
             for (Object[] frame = nextFrame(); frame != null; frame = nextFrame()) {
                 if ((int) frame[0] == 0x8) {
