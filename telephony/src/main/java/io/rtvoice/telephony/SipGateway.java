@@ -111,6 +111,8 @@ public final class SipGateway implements AutoCloseable {
         private int rtpPortTo;
         private String userAgent = "rtvoice";
         private LocalVad localVad;
+        private Duration mediaTimeout = Duration.ofSeconds(30);
+        private Duration maxCallDuration = Duration.ofHours(4);
 
         private Builder() {
         }
@@ -194,6 +196,29 @@ public final class SipGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long an answered call may receive no datagram on its RTP port (from the caller's addresses) before the
+         * gateway hangs it up with a BYE (default 30 s; zero: never): a caller that vanished without a BYE (a crashed
+         * phone, a changed NAT binding, a lost BYE) would otherwise hold its call, its session and its slot for good.
+         * {@link CallEvent.HungUp} says {@code gateway}, "no media for 30 s".
+         */
+        public Builder mediaTimeout(Duration timeout) {
+            if (Objects.requireNonNull(timeout, "mediaTimeout").isNegative()) {
+                throw new IllegalArgumentException("mediaTimeout " + timeout + " (expected >= 0)");
+            }
+            this.mediaTimeout = timeout;
+            return this;
+        }
+
+        /** How long an answered call may last before the gateway hangs it up with a BYE (default 4 h; zero: no limit). */
+        public Builder maxCallDuration(Duration duration) {
+            if (Objects.requireNonNull(duration, "maxCallDuration").isNegative()) {
+                throw new IllegalArgumentException("maxCallDuration " + duration + " (expected >= 0)");
+            }
+            this.maxCallDuration = duration;
+            return this;
+        }
+
         /** Binds the SIP port and starts answering. */
         public SipGateway start() {
             Objects.requireNonNull(client, "client");
@@ -205,7 +230,7 @@ public final class SipGateway implements AutoCloseable {
                 throw new IllegalArgumentException("mediaHost must be an IPv4 address: " + media);
             }
             return new SipGateway(new Gateway(new Gateway.Settings(client, session, policy, maxCalls, host, media, sipPort,
-                    rtpPortFrom, rtpPortTo, userAgent, localVad)));
+                    rtpPortFrom, rtpPortTo, userAgent, localVad, mediaTimeout, maxCallDuration)));
         }
     }
 }

@@ -7,6 +7,8 @@ import io.rtvoice.Dialect;
 import io.rtvoice.Endpoint;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.emulator.RealtimeEmulator;
+import io.rtvoice.testing.RecordingTransport;
+import io.rtvoice.transport.websocket.WebSocketTransport;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,21 +27,69 @@ class SipSignallingTest {
 
     private RealtimeEmulator emulator;
     private SipGateway gateway;
+    private RecordingTransport upstream;
     private DatagramSocket caller;
     private final List<CallEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         emulator = RealtimeEmulator.builder().start();
-        RealtimeClient client = RealtimeClient.builder()
-                .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
-                .credentials(Credentials.apiKey("sk-any")).build();
-        gateway = SipGateway.builder().client(client).sipPort(0)
-                .policy(call -> call.from().contains("sip:blocked@") ? CallDecision.reject(403, "Forbidden") : CallDecision.answer())
-                .start();
-        gateway.events().subscribe(events::add);
+        gateway = gateway(b -> b);
         caller = new DatagramSocket(0);
         caller.setSoTimeout(10_000);
+    }
+
+    /** A gateway on the emulator, its sessions recorded in {@link #upstream}; the test's default policy unless overridden. */
+    private SipGateway gateway(UnaryOperator<SipGateway.Builder> options) {
+        upstream = new RecordingTransport(WebSocketTransport.create());
+        RealtimeClient client = RealtimeClient.builder()
+                .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
+                .credentials(Credentials.apiKey("sk-any")).transport(upstream).build();
+        SipGateway g = options.apply(SipGateway.builder().client(client).sipPort(0)
+                .policy(call -> call.from().contains("sip:blocked@") ? CallDecision.reject(403, "Forbidden") : CallDecision.answer()))
+                .start();
+        g.events().subscribe(events::add);
+        return g;
+    }
+
+    /** This test's gateway replaced by one with {@code options}. */
+    private void restart(UnaryOperator<SipGateway.Builder> options) {
+        gateway.close();
+        events.clear();
+        gateway = gateway(options);
+    }
+
+    private <T extends CallEvent> T await(Class<T> type) {
+        Flux.interval(Duration.ofMillis(10)).filter(t -> events.stream().anyMatch(type::isInstance)).blockFirst(Duration.ofSeconds(20));
+        return events.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+    }
+
+    /** The next request the gateway sends the caller, skipping any answers. */
+    private String receiveRequest() throws Exception {
+        while (true) {
+            String text = receive(true);
+            if (!text.startsWith("SIP/2.0 ")) {
+                return text;
+            }
+        }
+    }
+
+    /** The caller's 200 for a request of the gateway's. */
+    private void ok(String request) throws Exception {
+        StringBuilder s = new StringBuilder("SIP/2.0 200 OK\n");
+        request.lines().filter(l -> l.matches("(?i)(Via|From|To|Call-ID|CSeq):.*")).forEach(l -> s.append(l).append('\n'));
+        send(s.append("Content-Length: 0\n\n").toString());
+    }
+
+    /** An INVITE answered and acknowledged: the gateway's To tag. */
+    private String answeredCall(String callId, String sdp) throws Exception {
+        send(request("INVITE", callId, "z9hG4bK-" + callId, "sip:caller@127.0.0.1", null, 1, sdp));
+        String ok = receive(false);
+        assertThat(ok).startsWith("SIP/2.0 200 OK");
+        String tag = toTag(ok);
+        send(request("ACK", callId, "z9hG4bK-ack-" + callId, "sip:caller@127.0.0.1", tag, 1, ""));
+        await(CallEvent.Answered.class);
+        return tag;
     }
 
     @AfterEach
@@ -139,5 +190,35 @@ class SipSignallingTest {
         gateway.closeGracefully().block(Duration.ofSeconds(10));
         gateway.closeGracefully().block(Duration.ofSeconds(10));
         gateway.close();
+    }
+
+    @Test
+    void aCallerThatSendsNoMediaIsHungUpAndItsSlotFreed() throws Exception {
+        restart(b -> b.mediaTimeout(Duration.ofMillis(1_500)).maxCalls(1));
+        answeredCall("silent-1", offer("0"));
+        // No RTP and no BYE from the caller (it vanished): the gateway hangs up.
+        String bye = receiveRequest();
+        assertThat(bye).startsWith("BYE sip:caller@127.0.0.1:" + caller.getLocalPort()).contains("Call-ID: silent-1");
+        ok(bye);
+        CallEvent.HungUp end = await(CallEvent.HungUp.class);
+        assertThat(end.by()).isEqualTo("gateway");
+        assertThat(end.reason()).isEqualTo("no media for 1500 ms");
+        assertThat(upstream.connections.get(0).closeStatus().block(Duration.ofSeconds(20)).code()).isEqualTo(1000);
+        assertThat(gateway.activeCalls()).isZero();
+        // The slot is free again: with a limit of one call, the next is answered.
+        events.clear();
+        answeredCall("silent-2", offer("0"));
+    }
+
+    @Test
+    void aCallIsHungUpAtItsLongestDuration() throws Exception {
+        restart(b -> b.maxCallDuration(Duration.ofSeconds(1)));
+        answeredCall("long-1", offer("0"));
+        String bye = receiveRequest();
+        assertThat(bye).startsWith("BYE ").contains("Call-ID: long-1");
+        ok(bye);
+        CallEvent.HungUp end = await(CallEvent.HungUp.class);
+        assertThat(end.by()).isEqualTo("gateway");
+        assertThat(end.reason()).contains("longest duration (1 s)");
     }
 }

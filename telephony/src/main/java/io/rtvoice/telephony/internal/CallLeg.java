@@ -66,6 +66,9 @@ final class CallLeg {
     private volatile SipMessage lastInviteAnswer;
     private volatile ScheduledFuture<?> retransmit;
     private volatile ScheduledFuture<?> byeRetransmit;
+    private volatile ScheduledFuture<?> mediaWatch;
+    private volatile ScheduledFuture<?> callLimit;
+    private volatile long lastMediaNanos;
     private volatile Channel rtp;
     private volatile RtpCapture capture;
     private volatile RtpPlayback playback;
@@ -292,9 +295,58 @@ final class CallLeg {
         if (state == State.ANSWERED && ack.cseqNumber() == invite.cseqNumber()) {
             state = State.CONFIRMED;
             cancelRetransmit();
+            watchMedia();
             gateway.emit(new CallEvent.Answered(callId, offer.codec(), (InetSocketAddress) rtp.localAddress()));
         } else if (state == State.REJECTED || state == State.ENDED) {
             cancelRetransmit();
+        }
+    }
+
+    /**
+     * Starts the answered call's two limits on the network thread's timer: no media for the media timeout, and the
+     * maximum duration. Neither waits on the thread; end() cancels both.
+     */
+    private void watchMedia() {
+        Duration timeout = gateway.settings.mediaTimeout();
+        Duration longest = gateway.settings.maxCallDuration();
+        lastMediaNanos = System.nanoTime();
+        if (!timeout.isZero()) {
+            checkMediaIn(timeout.toNanos());
+        }
+        if (!longest.isZero()) {
+            callLimit = gateway.sip.eventLoop().schedule(
+                    () -> end("gateway", "the call reached its longest duration (" + seconds(longest) + ")").subscribe(),
+                    longest.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (ended.get()) { // ended while the timers were set: they must not outlive it
+            cancelTimers();
+        }
+    }
+
+    private void checkMediaIn(long delayNanos) {
+        mediaWatch = gateway.sip.eventLoop().schedule(() -> {
+            if (ended.get()) {
+                return;
+            }
+            long timeout = gateway.settings.mediaTimeout().toNanos();
+            long silent = System.nanoTime() - lastMediaNanos;
+            if (silent >= timeout) {
+                end("gateway", "no media for " + seconds(gateway.settings.mediaTimeout())).subscribe();
+            } else {
+                checkMediaIn(timeout - silent); // media came meanwhile: look again when it could next be due
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1_000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private void cancelTimers() {
+        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {mediaWatch, callLimit}) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
     }
 
@@ -356,6 +408,7 @@ final class CallLeg {
             rejectedDatagrams.incrementAndGet(); // early, or a stranger: its audio never reaches the call
             return;
         }
+        lastMediaNanos = System.nanoTime(); // RTP, RTCP muxed or not: the caller is still there
         ByteBuf content = datagram.content();
         byte[] bytes = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), bytes);
@@ -428,6 +481,7 @@ final class CallLeg {
         if (was == State.ANSWERED || was == State.CONFIRMED) {
             cancelRetransmit();
         }
+        cancelTimers();
         running.dispose();
         VoiceSession session = voice;
         Mono<Void> upstream = session != null ? session.closeGracefully()

@@ -59,9 +59,12 @@ public final class Gateway {
      * @param rtpPortFrom the first RTP port to try (0: any free port)
      * @param rtpPortTo the last RTP port to try
      * @param localVad local turn taking for every call (null: the session's turn detection only)
+     * @param mediaTimeout how long an answered call may receive nothing on its RTP port before it is hung up (zero: never)
+     * @param maxCallDuration how long an answered call may last before it is hung up (zero: no limit)
      */
     public record Settings(RealtimeClient client, SessionConfig session, CallPolicy policy, int maxCalls, String host,
-            String mediaHost, int sipPort, int rtpPortFrom, int rtpPortTo, String userAgent, LocalVad localVad) {
+            String mediaHost, int sipPort, int rtpPortFrom, int rtpPortTo, String userAgent, LocalVad localVad,
+            java.time.Duration mediaTimeout, java.time.Duration maxCallDuration) {
     }
 
     public Gateway(Settings settings) {
