@@ -221,4 +221,32 @@ class SipSignallingTest {
         assertThat(end.by()).isEqualTo("gateway");
         assertThat(end.reason()).contains("longest duration (1 s)");
     }
+
+    @Test
+    void aByeOfAnotherDialogGets481AndAByeWhileRingingEndsTheInviteWith487() throws Exception {
+        restart(b -> b.policy(call -> CallDecision.answer().afterRinging(Duration.ofSeconds(20))));
+        send(request("INVITE", "early-1", "z9hG4bK-e1", "sip:caller@127.0.0.1", null, 1, offer("0")));
+        String ringing;
+        do {
+            ringing = receive(true);
+        } while (!ringing.startsWith("SIP/2.0 180"));
+        String tag = toTag(ringing);
+        send(request("BYE", "early-1", "z9hG4bK-e2", "sip:caller@127.0.0.1", "not-" + tag, 2, ""));
+        assertThat(receive(false)).startsWith("SIP/2.0 481 ").contains("CSeq: 2 BYE");
+        send(request("BYE", "early-1", "z9hG4bK-e3", "sip:caller@127.0.0.1", tag, 3, "").replace(";tag=c1", ";tag=c2"));
+        assertThat(receive(false)).startsWith("SIP/2.0 481 ").contains("CSeq: 3 BYE");
+        assertThat(gateway.activeCalls()).isEqualTo(1);
+
+        send(request("BYE", "early-1", "z9hG4bK-e4", "sip:caller@127.0.0.1", tag, 4, ""));
+        assertThat(receive(false)).startsWith("SIP/2.0 200 OK").contains("CSeq: 4 BYE");
+        String terminated = receive(false);
+        assertThat(terminated).startsWith("SIP/2.0 487 Request Terminated").contains("CSeq: 1 INVITE", ";tag=" + tag);
+        // Until its ACK, the 487 is repeated (the INVITE's transaction); the ACK stops it.
+        assertThat(receive(false)).startsWith("SIP/2.0 487 Request Terminated");
+        send(request("ACK", "early-1", "z9hG4bK-e1", "sip:caller@127.0.0.1", tag, 1, ""));
+        CallEvent.HungUp end = await(CallEvent.HungUp.class);
+        assertThat(end.by()).isEqualTo("caller");
+        assertThat(upstream.connections).as("no session for a call never answered").isEmpty();
+        assertThat(gateway.activeCalls()).isZero();
+    }
 }

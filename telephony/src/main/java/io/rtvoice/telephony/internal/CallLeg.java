@@ -364,9 +364,24 @@ final class CallLeg {
         }
     }
 
+    /**
+     * A BYE of the caller's: only for this dialog (its From tag the INVITE's, its To tag ours: else 481). Before the
+     * answer (an early dialog, RFC 3261 §15) the INVITE still needs its final answer: 487, like a CANCEL.
+     */
     void onBye(SipMessage bye, InetSocketAddress from) {
+        if (!localTag.equals(SipMessage.tag(bye.header("To")))
+                || !java.util.Objects.equals(SipMessage.tag(invite.header("From")), SipMessage.tag(bye.header("From")))) {
+            gateway.send(SipMessage.response(bye, 481, "Call/Transaction Does Not Exist", null), from);
+            return;
+        }
         gateway.send(SipMessage.response(bye, 200, "OK", localTag), from);
-        end("caller", "the caller hung up").subscribe();
+        State now = state;
+        boolean early = now == State.TRYING || now == State.RINGING || now == State.ANSWERING;
+        end("caller", early ? "the caller hung up before the answer" : "the caller hung up").subscribe();
+        if (early) {
+            state = State.REJECTED;
+            answerReliably(SipMessage.response(invite, 487, "Request Terminated", localTag));
+        }
     }
 
     void onInfo(SipMessage info, InetSocketAddress from) {
