@@ -196,12 +196,7 @@ final class CallLeg {
                     .add("Allow", Gateway.ALLOW).add("Server", gateway.settings.userAgent())
                     .withBody("application/sdp", offer.answer(local, startNanos & Long.MAX_VALUE));
             answerReliably(ok);
-        }, failed -> {
-            if (state == State.ANSWERING) {
-                reject(503, "Service Unavailable", "the Realtime session did not start: " + failed.getClass().getSimpleName());
-            }
-            end("service", "the Realtime session did not start").subscribe();
-        }));
+        }, failed -> end("service", "the Realtime session did not start", 503, "Service Unavailable").subscribe()));
     }
 
     /** Forwards the session's turns, barge-ins and end to the call. */
@@ -482,16 +477,24 @@ final class CallLeg {
      * service's), the RTP socket; then {@link CallEvent.HungUp}.
      */
     Mono<Void> end(String by, String reason) {
+        return end(by, reason, 480, "Temporarily Unavailable");
+    }
+
+    /**
+     * {@link #end(String, String)}; a call not yet answered gets {@code status} (repeated until its ACK, timer G).
+     * The app hears of it once, as {@link CallEvent.HungUp}: a call that rang never also ends as Rejected.
+     */
+    private Mono<Void> end(String by, String reason, int status, String statusReason) {
         if (!ended.compareAndSet(false, true)) {
             return closed.asMono();
         }
         State was = state;
-        state = State.ENDED;
+        state = was == State.REJECTED ? State.REJECTED : State.ENDED; // a final answer already sent is still repeated
         if (!by.equals("caller") && (was == State.ANSWERED || was == State.CONFIRMED)) {
             sendBye();
         } else if (!by.equals("caller") && (was == State.TRYING || was == State.RINGING || was == State.ANSWERING)) {
             state = State.REJECTED;
-            answerReliably(SipMessage.response(invite, 480, "Temporarily Unavailable", localTag));
+            answerReliably(SipMessage.response(invite, status, statusReason, localTag));
         }
         if (was == State.ANSWERED || was == State.CONFIRMED) {
             cancelRetransmit();
