@@ -249,4 +249,20 @@ class SipSignallingTest {
         assertThat(upstream.connections).as("no session for a call never answered").isEmpty();
         assertThat(gateway.activeCalls()).isZero();
     }
+
+    @Test
+    void anOfferWithAudioAndVideoIsAnsweredWithTheVideoRejected() throws Exception {
+        String sdp = "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n"
+                + "m=audio 49170 RTP/AVP 0 101\na=rtpmap:101 telephone-event/8000\na=sendrecv\n"
+                + "m=video 49172 RTP/AVP 96\na=rtpmap:96 VP8/90000\n";
+        send(request("INVITE", "av-1", "z9hG4bK-av1", "sip:caller@127.0.0.1", null, 1, sdp));
+        String ok = receive(false);
+        assertThat(ok).startsWith("SIP/2.0 200 OK");
+        List<String> mLines = ok.lines().filter(l -> l.startsWith("m=")).toList();
+        assertThat(mLines).hasSize(2);
+        assertThat(mLines.get(0)).matches("m=audio [1-9][0-9]* RTP/AVP 0 101");
+        assertThat(mLines.get(1)).isEqualTo("m=video 0 RTP/AVP 96");
+        send(request("ACK", "av-1", "z9hG4bK-av2", "sip:caller@127.0.0.1", toTag(ok), 1, ""));
+        await(CallEvent.Answered.class);
+    }
 }

@@ -173,9 +173,13 @@ final class CallLeg {
         SessionConfig config = (base == null ? SessionConfig.builder() : base.toBuilder())
                 .inputAudioFormat(law).outputAudioFormat(law).build();
         InetSocketAddress callerRtp = offer.address();
+        boolean sends = offer.sends(); // a caller that only sends (or holds the call) is sent nothing
         capture = new RtpCapture(muLaw);
-        playback = new RtpPlayback(muLaw, offer.payloadType(),
-                bytes -> rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), callerRtp)));
+        playback = new RtpPlayback(muLaw, offer.payloadType(), bytes -> {
+            if (sends) {
+                rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), callerRtp));
+            }
+        });
         running.add(Conversation.connect(gateway.settings.client()).flatMap(c -> {
             conversation = c;
             VoiceSession.Builder voiceBuilder = VoiceSession.builder().conversation(c).input(capture).output(playback).session(config);
@@ -445,7 +449,7 @@ final class CallLeg {
         Sdp sdp = offer;
         RtpPlayback out = playback;
         Channel channel = rtp;
-        if (sdp == null || sdp.telephoneEvent() < 0 || out == null || channel == null || state != State.CONFIRMED) {
+        if (sdp == null || sdp.telephoneEvent() < 0 || !sdp.sends() || out == null || channel == null || state != State.CONFIRMED) {
             return false;
         }
         long delay = 0;
