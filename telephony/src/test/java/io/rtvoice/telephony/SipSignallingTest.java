@@ -265,4 +265,28 @@ class SipSignallingTest {
         send(request("ACK", "av-1", "z9hG4bK-av2", "sip:caller@127.0.0.1", toTag(ok), 1, ""));
         await(CallEvent.Answered.class);
     }
+
+    @Test
+    void behindRecordRoutingProxiesTheAnswerKeepsTheRouteAndTheGatewaysByeFollowsIt() throws Exception {
+        // Two proxies record-routed the INVITE; the nearer one is the test's socket, so the BYE comes back here.
+        String near = "<sip:127.0.0.1:" + caller.getLocalPort() + ";lr;ftag=c1>";
+        String far = "<sip:10.255.0.1;lr>";
+        String invite = request("INVITE", "rr-1", "z9hG4bK-rr1", "sip:caller@127.0.0.1", null, 1, offer("0"))
+                .replace("Max-Forwards: 70\n", "Max-Forwards: 70\nRecord-Route: " + near + "\nRecord-Route: " + far + "\n");
+        send(invite);
+        String ok = receive(false);
+        assertThat(ok).startsWith("SIP/2.0 200 OK");
+        assertThat(ok.lines().filter(l -> l.startsWith("Record-Route:")).toList())
+                .containsExactly("Record-Route: " + near, "Record-Route: " + far);
+        send(request("ACK", "rr-1", "z9hG4bK-rr2", "sip:caller@127.0.0.1", toTag(ok), 1, ""));
+        await(CallEvent.Answered.class);
+
+        gateway.hangUp("rr-1").subscribe();
+        String bye = receiveRequest();
+        // Loose routing: the Request-URI is the caller's Contact, the route set rides in Route headers, in order.
+        assertThat(bye).startsWith("BYE sip:caller@127.0.0.1:" + caller.getLocalPort() + " SIP/2.0");
+        assertThat(bye.lines().filter(l -> l.startsWith("Route:")).toList()).containsExactly("Route: " + near, "Route: " + far);
+        ok(bye);
+        assertThat(await(CallEvent.HungUp.class).by()).isEqualTo("gateway");
+    }
 }

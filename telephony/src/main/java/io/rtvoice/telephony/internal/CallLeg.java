@@ -125,7 +125,7 @@ final class CallLeg {
                 return;
             }
             state = State.RINGING;
-            answer(SipMessage.response(invite, 180, "Ringing", localTag).add("Contact", gateway.contact()));
+            answer(SipMessage.dialogResponse(invite, 180, "Ringing", localTag).add("Contact", gateway.contact()));
             gateway.emit(new CallEvent.Ringing(callId, call));
             Runnable start = () -> startSession(decision);
             if (decision.ringFor().isZero()) {
@@ -196,7 +196,7 @@ final class CallLeg {
             }
             state = State.ANSWERED;
             InetSocketAddress local = new InetSocketAddress(gateway.settings.mediaHost(), ((InetSocketAddress) rtp.localAddress()).getPort());
-            SipMessage ok = SipMessage.response(invite, 200, "OK", localTag).add("Contact", gateway.contact())
+            SipMessage ok = SipMessage.dialogResponse(invite, 200, "OK", localTag).add("Contact", gateway.contact())
                     .add("Allow", Gateway.ALLOW).add("Server", gateway.settings.userAgent())
                     .withBody("application/sdp", offer.answer(local, startNanos & Long.MAX_VALUE));
             answerReliably(ok);
@@ -533,22 +533,37 @@ final class CallLeg {
             from = from + ";tag=" + localTag;
         }
         String contact = invite.header("Contact");
-        SipMessage bye = SipMessage.request("BYE", contact != null ? SipMessage.uri(contact) : SipMessage.uri(invite.header("From")))
+        String target = contact != null ? SipMessage.uri(contact) : SipMessage.uri(invite.header("From"));
+        // The route set (RFC 3261 §12.1.1, §12.2.1.1): for this end, the INVITE's Record-Route values in order.
+        List<String> routes = new java.util.ArrayList<>(invite.all("Record-Route"));
+        String requestUri = target;
+        if (!routes.isEmpty() && SipMessage.param(SipMessage.uri(routes.get(0)), "lr") == null) {
+            requestUri = SipMessage.uri(routes.remove(0)); // a strict router: it is the Request-URI, the target the last Route
+            routes.add("<" + target + ">");
+        }
+        SipMessage bye = SipMessage.request("BYE", requestUri)
                 .add("Via", "SIP/2.0/UDP " + gateway.settings.mediaHost() + ":" + gateway.sipAddress().getPort()
                         + ";branch=" + Gateway.newBranch() + ";rport")
                 .add("Max-Forwards", "70").add("From", from).add("To", invite.header("From")).add("Call-ID", callId)
                 .add("CSeq", "1 BYE").add("User-Agent", gateway.settings.userAgent());
-        gateway.send(bye, source);
-        retransmitBye(bye, Gateway.T1_MILLIS, 0);
+        for (String route : routes) {
+            bye.add("Route", route);
+        }
+        // The next hop: the first route's (or the strict router's) address when it is numeric, else where the INVITE came from.
+        InetSocketAddress hop = invite.all("Record-Route").isEmpty() ? null
+                : SipMessage.address(SipMessage.uri(invite.all("Record-Route").get(0)));
+        InetSocketAddress to = hop != null ? hop : source;
+        gateway.send(bye, to);
+        retransmitBye(bye, to, Gateway.T1_MILLIS, 0);
     }
 
-    private void retransmitBye(SipMessage bye, long interval, long elapsed) {
+    private void retransmitBye(SipMessage bye, InetSocketAddress to, long interval, long elapsed) {
         byeRetransmit = gateway.sip.eventLoop().schedule(() -> {
             if (elapsed + interval >= Gateway.GIVE_UP_MILLIS) {
                 return;
             }
-            gateway.send(bye, source);
-            retransmitBye(bye, Math.min(interval * 2, Gateway.T2_MILLIS), elapsed + interval);
+            gateway.send(bye, to);
+            retransmitBye(bye, to, Math.min(interval * 2, Gateway.T2_MILLIS), elapsed + interval);
         }, interval, TimeUnit.MILLISECONDS);
     }
 
