@@ -110,8 +110,14 @@ public final class Gateway {
         return malformedSip.get();
     }
 
+    /**
+     * One event to the app. The SIP thread, the RTP threads' timers and Reactor's threads all emit: a sink takes one
+     * at a time (else FAIL_NON_SERIALIZED drops the event). The lock is held only while subscribers take the event.
+     */
     void emit(CallEvent event) {
-        events.tryEmitNext(event);
+        synchronized (events) {
+            events.tryEmitNext(event);
+        }
     }
 
     /** One datagram on the SIP port. On the network thread: nothing here waits. */
@@ -253,7 +259,11 @@ public final class Gateway {
                 .then(Mono.defer(() -> done(sip.close())))
                 .onErrorResume(e -> Mono.empty())
                 .then(Mono.defer(() -> done(group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS))))
-                .doFinally(s -> events.tryEmitComplete());
+                .doFinally(s -> {
+                    synchronized (events) {
+                        events.tryEmitComplete();
+                    }
+                });
     }
 
     /** A Netty future as a Mono that completes with it, on its thread: nothing waits for it. */
