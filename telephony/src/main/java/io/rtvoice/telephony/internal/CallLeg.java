@@ -175,9 +175,11 @@ final class CallLeg {
         InetSocketAddress callerRtp = offer.address();
         boolean sends = offer.sends(); // a caller that only sends (or holds the call) is sent nothing
         capture = new RtpCapture(muLaw);
+        // Every packet goes through the network thread's queue, in the order it was numbered: a telephone-event sent
+        // from that thread must not overtake audio packets queued before it.
         playback = new RtpPlayback(muLaw, offer.payloadType(), bytes -> {
             if (sends) {
-                rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), callerRtp));
+                rtp.eventLoop().execute(() -> rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), callerRtp)));
             }
         });
         running.add(Conversation.connect(gateway.settings.client()).flatMap(c -> {
@@ -464,15 +466,16 @@ final class CallLeg {
         return true;
     }
 
+    /** One key: 8 packets over 100 ms, one timestamp (the event's start), each numbered when it is sent. */
     private void sendEvent(int event, Sdp sdp, RtpPlayback out, Channel channel) {
         long timestamp = out.timestamp();
         for (int i = 0; i < 8; i++) {
             boolean end = i >= 5;
+            boolean first = i == 0;
             int duration = Math.min(i + 1, 5) * 160;
             byte[] payload = {(byte) event, (byte) ((end ? 0x80 : 0) | 10), (byte) (duration >>> 8), (byte) duration};
-            byte[] packet = new RtpPacket(sdp.telephoneEvent(), i == 0, out.takeSequence(), timestamp, out.ssrc(), payload).encode();
-            channel.eventLoop().schedule(() -> channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(packet),
-                    sdp.address())), Math.min(i, 5) * 20L, TimeUnit.MILLISECONDS);
+            channel.eventLoop().schedule(() -> out.sendEvent(sdp.telephoneEvent(), first, timestamp, payload),
+                    Math.min(i, 5) * 20L, TimeUnit.MILLISECONDS);
         }
     }
 
