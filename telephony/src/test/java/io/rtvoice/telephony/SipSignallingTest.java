@@ -289,4 +289,29 @@ class SipSignallingTest {
         ok(bye);
         assertThat(await(CallEvent.HungUp.class).by()).isEqualTo("gateway");
     }
+
+    @Test
+    void theCallsRtpGoesWhereTheCallersRtpComesFrom() throws Exception {
+        // A caller behind NAT: its SDP names one port, its packets come from another.
+        try (DatagramSocket named = new DatagramSocket(0); DatagramSocket sending = new DatagramSocket(0)) {
+            sending.setSoTimeout(10_000);
+            String sdp = "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n"
+                    + "m=audio " + named.getLocalPort() + " RTP/AVP 0 101\na=rtpmap:101 telephone-event/8000\n";
+            answeredCall("nat-1", sdp);
+            CallEvent.Answered answered = await(CallEvent.Answered.class);
+            byte[] key = new io.rtvoice.telephony.internal.RtpPacket(101, true, 7, 800, 42, new byte[] {5, (byte) 0x8A, 0, (byte) 160}).encode();
+            sending.send(new DatagramPacket(key, key.length, new InetSocketAddress("127.0.0.1", answered.rtp().getPort())));
+            assertThat(await(CallEvent.Dtmf.class).digit()).isEqualTo('5'); // the packet was taken: the source is latched
+
+            assertThat(gateway.sendDtmf("nat-1", "1")).isTrue();
+            io.rtvoice.telephony.internal.RtpPacket event;
+            do {
+                byte[] buffer = new byte[2048];
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                sending.receive(packet);
+                event = io.rtvoice.telephony.internal.RtpPacket.parse(buffer, packet.getLength());
+            } while (event == null || event.payloadType() != 101);
+            assertThat(event.payload()[0]).isEqualTo((byte) 1);
+        }
+    }
 }

@@ -69,6 +69,7 @@ final class CallLeg {
     private volatile ScheduledFuture<?> mediaWatch;
     private volatile ScheduledFuture<?> callLimit;
     private volatile long lastMediaNanos;
+    private volatile InetSocketAddress callerRtp; // where the caller's RTP goes: the SDP's, then where its RTP comes from
     private volatile Channel rtp;
     private volatile RtpCapture capture;
     private volatile RtpPlayback playback;
@@ -172,14 +173,15 @@ final class CallLeg {
         SessionConfig base = decision.session() != null ? decision.session() : gateway.settings.session();
         SessionConfig config = (base == null ? SessionConfig.builder() : base.toBuilder())
                 .inputAudioFormat(law).outputAudioFormat(law).build();
-        InetSocketAddress callerRtp = offer.address();
+        callerRtp = offer.address();
         boolean sends = offer.sends(); // a caller that only sends (or holds the call) is sent nothing
         capture = new RtpCapture(muLaw);
         // Every packet goes through the network thread's queue, in the order it was numbered: a telephone-event sent
         // from that thread must not overtake audio packets queued before it.
         playback = new RtpPlayback(muLaw, offer.payloadType(), bytes -> {
             if (sends) {
-                rtp.eventLoop().execute(() -> rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), callerRtp)));
+                InetSocketAddress to = callerRtp;
+                rtp.eventLoop().execute(() -> rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to)));
             }
         });
         running.add(Conversation.connect(gateway.settings.client()).flatMap(c -> {
@@ -429,6 +431,12 @@ final class CallLeg {
         byte[] bytes = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), bytes);
         RtpPacket packet = RtpPacket.parse(bytes, bytes.length);
+        if (packet != null && (packet.payloadType() == sdp.payloadType() || packet.payloadType() == sdp.telephoneEvent())
+                && !from.equals(callerRtp)) {
+            // Symmetric RTP (RFC 4961 practice): a caller behind NAT names a private address in its SDP; its packets
+            // come from the public one, so the call's RTP goes back there. Only from the SDP's or signalling's host (above).
+            callerRtp = from;
+        }
         if (packet == null) {
             rejectedDatagrams.incrementAndGet();
         } else if (packet.payloadType() == sdp.payloadType()) {
