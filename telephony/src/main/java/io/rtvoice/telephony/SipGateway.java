@@ -113,6 +113,7 @@ public final class SipGateway implements AutoCloseable {
         private LocalVad localVad;
         private Duration mediaTimeout = Duration.ofSeconds(30);
         private Duration maxCallDuration = Duration.ofHours(4);
+        private boolean symmetricRtp = true;
 
         private Builder() {
         }
@@ -219,6 +220,17 @@ public final class SipGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Symmetric RTP (default true): once a call's RTP arrives (from the host its SDP or its signalling names), the
+         * gateway sends the call's RTP back to where it came from, not to the SDP's address — a phone behind NAT names
+         * a private address it cannot be reached at. False: always to the SDP's address, for a caller that sends from
+         * one port and receives on another.
+         */
+        public Builder symmetricRtp(boolean symmetric) {
+            this.symmetricRtp = symmetric;
+            return this;
+        }
+
         /** Binds the SIP port and starts answering. */
         public SipGateway start() {
             Objects.requireNonNull(client, "client");
@@ -230,7 +242,7 @@ public final class SipGateway implements AutoCloseable {
                 throw new IllegalArgumentException("mediaHost must be an IPv4 address: " + media);
             }
             return new SipGateway(new Gateway(new Gateway.Settings(client, session, policy, maxCalls, host, media, sipPort,
-                    rtpPortFrom, rtpPortTo, userAgent, localVad, mediaTimeout, maxCallDuration)));
+                    rtpPortFrom, rtpPortTo, userAgent, localVad, mediaTimeout, maxCallDuration, symmetricRtp)));
         }
     }
 }

@@ -62,7 +62,8 @@ class GatewayCallsTest {
         RealtimeClient client = RealtimeClient.builder()
                 .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
                 .credentials(Credentials.apiKey("sk-sip-test-key")).transport(upstream).build();
-        gateway = options.apply(SipGateway.builder().client(client).sipPort(0)).start();
+        // SIPp sends its RTP from its media port while its SDP names the test's listener: an asymmetric caller.
+        gateway = options.apply(SipGateway.builder().client(client).sipPort(0).symmetricRtp(false)).start();
         gateway.events().subscribe(events::add);
         return gateway;
     }

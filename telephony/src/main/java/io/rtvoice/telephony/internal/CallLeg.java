@@ -181,7 +181,11 @@ final class CallLeg {
         playback = new RtpPlayback(muLaw, offer.payloadType(), bytes -> {
             if (sends) {
                 InetSocketAddress to = callerRtp;
-                rtp.eventLoop().execute(() -> rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to)));
+                try {
+                    rtp.eventLoop().execute(() -> rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to)));
+                } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                    // the gateway is closing: the packet has nowhere to go
+                }
             }
         });
         running.add(Conversation.connect(gateway.settings.client()).flatMap(c -> {
@@ -432,7 +436,7 @@ final class CallLeg {
         content.getBytes(content.readerIndex(), bytes);
         RtpPacket packet = RtpPacket.parse(bytes, bytes.length);
         if (packet != null && (packet.payloadType() == sdp.payloadType() || packet.payloadType() == sdp.telephoneEvent())
-                && !from.equals(callerRtp)) {
+                && gateway.settings.symmetricRtp() && !from.equals(callerRtp)) {
             // Symmetric RTP (RFC 4961 practice): a caller behind NAT names a private address in its SDP; its packets
             // come from the public one, so the call's RTP goes back there. Only from the SDP's or signalling's host (above).
             callerRtp = from;

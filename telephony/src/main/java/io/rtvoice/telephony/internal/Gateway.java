@@ -61,10 +61,11 @@ public final class Gateway {
      * @param localVad local turn taking for every call (null: the session's turn detection only)
      * @param mediaTimeout how long an answered call may receive nothing on its RTP port before it is hung up (zero: never)
      * @param maxCallDuration how long an answered call may last before it is hung up (zero: no limit)
+     * @param symmetricRtp whether a call's RTP goes to where the caller's comes from (else: always to the SDP's address)
      */
     public record Settings(RealtimeClient client, SessionConfig session, CallPolicy policy, int maxCalls, String host,
             String mediaHost, int sipPort, int rtpPortFrom, int rtpPortTo, String userAgent, LocalVad localVad,
-            java.time.Duration mediaTimeout, java.time.Duration maxCallDuration) {
+            java.time.Duration mediaTimeout, java.time.Duration maxCallDuration, boolean symmetricRtp) {
     }
 
     public Gateway(Settings settings) {
