@@ -17,7 +17,11 @@ public sealed interface CallEvent {
     record Ringing(String callId, IncomingCall call) implements CallEvent {
     }
 
-    /** A call was refused: by the policy, the call limit, or an offer without G.711. */
+    /**
+     * A call was refused before it rang: by the policy, the call limit, an offer without G.711, or no RTP port free.
+     * It is that call's last event. A call that rang ends with {@link HungUp} instead, and only with it, whatever
+     * its caller was answered (487 after a CANCEL, 503 when its Realtime session could not start, 480 at shutdown).
+     */
     record Rejected(String callId, int status, String reason) implements CallEvent {
     }
 
@@ -65,7 +69,7 @@ public sealed interface CallEvent {
     }
 
     /**
-     * The call ended.
+     * The call ended: the last event of every call that rang (never preceded by {@link Rejected}).
      *
      * @param by who ended it: {@code caller} (BYE or CANCEL; a media stream's stop or closed socket), {@code gateway} ({@link SipGateway#hangUp}, shutdown, an
      *           unacknowledged answer) or {@code service} (the Realtime session ended or could not start)

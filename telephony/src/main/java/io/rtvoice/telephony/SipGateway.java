@@ -113,6 +113,9 @@ public final class SipGateway implements AutoCloseable {
         private String userAgent = "rtvoice";
         private LocalVad localVad;
         private SessionSetup setup = SessionSetup.NONE;
+        private Duration mediaTimeout = Duration.ofSeconds(30);
+        private Duration maxCallDuration = Duration.ofHours(4);
+        private boolean symmetricRtp = true;
 
         private Builder() {
         }
@@ -197,6 +200,40 @@ public final class SipGateway implements AutoCloseable {
         }
 
         /**
+         * How long an answered call may receive no datagram on its RTP port (from the caller's addresses) before the
+         * gateway hangs it up with a BYE (default 30 s; zero: never): a caller that vanished without a BYE (a crashed
+         * phone, a changed NAT binding, a lost BYE) would otherwise hold its call, its session and its slot for good.
+         * {@link CallEvent.HungUp} says {@code gateway}, "no media for 30 s".
+         */
+        public Builder mediaTimeout(Duration timeout) {
+            if (Objects.requireNonNull(timeout, "mediaTimeout").isNegative()) {
+                throw new IllegalArgumentException("mediaTimeout " + timeout + " (expected >= 0)");
+            }
+            this.mediaTimeout = timeout;
+            return this;
+        }
+
+        /** How long an answered call may last before the gateway hangs it up with a BYE (default 4 h; zero: no limit). */
+        public Builder maxCallDuration(Duration duration) {
+            if (Objects.requireNonNull(duration, "maxCallDuration").isNegative()) {
+                throw new IllegalArgumentException("maxCallDuration " + duration + " (expected >= 0)");
+            }
+            this.maxCallDuration = duration;
+            return this;
+        }
+
+        /**
+         * Symmetric RTP (default true): once a call's RTP arrives (from the host its SDP or its signalling names), the
+         * gateway sends the call's RTP back to where it came from, not to the SDP's address — a phone behind NAT names
+         * a private address it cannot be reached at. False: always to the SDP's address, for a caller that sends from
+         * one port and receives on another.
+         */
+        public Builder symmetricRtp(boolean symmetric) {
+            this.symmetricRtp = symmetric;
+            return this;
+        }
+
+        /**
          * The app's setup of each answered call's session ({@link SessionSetup}: tools on its conversation, its
          * transcripts …), before it starts and so before the 200 OK; the id is the call's SIP Call-ID, as in its
          * {@link CallEvent}s.
@@ -217,7 +254,7 @@ public final class SipGateway implements AutoCloseable {
                 throw new IllegalArgumentException("mediaHost must be an IPv4 address: " + media);
             }
             return new SipGateway(new Gateway(new Gateway.Settings(client, session, policy, maxCalls, host, media, sipPort,
-                    rtpPortFrom, rtpPortTo, userAgent, localVad, setup)));
+                    rtpPortFrom, rtpPortTo, userAgent, localVad, mediaTimeout, maxCallDuration, symmetricRtp, setup)));
         }
     }
 }

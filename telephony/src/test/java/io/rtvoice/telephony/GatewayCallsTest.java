@@ -62,7 +62,8 @@ class GatewayCallsTest {
         RealtimeClient client = RealtimeClient.builder()
                 .endpoint(Endpoint.custom(emulator.uri("/v1/realtime?model=gpt-realtime"), Dialect.GA))
                 .credentials(Credentials.apiKey("sk-sip-test-key")).transport(upstream).build();
-        gateway = options.apply(SipGateway.builder().client(client).sipPort(0)).start();
+        // SIPp sends its RTP from its media port while its SDP names the test's listener: an asymmetric caller.
+        gateway = options.apply(SipGateway.builder().client(client).sipPort(0).symmetricRtp(false)).start();
         gateway.events().subscribe(events::add);
         return gateway;
     }
@@ -405,8 +406,8 @@ class GatewayCallsTest {
         Sipp sipp = Sipp.in(dir);
         try (RtpListener ear = new RtpListener(); java.net.DatagramSocket keypad = new java.net.DatagramSocket(0)) {
             keypad.setSoTimeout(10_000);
-            Path said = ulaw("said", silence(1));
-            Sipp.Run run = sipp.call("dtmf", Sipp.scenario(ear.port(), Sipp.ANSWERED + Sipp.ACK + Sipp.play(said, 0, 4_000) + Sipp.BYE),
+            Path said = ulaw("said", silence(0.3), speech("What is the weather like in Paris today?"), silence(1));
+            Sipp.Run run = sipp.call("dtmf", Sipp.scenario(ear.port(), Sipp.ANSWERED + Sipp.ACK + Sipp.play(said, 0, 9_000) + Sipp.BYE),
                     g.sipAddress().getPort(), 1, 1, 1, Sipp.freeUdpPort());
             CallEvent.Answered answered = await(CallEvent.Answered.class, e -> true);
             java.net.InetSocketAddress rtp = new java.net.InetSocketAddress("127.0.0.1", answered.rtp().getPort());
@@ -427,13 +428,24 @@ class GatewayCallsTest {
             Flux.interval(Duration.ofMillis(10)).filter(t -> all(CallEvent.Dtmf.class).size() >= 3).blockFirst(WAIT);
             assertThat(all(CallEvent.Dtmf.class)).extracting(CallEvent.Dtmf::digit).containsExactly('5', '#', '7');
 
-            // And to the caller: telephone-events on the call's stream.
+            // And to the caller: telephone-events on the call's stream, sent while the answer's audio flows.
+            Flux.interval(Duration.ofMillis(10)).filter(t -> ear.packets.stream().anyMatch(RtpListener.Received::sound)).blockFirst(WAIT);
             assertThat(g.sendDtmf(answered.callId(), "1#")).isTrue();
             Flux.interval(Duration.ofMillis(10)).filter(t -> ear.packets.stream().filter(p -> p.payloadType() == 101
                     && (p.payload()[1] & 0x80) != 0).count() >= 6).blockFirst(WAIT);
             List<RtpListener.Received> events = ear.packets.stream().filter(p -> p.payloadType() == 101).toList();
             assertThat(events.stream().map(p -> (int) p.payload()[0]).distinct().toList()).containsExactly(1, 11);
             assertThat(events.stream().filter(p -> (p.payload()[1] & 0x80) != 0).count()).as("end packets, 3 per key").isEqualTo(6);
+            // One numbering for audio and events, in the order the packets left (loopback keeps that order).
+            List<RtpListener.Received> all = List.copyOf(ear.packets);
+            int firstEvent = all.indexOf(events.get(0));
+            int lastEvent = all.indexOf(events.get(events.size() - 1));
+            assertThat(all.subList(firstEvent, lastEvent + 1).stream().filter(p -> p.payloadType() == 0).count())
+                    .as("audio flowed between the events").isPositive();
+            for (int i = 1; i < all.size(); i++) {
+                assertThat(all.get(i).sequence()).as("packet %d of %d", i, all.size())
+                        .isEqualTo((all.get(i - 1).sequence() + 1) & 0xFFFF);
+            }
             assertThat(run.await(60)).as(run::output).isZero();
             assertThat(await(CallEvent.HungUp.class, e -> true).metrics().dtmfIn()).isEqualTo(3);
         }

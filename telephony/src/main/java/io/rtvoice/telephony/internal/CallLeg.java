@@ -66,6 +66,10 @@ final class CallLeg {
     private volatile SipMessage lastInviteAnswer;
     private volatile ScheduledFuture<?> retransmit;
     private volatile ScheduledFuture<?> byeRetransmit;
+    private volatile ScheduledFuture<?> mediaWatch;
+    private volatile ScheduledFuture<?> callLimit;
+    private volatile long lastMediaNanos;
+    private volatile InetSocketAddress callerRtp; // where the caller's RTP goes: the SDP's, then where its RTP comes from
     private volatile Channel rtp;
     private volatile RtpCapture capture;
     private volatile RtpPlayback playback;
@@ -122,7 +126,7 @@ final class CallLeg {
                 return;
             }
             state = State.RINGING;
-            answer(SipMessage.response(invite, 180, "Ringing", localTag).add("Contact", gateway.contact()));
+            answer(SipMessage.dialogResponse(invite, 180, "Ringing", localTag).add("Contact", gateway.contact()));
             gateway.emit(new CallEvent.Ringing(callId, call));
             Runnable start = () -> startSession(decision);
             if (decision.ringFor().isZero()) {
@@ -169,10 +173,21 @@ final class CallLeg {
         SessionConfig base = decision.session() != null ? decision.session() : gateway.settings.session();
         SessionConfig config = (base == null ? SessionConfig.builder() : base.toBuilder())
                 .inputAudioFormat(law).outputAudioFormat(law).build();
-        InetSocketAddress callerRtp = offer.address();
+        callerRtp = offer.address();
+        boolean sends = offer.sends(); // a caller that only sends (or holds the call) is sent nothing
         capture = new RtpCapture(muLaw);
-        playback = new RtpPlayback(muLaw, offer.payloadType(),
-                bytes -> rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), callerRtp)));
+        // Every packet goes through the network thread's queue, in the order it was numbered: a telephone-event sent
+        // from that thread must not overtake audio packets queued before it.
+        playback = new RtpPlayback(muLaw, offer.payloadType(), bytes -> {
+            if (sends) {
+                InetSocketAddress to = callerRtp;
+                try {
+                    rtp.eventLoop().execute(() -> rtp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to)));
+                } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                    // the gateway is closing: the packet has nowhere to go
+                }
+            }
+        });
         running.add(Conversation.connect(gateway.settings.client()).flatMap(c -> {
             conversation = c;
             VoiceSession.Builder voiceBuilder = VoiceSession.builder().conversation(c).input(capture).output(playback).session(config);
@@ -189,16 +204,11 @@ final class CallLeg {
             }
             state = State.ANSWERED;
             InetSocketAddress local = new InetSocketAddress(gateway.settings.mediaHost(), ((InetSocketAddress) rtp.localAddress()).getPort());
-            SipMessage ok = SipMessage.response(invite, 200, "OK", localTag).add("Contact", gateway.contact())
+            SipMessage ok = SipMessage.dialogResponse(invite, 200, "OK", localTag).add("Contact", gateway.contact())
                     .add("Allow", Gateway.ALLOW).add("Server", gateway.settings.userAgent())
                     .withBody("application/sdp", offer.answer(local, startNanos & Long.MAX_VALUE));
             answerReliably(ok);
-        }, failed -> {
-            if (state == State.ANSWERING) {
-                reject(503, "Service Unavailable", "the Realtime session did not start: " + failed.getClass().getSimpleName());
-            }
-            end("service", "the Realtime session did not start").subscribe();
-        }));
+        }, failed -> end("service", "the Realtime session did not start", 503, "Service Unavailable").subscribe()));
     }
 
     /** Forwards the session's turns, barge-ins and end to the call. */
@@ -292,9 +302,58 @@ final class CallLeg {
         if (state == State.ANSWERED && ack.cseqNumber() == invite.cseqNumber()) {
             state = State.CONFIRMED;
             cancelRetransmit();
+            watchMedia();
             gateway.emit(new CallEvent.Answered(callId, offer.codec(), (InetSocketAddress) rtp.localAddress()));
         } else if (state == State.REJECTED || state == State.ENDED) {
             cancelRetransmit();
+        }
+    }
+
+    /**
+     * Starts the answered call's two limits on the network thread's timer: no media for the media timeout, and the
+     * maximum duration. Neither waits on the thread; end() cancels both.
+     */
+    private void watchMedia() {
+        Duration timeout = gateway.settings.mediaTimeout();
+        Duration longest = gateway.settings.maxCallDuration();
+        lastMediaNanos = System.nanoTime();
+        if (!timeout.isZero()) {
+            checkMediaIn(timeout.toNanos());
+        }
+        if (!longest.isZero()) {
+            callLimit = gateway.sip.eventLoop().schedule(
+                    () -> end("gateway", "the call reached its longest duration (" + seconds(longest) + ")").subscribe(),
+                    longest.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (ended.get()) { // ended while the timers were set: they must not outlive it
+            cancelTimers();
+        }
+    }
+
+    private void checkMediaIn(long delayNanos) {
+        mediaWatch = gateway.sip.eventLoop().schedule(() -> {
+            if (ended.get()) {
+                return;
+            }
+            long timeout = gateway.settings.mediaTimeout().toNanos();
+            long silent = System.nanoTime() - lastMediaNanos;
+            if (silent >= timeout) {
+                end("gateway", "no media for " + seconds(gateway.settings.mediaTimeout())).subscribe();
+            } else {
+                checkMediaIn(timeout - silent); // media came meanwhile: look again when it could next be due
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1_000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private void cancelTimers() {
+        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {mediaWatch, callLimit}) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
     }
 
@@ -312,9 +371,24 @@ final class CallLeg {
         }
     }
 
+    /**
+     * A BYE of the caller's: only for this dialog (its From tag the INVITE's, its To tag ours: else 481). Before the
+     * answer (an early dialog, RFC 3261 §15) the INVITE still needs its final answer: 487, like a CANCEL.
+     */
     void onBye(SipMessage bye, InetSocketAddress from) {
+        if (!localTag.equals(SipMessage.tag(bye.header("To")))
+                || !java.util.Objects.equals(SipMessage.tag(invite.header("From")), SipMessage.tag(bye.header("From")))) {
+            gateway.send(SipMessage.response(bye, 481, "Call/Transaction Does Not Exist", null), from);
+            return;
+        }
         gateway.send(SipMessage.response(bye, 200, "OK", localTag), from);
-        end("caller", "the caller hung up").subscribe();
+        State now = state;
+        boolean early = now == State.TRYING || now == State.RINGING || now == State.ANSWERING;
+        end("caller", early ? "the caller hung up before the answer" : "the caller hung up").subscribe();
+        if (early) {
+            state = State.REJECTED;
+            answerReliably(SipMessage.response(invite, 487, "Request Terminated", localTag));
+        }
     }
 
     void onInfo(SipMessage info, InetSocketAddress from) {
@@ -356,10 +430,17 @@ final class CallLeg {
             rejectedDatagrams.incrementAndGet(); // early, or a stranger: its audio never reaches the call
             return;
         }
+        lastMediaNanos = System.nanoTime(); // RTP, RTCP muxed or not: the caller is still there
         ByteBuf content = datagram.content();
         byte[] bytes = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), bytes);
         RtpPacket packet = RtpPacket.parse(bytes, bytes.length);
+        if (packet != null && (packet.payloadType() == sdp.payloadType() || packet.payloadType() == sdp.telephoneEvent())
+                && gateway.settings.symmetricRtp() && !from.equals(callerRtp)) {
+            // Symmetric RTP (RFC 4961 practice): a caller behind NAT names a private address in its SDP; its packets
+            // come from the public one, so the call's RTP goes back there. Only from the SDP's or signalling's host (above).
+            callerRtp = from;
+        }
         if (packet == null) {
             rejectedDatagrams.incrementAndGet();
         } else if (packet.payloadType() == sdp.payloadType()) {
@@ -382,7 +463,7 @@ final class CallLeg {
         Sdp sdp = offer;
         RtpPlayback out = playback;
         Channel channel = rtp;
-        if (sdp == null || sdp.telephoneEvent() < 0 || out == null || channel == null || state != State.CONFIRMED) {
+        if (sdp == null || sdp.telephoneEvent() < 0 || !sdp.sends() || out == null || channel == null || state != State.CONFIRMED) {
             return false;
         }
         long delay = 0;
@@ -397,15 +478,16 @@ final class CallLeg {
         return true;
     }
 
+    /** One key: 8 packets over 100 ms, one timestamp (the event's start), each numbered when it is sent. */
     private void sendEvent(int event, Sdp sdp, RtpPlayback out, Channel channel) {
         long timestamp = out.timestamp();
         for (int i = 0; i < 8; i++) {
             boolean end = i >= 5;
+            boolean first = i == 0;
             int duration = Math.min(i + 1, 5) * 160;
             byte[] payload = {(byte) event, (byte) ((end ? 0x80 : 0) | 10), (byte) (duration >>> 8), (byte) duration};
-            byte[] packet = new RtpPacket(sdp.telephoneEvent(), i == 0, out.takeSequence(), timestamp, out.ssrc(), payload).encode();
-            channel.eventLoop().schedule(() -> channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(packet),
-                    sdp.address())), Math.min(i, 5) * 20L, TimeUnit.MILLISECONDS);
+            channel.eventLoop().schedule(() -> out.sendEvent(sdp.telephoneEvent(), first, timestamp, payload),
+                    Math.min(i, 5) * 20L, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -414,20 +496,29 @@ final class CallLeg {
      * service's), the RTP socket; then {@link CallEvent.HungUp}.
      */
     Mono<Void> end(String by, String reason) {
+        return end(by, reason, 480, "Temporarily Unavailable");
+    }
+
+    /**
+     * {@link #end(String, String)}; a call not yet answered gets {@code status} (repeated until its ACK, timer G).
+     * The app hears of it once, as {@link CallEvent.HungUp}: a call that rang never also ends as Rejected.
+     */
+    private Mono<Void> end(String by, String reason, int status, String statusReason) {
         if (!ended.compareAndSet(false, true)) {
             return closed.asMono();
         }
         State was = state;
-        state = State.ENDED;
+        state = was == State.REJECTED ? State.REJECTED : State.ENDED; // a final answer already sent is still repeated
         if (!by.equals("caller") && (was == State.ANSWERED || was == State.CONFIRMED)) {
             sendBye();
         } else if (!by.equals("caller") && (was == State.TRYING || was == State.RINGING || was == State.ANSWERING)) {
             state = State.REJECTED;
-            answerReliably(SipMessage.response(invite, 480, "Temporarily Unavailable", localTag));
+            answerReliably(SipMessage.response(invite, status, statusReason, localTag));
         }
         if (was == State.ANSWERED || was == State.CONFIRMED) {
             cancelRetransmit();
         }
+        cancelTimers();
         running.dispose();
         VoiceSession session = voice;
         Mono<Void> upstream = session != null ? session.closeGracefully()
@@ -457,22 +548,37 @@ final class CallLeg {
             from = from + ";tag=" + localTag;
         }
         String contact = invite.header("Contact");
-        SipMessage bye = SipMessage.request("BYE", contact != null ? SipMessage.uri(contact) : SipMessage.uri(invite.header("From")))
+        String target = contact != null ? SipMessage.uri(contact) : SipMessage.uri(invite.header("From"));
+        // The route set (RFC 3261 §12.1.1, §12.2.1.1): for this end, the INVITE's Record-Route values in order.
+        List<String> routes = new java.util.ArrayList<>(invite.all("Record-Route"));
+        String requestUri = target;
+        if (!routes.isEmpty() && SipMessage.param(SipMessage.uri(routes.get(0)), "lr") == null) {
+            requestUri = SipMessage.uri(routes.remove(0)); // a strict router: it is the Request-URI, the target the last Route
+            routes.add("<" + target + ">");
+        }
+        SipMessage bye = SipMessage.request("BYE", requestUri)
                 .add("Via", "SIP/2.0/UDP " + gateway.settings.mediaHost() + ":" + gateway.sipAddress().getPort()
                         + ";branch=" + Gateway.newBranch() + ";rport")
                 .add("Max-Forwards", "70").add("From", from).add("To", invite.header("From")).add("Call-ID", callId)
                 .add("CSeq", "1 BYE").add("User-Agent", gateway.settings.userAgent());
-        gateway.send(bye, source);
-        retransmitBye(bye, Gateway.T1_MILLIS, 0);
+        for (String route : routes) {
+            bye.add("Route", route);
+        }
+        // The next hop: the first route's (or the strict router's) address when it is numeric, else where the INVITE came from.
+        InetSocketAddress hop = invite.all("Record-Route").isEmpty() ? null
+                : SipMessage.address(SipMessage.uri(invite.all("Record-Route").get(0)));
+        InetSocketAddress to = hop != null ? hop : source;
+        gateway.send(bye, to);
+        retransmitBye(bye, to, Gateway.T1_MILLIS, 0);
     }
 
-    private void retransmitBye(SipMessage bye, long interval, long elapsed) {
+    private void retransmitBye(SipMessage bye, InetSocketAddress to, long interval, long elapsed) {
         byeRetransmit = gateway.sip.eventLoop().schedule(() -> {
             if (elapsed + interval >= Gateway.GIVE_UP_MILLIS) {
                 return;
             }
-            gateway.send(bye, source);
-            retransmitBye(bye, Math.min(interval * 2, Gateway.T2_MILLIS), elapsed + interval);
+            gateway.send(bye, to);
+            retransmitBye(bye, to, Math.min(interval * 2, Gateway.T2_MILLIS), elapsed + interval);
         }, interval, TimeUnit.MILLISECONDS);
     }
 

@@ -60,11 +60,14 @@ public final class Gateway {
      * @param rtpPortFrom the first RTP port to try (0: any free port)
      * @param rtpPortTo the last RTP port to try
      * @param localVad local turn taking for every call (null: the session's turn detection only)
+     * @param mediaTimeout how long an answered call may receive nothing on its RTP port before it is hung up (zero: never)
+     * @param maxCallDuration how long an answered call may last before it is hung up (zero: no limit)
+     * @param symmetricRtp whether a call's RTP goes to where the caller's comes from (else: always to the SDP's address)
      * @param setup the app's setup of each call's session
      */
     public record Settings(RealtimeClient client, SessionConfig session, CallPolicy policy, int maxCalls, String host,
             String mediaHost, int sipPort, int rtpPortFrom, int rtpPortTo, String userAgent, LocalVad localVad,
-            SessionSetup setup) {
+            java.time.Duration mediaTimeout, java.time.Duration maxCallDuration, boolean symmetricRtp, SessionSetup setup) {
     }
 
     public Gateway(Settings settings) {
@@ -110,8 +113,14 @@ public final class Gateway {
         return malformedSip.get();
     }
 
+    /**
+     * One event to the app. The SIP thread, the RTP threads' timers and Reactor's threads all emit: a sink takes one
+     * at a time (else FAIL_NON_SERIALIZED drops the event). The lock is held only while subscribers take the event.
+     */
     void emit(CallEvent event) {
-        events.tryEmitNext(event);
+        synchronized (events) {
+            events.tryEmitNext(event);
+        }
     }
 
     /** One datagram on the SIP port. On the network thread: nothing here waits. */
@@ -253,7 +262,11 @@ public final class Gateway {
                 .then(Mono.defer(() -> done(sip.close())))
                 .onErrorResume(e -> Mono.empty())
                 .then(Mono.defer(() -> done(group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS))))
-                .doFinally(s -> events.tryEmitComplete());
+                .doFinally(s -> {
+                    synchronized (events) {
+                        events.tryEmitComplete();
+                    }
+                });
     }
 
     /** A Netty future as a Mono that completes with it, on its thread: nothing waits for it. */

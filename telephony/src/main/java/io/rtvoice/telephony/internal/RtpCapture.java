@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The caller's voice as a capture end: RTP packets put back in sequence order (a few may come out of order, late
- * and duplicate ones are dropped, a gap is given up on after a few packets), expanded from G.711 into a
+ * and duplicate ones are dropped, a gap is given up on after a few packets, a new SSRC is a new stream), expanded from G.711 into a
  * {@link PlayoutBuffer} that is the call's jitter buffer, and read out on the capture thread at the RTP clock's
  * pace (20 ms at a time): silence where packets were missing.
  */
@@ -35,6 +35,7 @@ final class RtpCapture implements CaptureDevice {
     private final AtomicLong reordered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private int expected = -1;
+    private long ssrc;
     private long startNanos = -1;
     private long framesRead;
     private volatile boolean closed;
@@ -45,6 +46,13 @@ final class RtpCapture implements CaptureDevice {
 
     /** An audio packet of the call, in arrival order. Called on the network thread: never waits. */
     synchronized void received(RtpPacket packet) {
+        if (expected >= 0 && packet.ssrc() != ssrc) {
+            // Another source (an SBC switched media, the phone restarted): its numbering is its own, so start over
+            // from it, after what the old one still had held.
+            flushHeld();
+            expected = -1;
+        }
+        ssrc = packet.ssrc();
         if (expected < 0) {
             expected = packet.sequence();
         }

@@ -108,20 +108,30 @@ final class RtpPlayback implements PlaybackDevice {
 
     /** The RTP timestamp the next packet will carry: where a telephone-event sent now begins. */
     long timestamp() {
-        return timestamp;
+        lock.lock();
+        try {
+            return timestamp;
+        } finally {
+            lock.unlock();
+        }
     }
 
     long ssrc() {
         return ssrc;
     }
 
-    /** The next sequence number, taken: a telephone-event packet shares the stream's numbering. */
-    int takeSequence() {
+    /**
+     * Sends a telephone-event packet now, numbered as it leaves: it shares the stream's sequence with the audio, so
+     * the number is taken, and the packet handed to the network, under the lock the audio's packets take theirs in.
+     */
+    void sendEvent(int eventPayloadType, boolean eventMarker, long eventTimestamp, byte[] payload) {
         lock.lock();
         try {
-            int s = sequence;
+            if (closed) {
+                return;
+            }
+            network.accept(new RtpPacket(eventPayloadType, eventMarker, sequence, eventTimestamp, ssrc, payload).encode());
             sequence = (sequence + 1) & 0xFFFF;
-            return s;
         } finally {
             lock.unlock();
         }

@@ -64,6 +64,46 @@ public final class SipMessage {
     }
 
     /**
+     * A response that establishes a dialog (a 2xx, or a 1xx with a To tag, to an INVITE): {@link #response} with the
+     * request's Record-Route values copied, in order (RFC 3261 §12.1.1), so that proxies on the path stay on it.
+     */
+    public static SipMessage dialogResponse(SipMessage request, int status, String reason, String toTag) {
+        SipMessage r = response(request, status, reason, toTag);
+        for (String route : request.all("Record-Route")) {
+            r.add("Record-Route", route);
+        }
+        return r;
+    }
+
+    /**
+     * The numeric IPv4 host and port (5060 when none) of a SIP URI ({@code sip:user@10.0.0.1:5070;lr}), or null for a
+     * host name: a name is never resolved on the network thread.
+     */
+    public static java.net.InetSocketAddress address(String sipUri) {
+        String rest = sipUri.replaceFirst("(?i)^sips?:", "");
+        int semi = rest.indexOf(';');
+        rest = semi < 0 ? rest : rest.substring(0, semi);
+        int question = rest.indexOf('?');
+        rest = question < 0 ? rest : rest.substring(0, question);
+        rest = rest.substring(rest.lastIndexOf('@') + 1);
+        String host = rest;
+        int port = 5060;
+        int colon = rest.indexOf(':');
+        if (colon >= 0) {
+            host = rest.substring(0, colon);
+            try {
+                port = Integer.parseInt(rest.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || port <= 0 || port > 65_535) {
+            return null;
+        }
+        return new java.net.InetSocketAddress(host, port);
+    }
+
+    /**
      * Parses one datagram.
      *
      * @throws SipParseException when it is not a SIP message this gateway can answer: the reason, for a 400

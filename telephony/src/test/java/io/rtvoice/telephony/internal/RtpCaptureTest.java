@@ -14,9 +14,13 @@ class RtpCaptureTest {
     }
 
     private static RtpPacket packet(int seq) {
+        return packet(seq, 1);
+    }
+
+    private static RtpPacket packet(int seq, long ssrc) {
         short[] pcm = new short[160];
         java.util.Arrays.fill(pcm, level(seq));
-        return new RtpPacket(0, false, seq & 0xFFFF, seq * 160L, 1, G711.encodeMuLaw(pcm));
+        return new RtpPacket(0, false, seq & 0xFFFF, seq * 160L, ssrc, G711.encodeMuLaw(pcm));
     }
 
     /** The level of each of the next {@code packets} periods read (what was delivered is past the jitter target). */
@@ -70,6 +74,24 @@ class RtpCaptureTest {
         assertThat(capture.droppedSamples()).isGreaterThan(6_000);
         // What is read is recent: from the last 120 ms of the burst, not its start.
         assertThat(buffer[80]).isIn(level(43), level(44), level(45), level(46), level(47), level(48), level(49));
+        capture.close();
+    }
+
+    @Test
+    void aNewSsrcIsANewStreamEvenWithSequenceNumbersBehind() {
+        RtpCapture capture = new RtpCapture(true);
+        for (int seq = 1_000; seq < 1_003; seq++) {
+            capture.received(packet(seq, 1));
+        }
+        // The SBC switched the media source: a new SSRC whose numbering is 20 behind the old one's.
+        for (int seq = 980; seq < 984; seq++) {
+            capture.received(packet(seq, 2));
+        }
+        assertThat(capture.lateOrDuplicate()).as("not taken for late packets").isZero();
+        assertThat(capture.used()).isEqualTo(7);
+        assertThat(capture.lost()).isZero();
+        assertThat(readBack(capture, 7)).containsExactly(level(1_000), level(1_001), level(1_002),
+                level(980), level(981), level(982), level(983));
         capture.close();
     }
 }

@@ -44,4 +44,36 @@ class SdpTest {
         assertThatThrownBy(() -> offer("v=0\r\nc=IN IP4 caller.example\r\nm=audio 4000 RTP/AVP 0\r\n"))
                 .hasMessageContaining("IPv4 address");
     }
+
+    @Test
+    void everyOfferedStreamIsAnsweredInItsPlaceAndAllButTheAudioRejected() {
+        Sdp sdp = offer("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=video 5006 RTP/AVP 96 97\r\na=rtpmap:96 H264/90000\r\n"
+                + "m=audio 5004/2 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n"
+                + "m=application 5008 UDP/BFCP *\r\n");
+        assertThat(sdp.address()).isEqualTo(new InetSocketAddress("127.0.0.1", 5004)); // port/count: the first port
+        String answer = new String(sdp.answer(new InetSocketAddress("127.0.0.1", 7000), 1), StandardCharsets.US_ASCII);
+        assertThat(answer.lines().filter(l -> l.startsWith("m=")).toList())
+                .containsExactly("m=video 0 RTP/AVP 96 97", "m=audio 7000 RTP/AVP 0 101", "m=application 0 UDP/BFCP *");
+    }
+
+    @Test
+    void theDirectionIsAnsweredFromTheOtherEnd() {
+        String base = "v=0\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n";
+        for (String[] pair : new String[][] {{"sendonly", "recvonly"}, {"recvonly", "sendonly"}, {"inactive", "inactive"},
+                {"sendrecv", "sendrecv"}}) {
+            Sdp media = offer(base + "m=audio 4000 RTP/AVP 0\r\na=" + pair[0] + "\r\n");
+            Sdp session = offer(base + "a=" + pair[0] + "\r\nm=audio 4000 RTP/AVP 0\r\n");
+            for (Sdp sdp : new Sdp[] {media, session}) {
+                assertThat(new String(sdp.answer(new InetSocketAddress("127.0.0.1", 7000), 1), StandardCharsets.US_ASCII))
+                        .as(pair[0]).contains("a=" + pair[1] + "\r\n").doesNotContain("a=" + otherThan(pair[1]));
+                assertThat(sdp.sends()).as(pair[0]).isEqualTo(pair[1].startsWith("send"));
+            }
+        }
+        assertThat(offer(base + "m=audio 4000 RTP/AVP 0\r\n").answerDirection()).isEqualTo("sendrecv");
+    }
+
+    private static String otherThan(String direction) {
+        return direction.equals("sendrecv") ? "inactive" : "sendrecv";
+    }
 }

@@ -68,4 +68,16 @@ class SipMessageTest {
         assertThatThrownBy(() -> parse("SIP/2.0 99 Odd\r\nVia: x\r\nFrom: a\r\nTo: b\r\nCall-ID: c\r\nCSeq: 1 X\r\n\r\n"))
                 .hasMessageContaining("bad status code");
     }
+
+    @Test
+    void aResponseThatMakesTheDialogCopiesTheRecordRouteInOrder() {
+        SipMessage invite = parse(INVITE.replace("CSeq: 1 INVITE\r\n",
+                "CSeq: 1 INVITE\r\nRecord-Route: <sip:10.0.0.2;lr;ftag=x>, <sip:10.0.0.3:5070;lr>\r\nrecord-route: <sip:p3.example;lr>\r\n"));
+        SipMessage ok = parse(new String(SipMessage.dialogResponse(invite, 200, "OK", "gw1").encode(), StandardCharsets.UTF_8));
+        assertThat(ok.all("Record-Route")).containsExactly("<sip:10.0.0.2;lr;ftag=x>", "<sip:10.0.0.3:5070;lr>", "<sip:p3.example;lr>");
+        assertThat(SipMessage.response(invite, 486, "Busy Here", "gw1").all("Record-Route")).isEmpty();
+        assertThat(SipMessage.address("sip:10.0.0.3:5070;lr")).isEqualTo(new java.net.InetSocketAddress("10.0.0.3", 5070));
+        assertThat(SipMessage.address("sip:proxy@10.0.0.2;lr")).isEqualTo(new java.net.InetSocketAddress("10.0.0.2", 5060));
+        assertThat(SipMessage.address("sip:p3.example;lr")).as("a name is not resolved").isNull();
+    }
 }
