@@ -43,8 +43,8 @@ public record AuthorizationRequest(String path, Map<String, List<String>> query,
             for (String pair : uri.substring(q + 1).split("&")) {
                 if (!pair.isEmpty()) {
                     int eq = pair.indexOf('=');
-                    String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+                    String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
                     query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
                 }
             }
@@ -64,6 +64,18 @@ public record AuthorizationRequest(String path, Map<String, List<String>> query,
             }
         }
         return new AuthorizationRequest(q < 0 ? uri : uri.substring(0, q), query, lowered, cookies, remoteAddress);
+    }
+
+    /**
+     * Percent-decoded; a {@code +} stays a {@code +} (a token pasted into an address keeps its base64), and a bad escape
+     * leaves the text as sent: a stranger's malformed query is refused by the authorizer, never an error.
+     */
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException badEscape) {
+            return text;
+        }
     }
 
     /** The header's first value; the name in any case. */

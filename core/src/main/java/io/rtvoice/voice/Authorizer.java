@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
  *
  * <pre>{@code
  * .authorizer(request -> signIns.isValid(request.cookie("sid").orElse("")))          // a page's sign-in
- * .authorizer(request -> Mono.just(request.queryParameter("key").filter(secret::equals).isPresent())) // a stream's key
+ * .authorizer(request -> Mono.just(request.queryParameter("key")                     // a stream's key, compared
+ *         .filter(given -> MessageDigest.isEqual(key, given.getBytes(UTF_8))).isPresent())) // in constant time
  * }</pre>
  *
  * <p>A browser's WebSocket cannot set headers: a page proves who it is with a cookie of the relay's origin or a

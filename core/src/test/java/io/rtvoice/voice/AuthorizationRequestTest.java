@@ -30,6 +30,15 @@ class AuthorizationRequestTest {
     }
 
     @Test
+    void aPlusStaysAPlusAndABadEscapeIsKeptAsSent() {
+        AuthorizationRequest request = AuthorizationRequest.of("/ws?token=ab+c/d==&bad=%zz&cut=abc%&%zz=1", List.of(), FROM);
+        assertThat(request.queryParameter("token")).contains("ab+c/d==");
+        assertThat(request.queryParameter("bad")).contains("%zz");
+        assertThat(request.queryParameter("cut")).contains("abc%");
+        assertThat(request.queryParameter("%zz")).contains("1");
+    }
+
+    @Test
     void anAuthorizerThatFailsOrSaysNothingDoesNotAdmit() {
         AuthorizationRequest request = AuthorizationRequest.of("/", List.of(), FROM);
         assertThat(((Authorizer) r -> Mono.just(true)).admits(request).block()).isTrue();

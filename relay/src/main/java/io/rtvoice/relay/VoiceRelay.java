@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,6 +78,7 @@ public final class VoiceRelay implements AutoCloseable {
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private volatile boolean closing;
     private final Sinks.Many<RelaySessionSummary> summaries = Sinks.many().multicast().directBestEffort();
     private final KeyMint keys;
     private final Authorizer authorizer;
@@ -100,7 +100,8 @@ public final class VoiceRelay implements AutoCloseable {
                 // the kernel's growing it to megabytes a page that stops reading shows as queued bytes within seconds.
                 .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .route(routes -> routes
-                        .get("/ws", named((req, res) -> authorized(req, res, this::upgrade)))
+                        .get("/ws", named((req, res) -> WebSocketUpgrade.requested(req.requestHeaders())
+                                ? authorized(req, res, this::upgrade) : notAnUpgrade(res))) // a probe never reaches the app
                         .get("/config", named((req, res) -> page.config(res)))
                         .post("/session", named((req, res) -> authorized(req, res, this::mint)))
                         .get("/**", named((req, res) -> page.file(req.path(), res))))
@@ -177,8 +178,9 @@ public final class VoiceRelay implements AutoCloseable {
             refused.incrementAndGet();
             return res.status(HttpResponseStatus.FORBIDDEN).sendString(Mono.just("origin not allowed\n")).then();
         }
-        if (!WebSocketUpgrade.requested(req.requestHeaders())) {
-            return notAnUpgrade(res);
+        if (closing) {
+            refused.incrementAndGet();
+            return res.status(HttpResponseStatus.SERVICE_UNAVAILABLE).sendString(Mono.just("shutting down\n")).then();
         }
         if (admitted.incrementAndGet() > maxSessions) {
             admitted.decrementAndGet();
@@ -209,10 +211,14 @@ public final class VoiceRelay implements AutoCloseable {
                 live.add(session);
                 unreported.put(session, reported.asMono());
                 reported.asMono().subscribe(null, e -> { }, () -> unreported.remove(session));
-                return session.run(in, out).doFinally(s -> {
+                Mono<Void> running = session.run(in, out).doFinally(s -> {
                     live.remove(session);
                     release.run();
                 });
+                if (closing) { // admitted while closing took its snapshot: ended like the others
+                    session.shutDown();
+                }
+                return running;
             }, spec).doOnError(e -> release.run());
         } catch (RuntimeException failed) {
             release.run();
@@ -250,6 +256,7 @@ public final class VoiceRelay implements AutoCloseable {
      */
     public Mono<Void> closeGracefully() {
         return Mono.defer(() -> {
+            closing = true;
             server.dispose();
             return server.onDispose();
         }).then(Mono.defer(() -> {
@@ -378,7 +385,7 @@ public final class VoiceRelay implements AutoCloseable {
         }
 
         /**
-         * What may wait, unsent, for a page that does not read (default 4 MiB: about 40 s of its audio). Beyond it the
+         * What may wait, unsent, for a page that does not read (default 4 MiB: about 90 s of its audio). Beyond it the
          * page is dropped: its connection closed at once (a close frame could not reach it), its session with the
          * service closed, its place freed.
          */

@@ -84,6 +84,7 @@ public final class MediaStreamServer implements AutoCloseable {
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private volatile boolean closing;
     private final AtomicLong badSignatures = new AtomicLong();
     private final AtomicLong unauthorized = new AtomicLong();
     private final Authorizer authorizer;
@@ -106,8 +107,11 @@ public final class MediaStreamServer implements AutoCloseable {
                 // kernel's growing it to megabytes a carrier that stops reading shows as queued bytes within seconds.
                 .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .route(routes -> routes
-                        .get(b.twilioPath, (req, res) -> authorized(req, res, this::twilio))
-                        .get(b.acsPath, (req, res) -> authorized(req, res, (q, r) -> upgrade(q, r, AcsStream::new, "acs-"))))
+                        // A probe never reaches the app's authorizer or the signature check.
+                        .get(b.twilioPath, (req, res) -> WebSocketUpgrade.requested(req.requestHeaders())
+                                ? authorized(req, res, this::twilio) : notAnUpgrade(res))
+                        .get(b.acsPath, (req, res) -> WebSocketUpgrade.requested(req.requestHeaders())
+                                ? authorized(req, res, (q, r) -> upgrade(q, r, AcsStream::new, "acs-")) : notAnUpgrade(res)))
                 .bindNow();
     }
 
@@ -192,13 +196,18 @@ public final class MediaStreamServer implements AutoCloseable {
         return upgrade(req, res, TwilioStream::new, "twilio-");
     }
 
+    /** A health check or a scanner: answered before it takes a place (Netty's handshaker would throw on it). */
+    private static Mono<Void> notAnUpgrade(HttpServerResponse res) {
+        return res.status(HttpResponseStatus.UPGRADE_REQUIRED).header(HttpHeaderNames.UPGRADE, "websocket")
+                .header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketUpgrade.VERSION)
+                .sendString(Mono.just("a WebSocket upgrade is expected here\n")).then();
+    }
+
     private Mono<Void> upgrade(HttpServerRequest req, HttpServerResponse res,
             BiFunction<String, StreamSettings, StreamSession> carrier, String prefix) {
-        if (!WebSocketUpgrade.requested(req.requestHeaders())) {
-            // A health check or a scanner: answered before it takes a place (Netty's handshaker would throw on it).
-            return res.status(HttpResponseStatus.UPGRADE_REQUIRED).header(HttpHeaderNames.UPGRADE, "websocket")
-                    .header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketUpgrade.VERSION)
-                    .sendString(Mono.just("a WebSocket upgrade is expected here\n")).then();
+        if (closing) {
+            refused.incrementAndGet();
+            return res.status(HttpResponseStatus.SERVICE_UNAVAILABLE).sendString(Mono.just("shutting down\n")).then();
         }
         if (admitted.incrementAndGet() > maxStreams) {
             admitted.decrementAndGet();
@@ -220,10 +229,14 @@ public final class MediaStreamServer implements AutoCloseable {
                 live.add(session);
                 unreported.add(session);
                 session.hungUp().subscribe(null, e -> { }, () -> unreported.remove(session));
-                return session.run(in, out).doFinally(s -> {
+                Mono<Void> running = session.run(in, out).doFinally(s -> {
                     live.remove(session);
                     release.run();
                 });
+                if (closing) { // admitted while closing took its snapshot: ended like the others
+                    session.shutDown();
+                }
+                return running;
             }, spec).doOnError(e -> release.run());
         } catch (RuntimeException failed) {
             release.run();
@@ -238,6 +251,7 @@ public final class MediaStreamServer implements AutoCloseable {
      */
     public Mono<Void> closeGracefully() {
         return Mono.defer(() -> {
+            closing = true;
             server.dispose();
             return server.onDispose();
         }).then(Mono.defer(() -> {
@@ -459,11 +473,16 @@ public final class MediaStreamServer implements AutoCloseable {
         }
 
         /**
-         * The app's own check of each upgrade, before a stream takes a place or opens a session ({@link Authorizer};
-         * null, the default: none). A carrier that cannot sign its requests gets a secret in the URL it is given —
-         * ACS's {@code transportUrl} {@code wss://…/acs?key=…} — checked here ({@code request.queryParameter("key")});
-         * refused upgrades get HTTP 401, counted in {@link MediaStreamServer#unauthorizedRequests()}. Twilio's
-         * requests are better checked by their signature ({@link #twilioAuthToken}).
+         * The app's own check of each upgrade, on both carriers' paths, before a stream takes a place or opens a
+         * session ({@link Authorizer}; null, the default: none); refused upgrades get HTTP 401, counted in
+         * {@link MediaStreamServer#unauthorizedRequests()}. ACS, which signs nothing, is given a secret in its
+         * {@code transportUrl} ({@code wss://…/acs?key=…}). Twilio's Stream URL takes no query: check its requests by
+         * their signature ({@link #twilioAuthToken}), and let the authorizer pass the Twilio path:
+         * <pre>{@code
+         * byte[] key = System.getenv("ACS_STREAM_KEY").getBytes(UTF_8);
+         * .authorizer(request -> Mono.just(!request.path().equals("/acs") || request.queryParameter("key")
+         *         .filter(given -> MessageDigest.isEqual(key, given.getBytes(UTF_8))).isPresent()))
+         * }</pre>
          */
         public Builder authorizer(Authorizer authorizer) {
             this.authorizer = authorizer;

@@ -1,7 +1,6 @@
 package io.rtvoice.telephony;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rtvoice.Credentials;
 import io.rtvoice.Dialect;
@@ -98,9 +97,19 @@ class GatewayServiceFailuresTest {
             assertThat(receiveFinal(caller)).startsWith("SIP/2.0 503 Service Unavailable");
             String tag = first.lines().filter(l -> l.startsWith("To:")).findFirst().orElseThrow().replaceAll(".*;tag=", "").trim();
             send(caller, sip, "ACK " + head + "To: <sip:agent@127.0.0.1>;tag=" + tag + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
-            // ... and stops with the ACK: nothing within the next interval (2 s at most by then).
+            // ... and stops with the ACK. One more may cross the ACK on a busy machine; then nothing within the next
+            // interval (2 s by then), where an ignored ACK would bring the fourth.
             caller.setSoTimeout(2_500);
-            assertThatThrownBy(() -> receiveFinal(caller)).isInstanceOf(SocketTimeoutException.class);
+            int more = 0;
+            try {
+                while (more < 2) {
+                    receiveFinal(caller);
+                    more++;
+                }
+            } catch (SocketTimeoutException quiet) {
+                // the retransmissions have stopped
+            }
+            assertThat(more).as("503s after the ACK").isLessThanOrEqualTo(1);
             CallEvent.HungUp end = hungUp(events);
             assertThat(end.by()).isEqualTo("service");
             assertThat(events).as("one terminal event").noneMatch(CallEvent.Rejected.class::isInstance)

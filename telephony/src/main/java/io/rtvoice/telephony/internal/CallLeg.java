@@ -199,16 +199,26 @@ final class CallLeg {
             watch(c, session);
             return gateway.settings.setup().start(callId, c, session);
         }).subscribe(session -> {
-            if (state != State.ANSWERING) {
-                return; // cancelled or ended while the session started: end() closes it
+            try {
+                // On the SIP thread, as CANCEL and BYE are: a call ended meanwhile is never answered as well.
+                gateway.sip.eventLoop().execute(this::answer);
+            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                // the gateway is closing: end() closes the session
             }
-            state = State.ANSWERED;
-            InetSocketAddress local = new InetSocketAddress(gateway.settings.mediaHost(), ((InetSocketAddress) rtp.localAddress()).getPort());
-            SipMessage ok = SipMessage.dialogResponse(invite, 200, "OK", localTag).add("Contact", gateway.contact())
-                    .add("Allow", Gateway.ALLOW).add("Server", gateway.settings.userAgent())
-                    .withBody("application/sdp", offer.answer(local, startNanos & Long.MAX_VALUE));
-            answerReliably(ok);
         }, failed -> end("service", "the Realtime session did not start", 503, "Service Unavailable").subscribe()));
+    }
+
+    /** The 200 with the SDP answer, once the session is ready; on the SIP thread. */
+    private void answer() {
+        if (state != State.ANSWERING) {
+            return; // cancelled or ended while the session started: end() closes it
+        }
+        state = State.ANSWERED;
+        InetSocketAddress local = new InetSocketAddress(gateway.settings.mediaHost(), ((InetSocketAddress) rtp.localAddress()).getPort());
+        SipMessage ok = SipMessage.dialogResponse(invite, 200, "OK", localTag).add("Contact", gateway.contact())
+                .add("Allow", Gateway.ALLOW).add("Server", gateway.settings.userAgent())
+                .withBody("application/sdp", offer.answer(local, startNanos & Long.MAX_VALUE));
+        answerReliably(ok);
     }
 
     /** Forwards the session's turns, barge-ins and end to the call. */
@@ -486,8 +496,16 @@ final class CallLeg {
             boolean first = i == 0;
             int duration = Math.min(i + 1, 5) * 160;
             byte[] payload = {(byte) event, (byte) ((end ? 0x80 : 0) | 10), (byte) (duration >>> 8), (byte) duration};
-            channel.eventLoop().schedule(() -> out.sendEvent(sdp.telephoneEvent(), first, timestamp, payload),
+            channel.eventLoop().schedule(() -> sendEventPacket(channel, out, sdp.telephoneEvent(), first, timestamp, payload),
                     Math.min(i, 5) * 20L, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One telephone-event packet, now or, while the audio's writer holds the stream, a millisecond later. */
+    private void sendEventPacket(Channel channel, RtpPlayback out, int payloadType, boolean first, long timestamp, byte[] payload) {
+        if (!out.trySendEvent(payloadType, first, timestamp, payload)) {
+            channel.eventLoop().schedule(() -> sendEventPacket(channel, out, payloadType, first, timestamp, payload),
+                    1, TimeUnit.MILLISECONDS);
         }
     }
 

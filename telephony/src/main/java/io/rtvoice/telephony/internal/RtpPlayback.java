@@ -26,7 +26,7 @@ final class RtpPlayback implements PlaybackDevice {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition aborted = lock.newCondition();
     private int sequence = ThreadLocalRandom.current().nextInt(1 << 16);
-    private long timestamp = ThreadLocalRandom.current().nextLong(1L << 32);
+    private volatile long timestamp = ThreadLocalRandom.current().nextLong(1L << 32); // written under the lock
     private volatile long sent;          // frames sent as RTP
     private volatile long packets;
     private volatile long lastAudioNanos; // when the last packet holding sound left
@@ -108,12 +108,7 @@ final class RtpPlayback implements PlaybackDevice {
 
     /** The RTP timestamp the next packet will carry: where a telephone-event sent now begins. */
     long timestamp() {
-        lock.lock();
-        try {
-            return timestamp;
-        } finally {
-            lock.unlock();
-        }
+        return timestamp;
     }
 
     long ssrc() {
@@ -123,15 +118,19 @@ final class RtpPlayback implements PlaybackDevice {
     /**
      * Sends a telephone-event packet now, numbered as it leaves: it shares the stream's sequence with the audio, so
      * the number is taken, and the packet handed to the network, under the lock the audio's packets take theirs in.
+     * Called on an event loop, which must never wait: false when the audio's writer holds the lock (for the few
+     * microseconds of encoding a packet), and the caller tries again a moment later.
      */
-    void sendEvent(int eventPayloadType, boolean eventMarker, long eventTimestamp, byte[] payload) {
-        lock.lock();
+    boolean trySendEvent(int eventPayloadType, boolean eventMarker, long eventTimestamp, byte[] payload) {
+        if (!lock.tryLock()) {
+            return false;
+        }
         try {
-            if (closed) {
-                return;
+            if (!closed) {
+                network.accept(new RtpPacket(eventPayloadType, eventMarker, sequence, eventTimestamp, ssrc, payload).encode());
+                sequence = (sequence + 1) & 0xFFFF;
             }
-            network.accept(new RtpPacket(eventPayloadType, eventMarker, sequence, eventTimestamp, ssrc, payload).encode());
-            sequence = (sequence + 1) & 0xFFFF;
+            return true;
         } finally {
             lock.unlock();
         }

@@ -28,7 +28,9 @@ public final class TwilioSignature {
      * @param authTokens the Auth Tokens whose signatures are accepted (the primary and, while rotating, the secondary)
      */
     public TwilioSignature(URI streamUrl, List<String> authTokens) {
-        this.url = streamUrl.toString();
+        // Shown in logs and messages: without a user-info part, which may hold a password.
+        this.url = streamUrl.getRawUserInfo() == null ? streamUrl.toString()
+                : streamUrl.toString().replace(streamUrl.getRawUserInfo() + "@", "");
         List<byte[]> values = new ArrayList<>();
         for (String token : authTokens) {
             for (String form : signedForms(streamUrl)) {
@@ -51,7 +53,7 @@ public final class TwilioSignature {
         return match;
     }
 
-    /** The URL signatures are checked against (its form as given). */
+    /** The URL signatures are checked against, as given but for any user-info part (never shown). */
     public String url() {
         return url;
     }

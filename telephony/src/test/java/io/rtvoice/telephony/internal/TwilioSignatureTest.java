@@ -51,4 +51,10 @@ class TwilioSignatureTest {
         assertThat(check.toString()).isEqualTo("TwilioSignature[wss://voice.example.com/twilio, 4 accepted]")
                 .doesNotContain(sign(TOKEN, "wss://voice.example.com/twilio"));
     }
+
+    @Test
+    void theUrlShownHasNoUserInfo() {
+        TwilioSignature signature = new TwilioSignature(URI.create("wss://voice:s3cret-pw@voice.example.com/twilio"), List.of("tok"));
+        assertThat(signature.url()).isEqualTo("wss://voice.example.com/twilio").doesNotContain("s3cret-pw");
+    }
 }

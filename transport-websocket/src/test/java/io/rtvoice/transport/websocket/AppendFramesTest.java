@@ -76,7 +76,8 @@ class AppendFramesTest {
     static final class Watched implements Transport {
         final Transport transport = WebSocketTransport.create();
         final java.util.List<byte[]> sent = new CopyOnWriteArrayList<>();
-        final Set<byte[]> handedBack = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
+        /** Per array: how often it was handed back, counted once the pool has it. */
+        final Map<byte[], Integer> handedBack = Collections.synchronizedMap(new IdentityHashMap<>());
         /** Per array: sends minus hand-backs; an array handed back more often than it was sent goes below zero. */
         final Map<byte[], Integer> outstanding = Collections.synchronizedMap(new IdentityHashMap<>());
         final AtomicInteger handedBackUnsent = new AtomicInteger();
@@ -109,7 +110,7 @@ class AppendFramesTest {
                             handedBackUnsent.incrementAndGet();
                         }
                         written.accept(array); // the array may be reused from here on
-                        handedBack.add(array); // after: a test that waits for this finds the array in the pool
+                        handedBack.merge(array, 1, Integer::sum); // after: a test that waits for this finds it in the pool
                     });
                 }
 
@@ -160,7 +161,11 @@ class AppendFramesTest {
                 int index = before + i;
                 byte[] frame = Flux.interval(Duration.ofMillis(1)).filter(t -> transport.sent.size() > index)
                         .map(t -> transport.sent.get(index)).blockFirst(TIMEOUT);
-                Flux.interval(Duration.ofMillis(1)).filter(t -> transport.handedBack.contains(frame)).blockFirst(TIMEOUT);
+                // Back as often as it was sent: the array is reused, so an earlier hand-back of it says nothing of this one.
+                long sentTimes = transport.sent.stream().filter(f -> f == frame).count();
+                Flux.interval(Duration.ofMillis(1))
+                        .filter(t -> transport.handedBack.getOrDefault(frame, 0) >= sentTimes)
+                        .blockFirst(TIMEOUT);
             }
 
             assertThat(identities(transport.sent.subList(before, before + 50))).as("one array carried every append").hasSize(1);
