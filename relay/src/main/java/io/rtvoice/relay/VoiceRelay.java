@@ -26,9 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -80,6 +82,9 @@ public final class VoiceRelay implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private volatile boolean closing;
     private final Sinks.Many<RelaySessionSummary> summaries = Sinks.many().multicast().directBestEffort();
+    // Sessions end on many threads and a sink takes one signal at a time: Flux.create's sink queues a summary that
+    // finds another being delivered, for that thread to deliver, so no thread waits (as a lock would make it).
+    private final FluxSink<RelaySessionSummary> reporter = serialInto(summaries);
     private final KeyMint keys;
     private final Authorizer authorizer;
     private final AtomicLong unauthorized = new AtomicLong();
@@ -136,6 +141,12 @@ public final class VoiceRelay implements AutoCloseable {
     /** Each session as it ends (what the log line says), to whoever subscribes then. */
     public Flux<RelaySessionSummary> sessions() {
         return summaries.asFlux();
+    }
+
+    private static <T> FluxSink<T> serialInto(Sinks.Many<T> sink) {
+        AtomicReference<FluxSink<T>> emitter = new AtomicReference<>();
+        Flux.<T>create(emitter::set).subscribe(sink::tryEmitNext, sink::tryEmitError, sink::tryEmitComplete);
+        return emitter.get();
     }
 
     /** Requests refused by the {@link Builder#authorizer}. */
@@ -198,9 +209,7 @@ public final class VoiceRelay implements AutoCloseable {
         Sinks.Empty<Void> reported = Sinks.empty();
         PageSession session = new PageSession(id, settings, summary -> {
             LOG.log(System.Logger.Level.INFO, summary.toString());
-            synchronized (summaries) { // sessions end on many threads; a sink takes one at a time
-                summaries.tryEmitNext(summary);
-            }
+            reporter.next(summary);
             reported.tryEmitEmpty();
         });
         WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxMessageBytes()).build();
@@ -264,9 +273,7 @@ public final class VoiceRelay implements AutoCloseable {
             live.forEach(PageSession::shutDown);
             return Mono.when(ending).timeout(CLOSE_TIMEOUT, Mono.empty());
         })).doFinally(s -> {
-            synchronized (summaries) {
-                summaries.tryEmitComplete();
-            }
+            reporter.complete();
         });
     }
 

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rtvoice.RealtimeClient;
 import io.rtvoice.event.SessionConfig;
 import io.rtvoice.telephony.internal.AcsStream;
+import io.rtvoice.telephony.internal.Serial;
 import io.rtvoice.telephony.internal.StreamSession;
 import io.rtvoice.telephony.internal.StreamSettings;
 import io.rtvoice.telephony.internal.TwilioSignature;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -90,6 +92,7 @@ public final class MediaStreamServer implements AutoCloseable {
     private final Authorizer authorizer;
     private final TwilioSignature twilioSignature;
     private final Sinks.Many<CallEvent> events = Sinks.many().multicast().directBestEffort();
+    private final FluxSink<CallEvent> emitter = Serial.into(events);
     private final DisposableServer server;
 
     private MediaStreamServer(Builder b) {
@@ -154,9 +157,7 @@ public final class MediaStreamServer implements AutoCloseable {
     }
 
     private void emit(CallEvent event) {
-        synchronized (events) { // many threads emit; a sink takes one at a time
-            events.tryEmitNext(event);
-        }
+        emitter.next(event); // from many threads
     }
 
     /** Upgrades refused by the {@link Builder#authorizer} (HTTP 401). */
@@ -259,9 +260,7 @@ public final class MediaStreamServer implements AutoCloseable {
             live.forEach(StreamSession::shutDown);
             return Mono.when(ending).timeout(CLOSE_TIMEOUT, Mono.empty());
         })).doFinally(s -> {
-            synchronized (events) {
-                events.tryEmitComplete();
-            }
+            emitter.complete();
         });
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -46,6 +47,7 @@ public final class Gateway {
     final Map<String, CallLeg> calls = new ConcurrentHashMap<>();
     final AtomicInteger admitted = new AtomicInteger();
     final Sinks.Many<CallEvent> events = Sinks.many().multicast().directBestEffort();
+    private final FluxSink<CallEvent> emitter = Serial.into(events);
     final AtomicLong malformedSip = new AtomicLong();
     final AtomicLong nextRtpPort;
     final Channel sip;
@@ -113,14 +115,9 @@ public final class Gateway {
         return malformedSip.get();
     }
 
-    /**
-     * One event to the app. The SIP thread, the RTP threads' timers and Reactor's threads all emit: a sink takes one
-     * at a time (else FAIL_NON_SERIALIZED drops the event). The lock is held only while subscribers take the event.
-     */
+    /** One event to the app, from any thread: the SIP thread, the RTP threads' timers and Reactor's threads all emit. */
     void emit(CallEvent event) {
-        synchronized (events) {
-            events.tryEmitNext(event);
-        }
+        emitter.next(event);
     }
 
     /** One datagram on the SIP port. On the network thread: nothing here waits. */
@@ -262,11 +259,7 @@ public final class Gateway {
                 .then(Mono.defer(() -> done(sip.close())))
                 .onErrorResume(e -> Mono.empty())
                 .then(Mono.defer(() -> done(group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS))))
-                .doFinally(s -> {
-                    synchronized (events) {
-                        events.tryEmitComplete();
-                    }
-                });
+                .doFinally(s -> emitter.complete());
     }
 
     /** A Netty future as a Mono that completes with it, on its thread: nothing waits for it. */
