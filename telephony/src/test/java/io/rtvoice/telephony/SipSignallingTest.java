@@ -304,14 +304,56 @@ class SipSignallingTest {
             assertThat(await(CallEvent.Dtmf.class).digit()).isEqualTo('5'); // the packet was taken: the source is latched
 
             assertThat(gateway.sendDtmf("nat-1", "1")).isTrue();
-            io.rtvoice.telephony.internal.RtpPacket event;
-            do {
-                byte[] buffer = new byte[2048];
-                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                sending.receive(packet);
-                event = io.rtvoice.telephony.internal.RtpPacket.parse(buffer, packet.getLength());
-            } while (event == null || event.payloadType() != 101);
-            assertThat(event.payload()[0]).isEqualTo((byte) 1);
+            assertThat(nextEvent(sending).payload()[0]).isEqualTo((byte) 1);
+
+            // Another source on the same host, while the latched one still sends: refused, and it takes nothing.
+            try (DatagramSocket other = new DatagramSocket(0)) {
+                other.setSoTimeout(10_000);
+                InetSocketAddress rtp = new InetSocketAddress("127.0.0.1", answered.rtp().getPort());
+                long latchedLastSent = System.nanoTime();
+                sending.send(new DatagramPacket(key(6, 1_600), 16, rtp));
+                other.send(new DatagramPacket(key(9, 2_400), 16, rtp));
+                sending.send(new DatagramPacket(key(3, 3_200), 16, rtp)); // after the other's, on the same socket
+                Flux.interval(Duration.ofMillis(10)).filter(t -> events.stream()
+                        .anyMatch(e -> e instanceof CallEvent.Dtmf d && d.digit() == '3')).blockFirst(Duration.ofSeconds(10));
+                assertThat(events).filteredOn(CallEvent.Dtmf.class::isInstance).map(e -> ((CallEvent.Dtmf) e).digit())
+                        .containsExactly('5', '6', '3');
+                latchedLastSent = System.nanoTime();
+
+                // Once the latched source has been silent a while (a NAT that rebound), the other takes its place.
+                long sentAt = latchedLastSent;
+                long[] taken = new long[1];
+                Flux.interval(Duration.ofMillis(100)).map(t -> {
+                    try {
+                        other.send(new DatagramPacket(key(9, 4_000 + 800 * t.intValue()), 16, rtp));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return t;
+                }).filter(t -> events.stream().anyMatch(e -> e instanceof CallEvent.Dtmf d && d.digit() == '9'))
+                        .doOnNext(t -> taken[0] = System.nanoTime()).blockFirst(Duration.ofSeconds(10));
+                assertThat(Duration.ofNanos(taken[0] - sentAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+                assertThat(gateway.sendDtmf("nat-1", "2")).isTrue();
+                assertThat(nextEvent(other).payload()[0]).isEqualTo((byte) 2);
+            }
         }
+    }
+
+    /** An RFC 4733 end packet for {@code digit}, at {@code timestamp} (each key its own). */
+    private static byte[] key(int digit, long timestamp) {
+        return new io.rtvoice.telephony.internal.RtpPacket(101, true, (int) (timestamp / 160), timestamp, 42,
+                new byte[] {(byte) digit, (byte) 0x8A, 0, (byte) 160}).encode();
+    }
+
+    /** The next telephone-event packet {@code socket} receives. */
+    private static io.rtvoice.telephony.internal.RtpPacket nextEvent(DatagramSocket socket) throws Exception {
+        io.rtvoice.telephony.internal.RtpPacket event;
+        do {
+            byte[] buffer = new byte[2048];
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            socket.receive(packet);
+            event = io.rtvoice.telephony.internal.RtpPacket.parse(buffer, packet.getLength());
+        } while (event == null || event.payloadType() != 101);
+        return event;
     }
 }

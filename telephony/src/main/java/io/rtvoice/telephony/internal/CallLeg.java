@@ -44,6 +44,9 @@ import reactor.core.publisher.Sinks;
  */
 final class CallLeg {
 
+    /** How long the latched RTP source must be silent before another may take its place. */
+    private static final long RELATCH_AFTER_NANOS = 1_000_000_000L;
+
     private enum State { TRYING, RINGING, ANSWERING, ANSWERED, CONFIRMED, REJECTED, ENDED }
 
     private final Gateway gateway;
@@ -69,6 +72,8 @@ final class CallLeg {
     private volatile ScheduledFuture<?> mediaWatch;
     private volatile ScheduledFuture<?> callLimit;
     private volatile long lastMediaNanos;
+    /** When the latched RTP source was last heard (0: none yet); on the network thread. */
+    private long latchedNanos;
     private volatile InetSocketAddress callerRtp; // where the caller's RTP goes: the SDP's, then where its RTP comes from
     private volatile Channel rtp;
     private volatile RtpCapture capture;
@@ -445,11 +450,21 @@ final class CallLeg {
         byte[] bytes = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), bytes);
         RtpPacket packet = RtpPacket.parse(bytes, bytes.length);
-        if (packet != null && (packet.payloadType() == sdp.payloadType() || packet.payloadType() == sdp.telephoneEvent())
-                && gateway.settings.symmetricRtp() && !from.equals(callerRtp)) {
+        if (packet != null && gateway.settings.symmetricRtp()
+                && (packet.payloadType() == sdp.payloadType() || packet.payloadType() == sdp.telephoneEvent())) {
             // Symmetric RTP (RFC 4961 practice): a caller behind NAT names a private address in its SDP; its packets
-            // come from the public one, so the call's RTP goes back there. Only from the SDP's or signalling's host (above).
-            callerRtp = from;
+            // come from the public one, so the call's RTP goes back there. Only from the SDP's or signalling's host
+            // (above); and once latched, another source takes over only after the latched one has fallen silent (a
+            // NAT that rebound), never while it still sends: a second device behind the same address gets nothing.
+            long now = System.nanoTime();
+            if (!from.equals(callerRtp)) {
+                if (latchedNanos != 0 && now - latchedNanos < RELATCH_AFTER_NANOS) {
+                    rejectedDatagrams.incrementAndGet();
+                    return;
+                }
+                callerRtp = from;
+            }
+            latchedNanos = now;
         }
         if (packet == null) {
             rejectedDatagrams.incrementAndGet();
