@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -91,10 +92,12 @@ public final class AgentRunner implements AutoCloseable {
     private final History restore;
     private final HistoryRecorder history;
     private final Sinks.Many<AgentEvent> events = Sinks.many().multicast().onBackpressureBuffer(1024, false);
-    /** Events waiting for {@link #deliver}; one thread delivers at a time, the others leave theirs here. */
-    private final java.util.Queue<AgentEvent> toEmit = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger delivering = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile boolean completing;
+    /**
+     * Into {@link #events}, from any thread, never waiting: Flux.create's sink delivers one signal at a time, and a
+     * thread that finds another delivering leaves its event queued for it (a subscriber's handler on an app thread
+     * must not hold up the connection's event loop, as a lock here did).
+     */
+    private final FluxSink<AgentEvent> emitter = serialInto(events);
     private final Sinks.Many<Boolean> busy = Sinks.many().replay().latest();
     private final Map<String, Sinks.One<Decision>> pending = new ConcurrentHashMap<>();
     private final Set<String> activeResponses = ConcurrentHashMap.newKeySet();
@@ -529,30 +532,14 @@ public final class AgentRunner implements AutoCloseable {
         }
     }
 
-    /**
-     * Queues {@code event} and delivers what is queued, unless another thread is delivering right now: then that thread
-     * delivers it too. Never waits: events come from the connection's thread, timers and the app's threads, and a
-     * subscriber's handler on one of them must not hold up the event loop (a lock here did).
-     */
     private void emit(AgentEvent event) {
-        toEmit.offer(event);
-        deliver();
+        emitter.next(event);
     }
 
-    private void deliver() {
-        if (delivering.getAndIncrement() != 0) {
-            return;
-        }
-        int missed = 1;
-        do {
-            for (AgentEvent next; (next = toEmit.poll()) != null; ) {
-                events.tryEmitNext(next);
-            }
-            if (completing) {
-                events.tryEmitComplete();
-            }
-            missed = delivering.addAndGet(-missed);
-        } while (missed != 0);
+    private static <T> FluxSink<T> serialInto(Sinks.Many<T> sink) {
+        java.util.concurrent.atomic.AtomicReference<FluxSink<T>> emitter = new java.util.concurrent.atomic.AtomicReference<>();
+        Flux.<T>create(emitter::set).subscribe(sink::tryEmitNext, sink::tryEmitError, sink::tryEmitComplete);
+        return emitter.get();
     }
 
     private static String describe(Throwable e) {
@@ -571,8 +558,7 @@ public final class AgentRunner implements AutoCloseable {
         }
         history.complete();
         busy.tryEmitComplete(); // a say() still waiting for quiet ends now rather than never
-        completing = true; // after what is queued
-        deliver();
+        emitter.complete(); // after what is queued
     }
 
     /**
